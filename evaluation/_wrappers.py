@@ -1,0 +1,122 @@
+"""Estimator wrappers: a full label set for every classifier, and BLRR as a classifier."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import softmax
+from scipy.stats import norm
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import BayesianRidge
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["BLRRClassifier", "LabelSetClassifier"]
+
+
+class LabelSetClassifier(ClassifierMixin, BaseEstimator):
+    """Fit ``estimator`` on the classes present, answer over the whole label set.
+
+    A training part may lack a class of the data (a 1-member grade that landed
+    in the test part); the wrapped estimator sees labels ``0 .. k-1`` of the
+    classes present (XGBoost requires it), and ``predict_proba`` returns one
+    column per entry of ``labels``, zero for classes never seen. Estimators
+    without ``predict_proba`` (SVMs) get a softmax of their decision values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> model = LabelSetClassifier(DecisionTreeClassifier(), labels=[0, 1, 2])
+    >>> model.fit(np.array([[0.0], [1.0]]), np.array([0, 2])).predict_proba([[0.0]]).tolist()
+    [[1.0, 0.0, 0.0]]
+    """
+
+    def __init__(self, estimator, labels) -> None:
+        self.estimator = estimator
+        self.labels = labels
+
+    def fit(self, X, y, **fit_params) -> LabelSetClassifier:
+        self.classes_ = np.asarray(self.labels)
+        present = np.unique(y)
+        self.present_columns_ = np.searchsorted(self.classes_, present)
+        self.estimator_ = clone(self.estimator)
+        self.estimator_.fit(X, np.searchsorted(present, y), **fit_params)
+        return self
+
+    def warm_fit(self, X, y) -> LabelSetClassifier:
+        """Refit keeping the fitted estimator (for ``warm_start`` estimators)."""
+        if not hasattr(self, "estimator_"):
+            return self.fit(X, y)
+        present = self.classes_[self.present_columns_]
+        if not np.all(np.isin(np.unique(y), present)):
+            return self.fit(X, y)
+        self.estimator_.fit(X, np.searchsorted(present, y))
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "estimator_")
+        if hasattr(self.estimator_, "predict_proba"):
+            scores = self.estimator_.predict_proba(X)
+        else:
+            decision = np.asarray(self.estimator_.decision_function(X), dtype=float)
+            if decision.ndim == 1:
+                decision = np.column_stack([-decision, decision])
+            scores = softmax(decision, axis=1)
+        full = np.zeros((scores.shape[0], self.classes_.size))
+        full[:, self.present_columns_] = scores
+        return full
+
+    def predict(self, X) -> np.ndarray:
+        check_is_fitted(self, "estimator_")
+        codes = np.asarray(self.estimator_.predict(X)).astype(int)
+        return self.classes_[self.present_columns_[codes]]
+
+
+class BLRRClassifier(ClassifierMixin, BaseEstimator):
+    """Bayesian linear ridge regression on the label scale, used as a classifier.
+
+    The regression target is the label's value (numeric labels) or its rank.
+    ``predict`` rounds the predictive mean to the nearest label seen in
+    training. ``predict_proba`` is the mass of the Gaussian predictive
+    distribution ``N(mean, std)`` that falls in each label's interval, the
+    intervals being cut half-way between neighbouring labels (the outer ones
+    open-ended), so probabilities sum to one and rise towards the predicted
+    grade.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.arange(20.0)[:, None]
+    >>> y = np.repeat([1, 2, 3, 4], 5)
+    >>> model = BLRRClassifier().fit(X, y)
+    >>> model.predict([[0.0], [19.0]]).tolist(), model.predict_proba(X).shape
+    ([1, 4], (20, 4))
+    """
+
+    def __init__(self, *, max_iter: int = 300) -> None:
+        self.max_iter = max_iter
+
+    def fit(self, X, y) -> BLRRClassifier:
+        self.classes_ = np.unique(y)
+        self.values_ = (
+            self.classes_.astype(float)
+            if np.issubdtype(self.classes_.dtype, np.number)
+            else np.arange(self.classes_.size, dtype=float)
+        )
+        target = self.values_[np.searchsorted(self.classes_, y)]
+        self.regressor_ = BayesianRidge(max_iter=self.max_iter).fit(X, target)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "regressor_")
+        mean, std = self.regressor_.predict(X, return_std=True)
+        cuts = (self.values_[1:] + self.values_[:-1]) / 2
+        edges = np.concatenate([[-np.inf], cuts, [np.inf]])
+        std = np.maximum(std, 1e-9)[:, None]
+        cumulative = norm.cdf((edges[None, :] - mean[:, None]) / std)
+        return np.diff(cumulative, axis=1)
+
+    def predict(self, X) -> np.ndarray:
+        check_is_fitted(self, "regressor_")
+        mean = self.regressor_.predict(X)
+        nearest = np.abs(mean[:, None] - self.values_[None, :]).argmin(axis=1)
+        return self.classes_[nearest]

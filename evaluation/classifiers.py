@@ -1,0 +1,151 @@
+"""The classifier registry: every classifier of the papers, by name.
+
+``make_classifier(name, data)`` returns an unfitted scikit-learn estimator
+that takes the encoded matrix of :class:`~sedg.datasets.TabularData` and
+answers ``predict_proba`` over the data's whole label set (see
+:class:`LabelSetClassifier`). Linear and kernel models get nominal features
+one-hot encoded and the rest standardised, fitted on the training rows only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.svm import SVC
+from xgboost import XGBClassifier
+
+from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
+from sedg import NNModel, SedgInputError
+from sedg.datasets import TabularData
+
+__all__ = ["CLASSIFIERS", "ClassifierSpec", "make_classifier"]
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    """What the search needs to know about a classifier besides how to build it.
+
+    ``tree_based``: offers mean-decrease-in-impurity importances;
+    ``warm_start``: can continue training on augmented data;
+    ``uses_torch``: benefits from a GPU.
+    """
+
+    build: Callable[[TabularData, int, dict], object]
+    tree_based: bool = False
+    warm_start: bool = False
+    uses_torch: bool = False
+
+
+def _preprocessor(data: TabularData) -> ColumnTransformer:
+    nominal = [i for i, kind in enumerate(data.feature_kinds) if kind == "nominal"]
+    others = [i for i, kind in enumerate(data.feature_kinds) if kind != "nominal"]
+    categories = [np.arange(data.cardinalities[i], dtype=float) for i in nominal]
+    return ColumnTransformer(
+        [
+            ("nominal", OneHotEncoder(categories=categories, handle_unknown="ignore"), nominal),
+            ("scaled", StandardScaler(), others),
+        ],
+        sparse_threshold=0.0,
+    )
+
+
+def _scaled(data: TabularData, model) -> Pipeline:
+    return Pipeline([("prepare", _preprocessor(data)), ("model", model)])
+
+
+def _svm_ovr(data: TabularData, seed: int, params: dict):
+    svc = SVC(**{"C": 1.0, "kernel": "rbf", "random_state": seed, **params})
+    return _scaled(data, OneVsRestClassifier(svc))
+
+
+def _svm_ovo(data: TabularData, seed: int, params: dict):
+    model = SVC(**{"C": 1.0, "kernel": "rbf", "random_state": seed, **params})
+    return _scaled(data, model)
+
+
+def _random_forest(data: TabularData, seed: int, params: dict):
+    defaults = {"n_estimators": 200, "n_jobs": 1, "random_state": seed}
+    return RandomForestClassifier(**{**defaults, **params})
+
+
+def _xgboost(data: TabularData, seed: int, params: dict):
+    defaults = {
+        "n_estimators": 200,
+        "max_depth": 4,
+        "learning_rate": 0.1,
+        "tree_method": "hist",
+        "n_jobs": 1,
+        "random_state": seed,
+        "verbosity": 0,
+    }
+    return XGBClassifier(**{**defaults, **params})
+
+
+def _blrr(data: TabularData, seed: int, params: dict):
+    return _scaled(data, BLRRClassifier(**params))
+
+
+def _nnmodel(data: TabularData, seed: int, params: dict):
+    indices = data.discrete_indices
+    defaults = {
+        "discrete_features": indices,
+        "cardinalities": [data.cardinalities[i] for i in indices],
+        "random_state": seed,
+    }
+    return NNModel(**{**defaults, **params})
+
+
+CLASSIFIERS: dict[str, ClassifierSpec] = {
+    "svm_ovr": ClassifierSpec(_svm_ovr),
+    "svm_ovo": ClassifierSpec(_svm_ovo),
+    "random_forest": ClassifierSpec(_random_forest, tree_based=True, warm_start=True),
+    "xgboost": ClassifierSpec(_xgboost, tree_based=True),
+    "blrr": ClassifierSpec(_blrr),
+    "nnmodel": ClassifierSpec(_nnmodel, warm_start=True, uses_torch=True),
+}
+
+
+def make_classifier(
+    name: str, data: TabularData, *, random_state: int = 0, params: dict | None = None
+) -> LabelSetClassifier:
+    """Build classifier ``name`` for ``data``'s columns and label set.
+
+    Parameters
+    ----------
+    name : str
+        One of ``CLASSIFIERS``.
+    data : TabularData
+        Supplies feature kinds, cardinalities and the label set.
+    random_state : int, default=0
+    params : dict, optional
+        Overrides of the classifier's own parameters (e.g. ``{"C": 10}``).
+
+    Raises
+    ------
+    SedgInputError
+        Unknown name, or a parameter the classifier does not take.
+
+    Examples
+    --------
+    >>> from sedg.datasets import make_grades
+    >>> from evaluation.classifiers import make_classifier
+    >>> model = make_classifier("blrr", make_grades(n_samples=100))
+    >>> type(model).__name__
+    'LabelSetClassifier'
+    """
+    if name not in CLASSIFIERS:
+        raise SedgInputError(
+            f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIERS)}"
+        )
+    try:
+        estimator = CLASSIFIERS[name].build(data, random_state, dict(params or {}))
+    except TypeError as error:
+        raise SedgInputError(f"invalid parameter for classifier {name!r}: {error}") from None
+    return LabelSetClassifier(estimator, data.labels)

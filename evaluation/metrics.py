@@ -1,0 +1,145 @@
+"""Metrics of a classifier on an ordered label set, and improvements over a baseline.
+
+Result keys, used everywhere in sedg-search: ``accuracy``, ``qwk``,
+``macro_auc``, ``class_auc_<label>``; improvements carry a ``delta_`` prefix,
+plus ``delta_minority_auc``.
+
+Undefined values are NaN, never an exception:
+
+- ``class_auc_<label>`` is NaN when the test part has no member of that class,
+  or only members of it (one-vs-rest AUC needs both);
+- ``macro_auc`` is the unweighted mean of the defined class AUCs, NaN if none is;
+- ``qwk`` is NaN when the expected disagreement is zero (truth and
+  predictions both a single, identical class); a class missing from the
+  predictions is fine;
+- an improvement is NaN when either side is NaN;
+- ``delta_minority_auc`` is the mean of the defined class-AUC improvements of
+  the minority classes (see :func:`minority_labels`), NaN if none is defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy.stats import rankdata
+
+__all__ = [
+    "METRICS",
+    "class_auc",
+    "compute_metrics",
+    "improvements",
+    "label_key",
+    "minority_labels",
+    "quadratic_weighted_kappa",
+]
+
+#: The scalar metrics; per-class AUCs come on top as ``class_auc_<label>``.
+METRICS = ("accuracy", "qwk", "macro_auc")
+
+
+def label_key(label) -> str:
+    """How a label appears in result keys: ``class_auc_12``, ``class_auc_high``."""
+    if isinstance(label, (float, np.floating)) and float(label).is_integer():
+        label = int(label)
+    return f"class_auc_{label}"
+
+
+def _positions(labels: np.ndarray) -> np.ndarray:
+    """Where each label stands on the ordinal scale: its value when numeric, else its rank."""
+    if np.issubdtype(labels.dtype, np.number):
+        return labels.astype(float)
+    return np.arange(labels.size, dtype=float)
+
+
+def quadratic_weighted_kappa(y_true, y_pred, labels) -> float:
+    """Cohen's kappa with quadratic weights over the ordered label set.
+
+    Weights are ``(v_i - v_j)^2`` with ``v`` the label values (numeric labels,
+    so grades 1 and 5 are 4 apart even if 2–4 never occur) or the ranks in
+    ``labels`` (other labels). NaN when the expected disagreement is zero.
+
+    Examples
+    --------
+    >>> quadratic_weighted_kappa([0, 1, 2, 2], [0, 1, 2, 1], [0, 1, 2])
+    0.8
+    """
+    labels = np.asarray(labels)
+    index = {label: i for i, label in enumerate(labels.tolist())}
+    true_index = np.array([index[label] for label in np.asarray(y_true).tolist()])
+    pred_index = np.array([index[label] for label in np.asarray(y_pred).tolist()])
+    k = labels.size
+    observed = np.bincount(true_index * k + pred_index, minlength=k * k).reshape(k, k)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / max(observed.sum(), 1)
+    positions = _positions(labels)
+    weights = (positions[:, None] - positions[None, :]) ** 2
+    denominator = float((weights * expected).sum())
+    if denominator == 0.0:
+        return float("nan")
+    return float(1.0 - (weights * observed).sum() / denominator)
+
+
+def class_auc(y_true, probabilities: np.ndarray, labels) -> np.ndarray:
+    """One-vs-rest ROC AUC of every label, NaN where undefined; all columns at once.
+
+    Uses the rank-sum (Mann–Whitney) form with average ranks for ties, which
+    equals scikit-learn's ``roc_auc_score`` per column.
+    """
+    y_true = np.asarray(y_true)
+    labels = np.asarray(labels)
+    positive = y_true[:, None] == labels[None, :]
+    n_positive = positive.sum(axis=0).astype(float)
+    n_negative = y_true.size - n_positive
+    ranks = rankdata(probabilities, axis=0)
+    rank_sum = (ranks * positive).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        auc = (rank_sum - n_positive * (n_positive + 1) / 2) / (n_positive * n_negative)
+    auc[(n_positive == 0) | (n_negative == 0)] = np.nan
+    return auc
+
+
+def compute_metrics(y_true, y_pred, probabilities: np.ndarray, labels) -> dict[str, float]:
+    """Every metric of one prediction: accuracy, QWK, macro-AUC and each class's AUC.
+
+    ``probabilities`` has one column per entry of ``labels`` (the full label set
+    of the data, in order), whatever classes the test part or the model saw.
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    aucs = class_auc(y_true, np.asarray(probabilities, dtype=float), labels)
+    defined = aucs[~np.isnan(aucs)]
+    result = {
+        "accuracy": float(np.mean(y_true == y_pred)),
+        "qwk": quadratic_weighted_kappa(y_true, y_pred, labels),
+        "macro_auc": float(defined.mean()) if defined.size else float("nan"),
+    }
+    result.update({label_key(label): float(auc) for label, auc in zip(np.asarray(labels), aucs)})
+    return result
+
+
+def minority_labels(counts: Mapping) -> list:
+    """Minority classes: those whose count is below the median class count.
+
+    Examples
+    --------
+    >>> minority_labels({0: 15, 1: 1, 10: 97, 11: 104, 12: 72})
+    [0, 1]
+    """
+    median = float(np.median(list(counts.values())))
+    return [label for label, count in counts.items() if count < median]
+
+
+def improvements(
+    metrics: Mapping[str, float], baseline: Mapping[str, float], minority: Sequence = ()
+) -> dict[str, float]:
+    """``delta_<metric> = metric - baseline`` for every metric, and ``delta_minority_auc``."""
+    deltas = {
+        f"delta_{name}": float(metrics[name]) - float(baseline[name])
+        for name in metrics
+        if name in baseline
+    }
+    minority_deltas = np.array([deltas[f"delta_{label_key(label)}"] for label in minority])
+    minority_deltas = minority_deltas[~np.isnan(minority_deltas)]
+    deltas["delta_minority_auc"] = (
+        float(minority_deltas.mean()) if minority_deltas.size else float("nan")
+    )
+    return deltas

@@ -1,0 +1,49 @@
+"""Train/test splits of the two papers' protocols, safe for 1-member classes."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+__all__ = ["make_splits"]
+
+
+def make_splits(
+    y: np.ndarray, protocol: str, *, seed: int, test_size: float = 0.4, n_folds: int = 5
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Index pairs ``(train, test)``: one for ``holdout``, ``n_folds`` for ``cv``.
+
+    ``holdout`` (SEDG paper): a stratified split with ``test_size`` of the rows
+    in the test part. Classes with a single member cannot be stratified; they
+    go to the training part whole, so the model can learn them and their
+    class-AUC on the test part is NaN.
+
+    ``cv`` (GMCSMOTE paper): stratified k-fold with shuffling. Classes with
+    fewer members than folds are spread over as many folds as they have
+    members (scikit-learn's rule); the other folds lack them.
+
+    Both depend only on ``y`` and ``seed``, so every trial of a search with the
+    same seed sees the same splits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([0] * 10 + [1] * 10 + [2])
+    >>> [(train.size, test.size) for train, test in make_splits(y, "holdout", seed=0)]
+    [(13, 8)]
+    """
+    y = np.asarray(y)
+    if protocol == "holdout":
+        labels, counts = np.unique(y, return_counts=True)
+        single = np.isin(y, labels[counts < 2])
+        common = np.flatnonzero(~single)
+        train, test = train_test_split(
+            common, test_size=test_size, stratify=y[common], random_state=seed
+        )
+        return [(np.sort(np.concatenate([train, np.flatnonzero(single)])), np.sort(test))]
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The least populated class")
+        return [(train, test) for train, test in folds.split(np.zeros(y.size), y)]

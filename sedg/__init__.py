@@ -1,0 +1,14 @@
+"""sedg: synthetic-data generation for class-imbalanced ordinal and multiclass tables.
+
+Samplers here follow imbalanced-learn's API (``fit_resample``) and import no Ray,
+so they work in a plain imblearn ``Pipeline``.
+"""
+
+from __future__ import annotations
+
+from sedg._errors import SedgInputError
+from sedg.gmcsmote import GMCSMOTE
+from sedg.nn import NNModel
+
+__all__ = ["GMCSMOTE", "NNModel", "SedgInputError"]
+__version__ = "0.1.0"

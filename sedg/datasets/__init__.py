@@ -1,0 +1,9 @@
+"""Data handling: loading tables, the embedded default data set, encoding and decoding."""
+
+from __future__ import annotations
+
+from sedg.datasets._grades import make_grades
+from sedg.datasets._loader import encode_frame, load_table
+from sedg.datasets.base import FEATURE_KINDS, TabularData
+
+__all__ = ["FEATURE_KINDS", "TabularData", "encode_frame", "load_table", "make_grades"]

@@ -1,0 +1,42 @@
+"""Target class counts of GMCSMOTE's Algorithm 1."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["gaussian_targets"]
+
+
+def gaussian_targets(
+    counts: dict, *, cap: float = 2.5, distance: str = "index"
+) -> dict:
+    """Bell-shaped target count per class around the mode class.
+
+    ``counts`` maps each label to its member count (after the replication of
+    tiny classes). The mode keeps its count; a class at distance ``d`` from
+    the mode gets ``max(n_c, floor(min(n_mode / d, cap * n_c)))``.
+    ``distance="index"`` measures ``d`` in positions of the sorted label set,
+    ``"value"`` as ``|label - mode|`` (numeric labels only). Ties for the mode
+    go to the class closest to the middle of the label order, then the lowest.
+
+    Examples
+    --------
+    >>> gaussian_targets({1: 4, 2: 10, 3: 40, 4: 12, 5: 6})
+    {1: 10, 2: 25, 3: 40, 4: 30, 5: 15}
+    """
+    labels = sorted(counts)
+    sizes = np.array([counts[label] for label in labels], dtype=float)
+    largest = np.flatnonzero(sizes == sizes.max())
+    middle = (len(labels) - 1) / 2
+    mode_position = int(min(largest, key=lambda position: (abs(position - middle), position)))
+    mode = labels[mode_position]
+    targets = {}
+    for position, label in enumerate(labels):
+        n_class = counts[label]
+        if label == mode:
+            targets[label] = int(n_class)
+            continue
+        away = abs(position - mode_position) if distance == "index" else abs(label - mode)
+        shaped = min(counts[mode] / away, cap * n_class)
+        targets[label] = int(max(n_class, np.floor(shaped)))
+    return targets

@@ -1,0 +1,239 @@
+"""NNModel: the SEDG paper's MLP of LRND blocks as a scikit-learn classifier."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch import nn
+
+from sedg.nn._network import FeatureEmbedding, LRNDNetwork
+
+__all__ = ["NNModel", "resolve_device"]
+
+
+def resolve_device(device: str) -> torch.device:
+    """``"auto"`` and ``"cuda"`` use CUDA when present, else the CPU; never fail for lack of it."""
+    if device in {"auto", "cuda"} and torch.cuda.is_available():
+        return torch.device("cuda")
+    if device == "cuda":
+        warnings.warn("CUDA is not available; NNModel runs on the CPU", stacklevel=3)
+    return torch.device("cpu")
+
+
+class NNModel(ClassifierMixin, BaseEstimator):
+    """A torch MLP classifier: feature embeddings, N LRND blocks, softmax.
+
+    Discrete features (integer codes) go through embedding tables, continuous
+    ones through a linear map (standardised on the first fit); N blocks of
+    Linear → ReLU → BatchNorm → Dropout follow, then a softmax layer. Trained
+    with cross-entropy and Adam, the learning rate cut tenfold on plateaus of
+    the validation loss, and early stopping on an internal validation split
+    (best weights restored).
+
+    Parameters
+    ----------
+    discrete_features : list of int or None, default=None
+        Column indices of the discrete features.
+    cardinalities : list of int or None, default=None
+        Codes per discrete feature (same order); inferred as ``max + 1`` at the
+        first fit when None. Unseen codes are clipped into range.
+    embedding_dim : int, default=8
+    hidden_size : int, default=64
+        Width of each LRND block, and so of :meth:`embed`'s output.
+    n_blocks : int, default=2
+    dropout : float, default=0.2
+    learning_rate : float, default=1e-2
+    batch_size : int, default=64
+    max_epochs : int, default=100
+    patience : int, default=20
+        Epochs without validation improvement before stopping; the learning
+        rate drops after ``patience // 2``.
+    validation_fraction : float, default=0.1
+    warm_start : bool, default=False
+        Keep the weights (and scaling) of the previous fit when refit, as SEDG's
+        warm-start usage needs. A new class in ``y`` forces a fresh network.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        CUDA when present, else the CPU.
+    random_state : int or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    network_ : torch.nn.Module
+    device_ : str
+    n_epochs_ : int
+        Epochs run by the last fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sedg import NNModel
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.column_stack([rng.integers(0, 3, 120), rng.normal(size=120)])
+    >>> y = (X[:, 0] + (X[:, 1] > 0)).astype(int)
+    >>> model = NNModel(discrete_features=[0], max_epochs=5, random_state=0).fit(X, y)
+    >>> model.predict_proba(X).shape, model.embed(X).shape
+    ((120, 4), (120, 64))
+    """
+
+    _parameter_constraints: dict = {
+        "discrete_features": ["array-like", None],
+        "cardinalities": ["array-like", None],
+        "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_blocks": [Interval(numbers.Integral, 1, None, closed="left")],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
+        "warm_start": ["boolean"],
+        "device": [StrOptions({"auto", "cpu", "cuda"})],
+        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        discrete_features=None,
+        cardinalities=None,
+        embedding_dim: int = 8,
+        hidden_size: int = 64,
+        n_blocks: int = 2,
+        dropout: float = 0.2,
+        learning_rate: float = 1e-2,
+        batch_size: int = 64,
+        max_epochs: int = 100,
+        patience: int = 20,
+        validation_fraction: float = 0.1,
+        warm_start: bool = False,
+        device: str = "auto",
+        random_state: int | None = None,
+    ) -> None:
+        self.discrete_features = discrete_features
+        self.cardinalities = cardinalities
+        self.embedding_dim = embedding_dim
+        self.hidden_size = hidden_size
+        self.n_blocks = n_blocks
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.device = device
+        self.random_state = random_state
+
+    def fit(self, X, y) -> NNModel:
+        self._validate_params()
+        reuse = self.warm_start and hasattr(self, "network_")
+        X, y = validate_data(self, X, y, reset=not reuse, dtype=np.float64)
+        classes = np.unique(y)
+        if reuse and not np.all(np.isin(classes, self.classes_)):
+            reuse = False
+        seed = self.random_state if self.random_state is not None else int(torch.seed() % 2**31)
+        generator = torch.Generator().manual_seed(int(seed))
+        # Dropout and initialisation draw from torch's global generator: seed a private copy.
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(int(seed))
+            if not reuse:
+                self.classes_ = classes
+                self._build(X)
+            targets = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.long)
+            self.n_epochs_ = self._train(self._tensor(X), targets, generator)
+        return self
+
+    def _build(self, X: np.ndarray) -> None:
+        self.device_ = str(resolve_device(self.device))
+        discrete = [int(i) for i in (self.discrete_features if self.discrete_features is not None else [])]
+        continuous = [i for i in range(X.shape[1]) if i not in set(discrete)]
+        if self.cardinalities is not None:
+            cardinalities = [int(count) for count in self.cardinalities]
+        else:
+            cardinalities = [int(X[:, i].max()) + 1 for i in discrete]
+        self.scale_mean_ = X.mean(axis=0)
+        self.scale_std_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+        self.scale_mean_[discrete], self.scale_std_[discrete] = 0.0, 1.0
+        embedding = FeatureEmbedding(discrete, cardinalities, continuous, self.embedding_dim)
+        self.network_ = LRNDNetwork(
+            embedding, self.hidden_size, self.n_blocks, self.dropout, len(self.classes_)
+        ).to(self.device_)
+
+    def _tensor(self, X: np.ndarray) -> torch.Tensor:
+        scaled = (np.asarray(X, dtype=np.float64) - self.scale_mean_) / self.scale_std_
+        return torch.as_tensor(scaled, dtype=torch.float32)
+
+    def _train(self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator) -> int:
+        order = torch.randperm(len(y), generator=generator)
+        n_valid = int(len(y) * self.validation_fraction) if len(y) >= 20 else 0
+        valid, train = order[:n_valid], order[n_valid:]
+        device = self.device_
+        X_train, y_train = X[train].to(device), y[train].to(device)
+        X_valid, y_valid = X[valid].to(device), y[valid].to(device)
+        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
+        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, factor=0.1, patience=max(1, self.patience // 2)
+        )
+        loss_function = nn.CrossEntropyLoss()
+        best_loss, best_state, stale, epochs = np.inf, None, 0, 0
+        for epochs in range(1, self.max_epochs + 1):  # noqa: B007 (read after the loop)
+            self.network_.train()
+            for batch in torch.randperm(len(y_train), generator=generator).split(self.batch_size):
+                if len(batch) < 2:  # BatchNorm needs two rows in training mode
+                    continue
+                optimizer.zero_grad()
+                loss_function(self.network_(X_train[batch]), y_train[batch]).backward()
+                optimizer.step()
+            if n_valid == 0:
+                continue
+            self.network_.eval()
+            with torch.no_grad():
+                loss = float(loss_function(self.network_(X_valid), y_valid))
+            scheduler.step(loss)
+            if loss < best_loss - 1e-6:
+                best_loss, stale = loss, 0
+                best_state = {k: v.detach().clone() for k, v in self.network_.state_dict().items()}
+            else:
+                stale += 1
+                if stale >= self.patience:
+                    break
+        if best_state is not None:
+            self.network_.load_state_dict(best_state)
+        self.network_.eval()
+        return epochs
+
+    def _forward(self, X, method: str) -> np.ndarray:
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        self.network_.eval()
+        with torch.no_grad():
+            inputs = self._tensor(X).to(self.device_)
+            output = getattr(self.network_, method)(inputs)
+        return output.cpu().numpy().astype(np.float64)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        logits = self._forward(X, "forward")
+        logits -= logits.max(axis=1, keepdims=True)
+        probabilities = np.exp(logits)
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def embed(self, X) -> np.ndarray:
+        """The learned embedding of rows: the last LRND block's output, shape (n_samples, hidden_size)."""
+        return self._forward(X, "embed")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        return tags

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from imblearn import FunctionSampler
+
+from evaluation import (
+    CLASSIFIERS,
+    EvaluationConfig,
+    InvalidConfiguration,
+    MemoryArtifacts,
+    evaluate,
+)
+from evaluation.splits import make_splits
+from sedg import SedgInputError
+
+
+def test_identity_resampler_gives_zero_improvement(student_por):
+    result = evaluate(student_por, classifier="random_forest", resampler=FunctionSampler())
+    for name, value in result.deltas.items():
+        assert value == 0.0 or math.isnan(value), name
+    assert result.n_synthetic == 0
+
+
+def test_baseline_is_fitted_once_per_key(grades):
+    store = MemoryArtifacts()
+    first = evaluate(grades, classifier="blrr", resampler="smote", artifacts=store)
+    second = evaluate(grades, classifier="blrr", resampler="gmcsmote", artifacts=store)
+    third = evaluate(grades, classifier="blrr", resampler="gmcsmote", seed=1, artifacts=store)
+    assert (first.baseline_cache_hits, second.baseline_cache_hits, third.baseline_cache_hits) == (0, 1, 0)
+    assert store.computed["baseline"] == 2 and store.hits["baseline"] == 1
+    assert first.baseline["qwk"] == second.baseline["qwk"]
+
+
+def test_cv_keeps_folds_and_improvement_is_metric_minus_baseline(student_por):
+    result = evaluate(student_por, classifier="blrr", resampler="gmcsmote", protocol="cv")
+    assert len(result.fold_metrics) == 5
+    for name in ("accuracy", "qwk", "macro_auc"):
+        assert result.deltas[f"delta_{name}"] == pytest.approx(
+            result.metrics[name] - result.baseline[name]
+        )
+        assert result.metrics[name] == pytest.approx(np.nanmean([f[name] for f in result.fold_metrics]))
+
+
+def test_holdout_puts_single_member_classes_in_training(student_por):
+    (train, test), = make_splits(student_por.y, "holdout", seed=0)
+    assert len(test) == pytest.approx(0.4 * (649 - 2), abs=1)
+    for label in (1, 5):
+        assert label in student_por.y[train] and label not in student_por.y[test]
+    result = evaluate(student_por, classifier="blrr")
+    assert math.isnan(result.metrics["class_auc_1"])
+
+
+@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+def test_all_classifiers_with_none_smote_gmcsmote(student_por, classifier):
+    store = MemoryArtifacts()
+    for resampler in ("none", "smote", "gmcsmote"):
+        result = evaluate(student_por, classifier=classifier, resampler=resampler, artifacts=store)
+        assert np.isfinite(result.metrics["accuracy"]) and np.isfinite(result.metrics["qwk"])
+        assert np.isfinite(result.deltas["delta_macro_auc"])
+    assert store.computed["baseline"] == 1
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"classifier": "svm"}, "unknown classifier 'svm'; choose one of svm_ovr"),
+    ({"resampler": "smot"}, "unknown resampler 'smot'"),
+    ({"protocol": "loo"}, "unknown protocol 'loo'"),
+    ({"seed": -1}, "seed must be a non-negative integer"),
+    ({"test_size": 1.5}, "test_size must be between 0 and 1"),
+    ({"n_folds": 1}, "n_folds must be an integer >= 2"),
+])
+def test_bad_configuration_is_rejected(fields, message):
+    with pytest.raises(SedgInputError, match=message):
+        EvaluationConfig(**fields)
+
+
+def test_invalid_parameter_values_are_invalid_configurations(grades):
+    with pytest.raises(InvalidConfiguration, match="'cap' parameter of GMCSMOTE"):
+        evaluate(grades, classifier="blrr", resampler="gmcsmote", resampler_params={"cap": 0})
+    with pytest.raises(InvalidConfiguration, match="'C' parameter of SVC"):
+        evaluate(grades, classifier="svm_ovo", classifier_params={"C": -1.0})
+    with pytest.raises(SedgInputError, match="invalid parameter for classifier 'random_forest'"):
+        evaluate(grades, classifier="random_forest", classifier_params={"trees": 3})

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sedg import SedgInputError
+from sedg.datasets import load_table, make_grades
+
+
+def test_student_por_comma_csv(student_por):
+    assert student_por.X.shape == (649, 32)
+    assert student_por.class_counts[1] == 1 and student_por.class_counts[0] == 15
+    kinds = dict(zip(student_por.feature_names, student_por.feature_kinds))
+    assert kinds["Mjob"] == "nominal" and kinds["Medu"] == "ordinal"
+    assert kinds["absences"] == "continuous"
+
+
+def test_semicolon_quoted_csv_reads_the_same(student_por_path, student_por, tmp_path):
+    frame = pd.read_csv(student_por_path)
+    uci = tmp_path / "student-por-uci.csv"
+    frame.to_csv(uci, sep=";", index=False, quoting=1)  # csv.QUOTE_ALL, like the UCI original
+    assert open(uci).readline().startswith('"school";"sex"')
+    data = load_table(uci, target="G3")
+    np.testing.assert_array_equal(data.X, student_por.X)
+    np.testing.assert_array_equal(data.y, student_por.y)
+
+
+def test_parquet_reads_the_same(student_por_path, student_por, tmp_path):
+    path = tmp_path / "student.parquet"
+    pd.read_csv(student_por_path).to_parquet(path)
+    data = load_table(path, target="G3")
+    np.testing.assert_array_equal(data.X, student_por.X)
+
+
+def test_decode_round_trip(student_por_path, student_por):
+    original = pd.read_csv(student_por_path)
+    decoded = student_por.to_frame()
+    pd.testing.assert_frame_equal(decoded, original, check_dtype=False)
+
+
+def test_snap_makes_generated_rows_decodable(student_por):
+    rows = student_por.X[:5] + 0.4  # fractional codes, as SMOTE makes
+    decoded = student_por.decode(rows)
+    assert set(decoded["Mjob"]) <= set(student_por.categories[student_por.feature_names.index("Mjob")])
+    age = decoded["age"].to_numpy()
+    assert age.dtype.kind == "i" and age.min() >= 15 and age.max() <= 22
+
+
+@pytest.mark.parametrize(
+    ("content", "target", "message"),
+    [
+        (None, "G3", "data file not found"),
+        ("", "G3", "data file is empty"),
+        ("a,b\n", "b", "no rows"),
+        ("a,b\n1,2\n3,4\n", "G3", "target column 'G3' not in the data"),
+        ("a,b\n1,2\n3,2\n", "b", "single class"),
+        ("age,b\n1,0\n2,1\nxx,0\n4,1\n", "b", "column 'age' is numeric but row 3 holds 'xx'"),
+        ("a,b\n1,0\n,1\n3,0\n", "b", "column 'a' has 1 missing values"),
+        ("a,b\n1,0\n2,\n3,1\n", "b", "target column 'b' has a missing value in row 2"),
+    ],
+)
+def test_bad_input_names_the_problem(tmp_path, content, target, message):
+    path = tmp_path / "data.csv"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(SedgInputError, match=message):
+        load_table(path, target=target)
+
+
+def test_make_grades_is_deterministic_and_student_shaped():
+    first, second = make_grades(seed=3), make_grades(seed=3)
+    np.testing.assert_array_equal(first.X, second.X)
+    assert first.X.shape == (649, 30)
+    assert first.fingerprint != make_grades(seed=4).fingerprint
+    counts = np.array(list(first.class_counts.values()))
+    labels = np.array(list(first.class_counts))
+    assert labels.min() >= 0 and labels.max() <= 20
+    assert counts.min() <= 15  # thin tail classes
+    mode = labels[counts.argmax()]
+    assert 9 <= mode <= 14  # bell around the middle
+    assert set(first.feature_kinds) == {"nominal", "ordinal", "continuous"}
+
+
+def test_make_grades_features_predict_the_grade(grades):
+    prior = grades.X[:, grades.feature_names.index("prior_score")]
+    assert np.corrcoef(prior, grades.y)[0, 1] > 0.6
+
+
+def test_make_grades_grows():
+    data = make_grades(n_samples=20_000, n_features=45, seed=1)
+    assert data.X.shape == (20_000, 45)
+    assert len(data.decode(data.X[:3]).columns) == 45
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n_samples": 5}, "n_samples must be an integer >= 20"),
+    ({"n_features": 0}, "n_features must be a positive integer"),
+])
+def test_make_grades_rejects_bad_sizes(kwargs, message):
+    with pytest.raises(SedgInputError, match=message):
+        make_grades(**kwargs)
