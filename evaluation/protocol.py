@@ -119,13 +119,18 @@ class EvaluationResult:
     resampler_info: dict = field(default_factory=dict)
 
     def to_row(self) -> dict[str, Any]:
-        """One flat dict: metrics, ``baseline_<metric>``, ``delta_<metric>``, counts, timings."""
+        """One flat dict: metrics, ``baseline_<metric>``, ``delta_<metric>``, counts, timings.
+
+        ``synthetic_rows`` is ``n_synthetic`` (rows added, negative when a
+        cleaner removed more than it added), named apart from the
+        ``n_synthetic`` budget parameter of a configuration.
+        """
         row: dict[str, Any] = dict(self.metrics)
         row.update({f"baseline_{name}": value for name, value in self.baseline.items()})
         row.update(self.deltas)
         row.update(
             n_train=self.n_train,
-            n_synthetic=self.n_synthetic,
+            synthetic_rows=self.n_synthetic,
             baseline_cache_hits=self.baseline_cache_hits,
             n_folds=len(self.fold_metrics),
         )

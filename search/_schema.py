@@ -1,0 +1,107 @@
+"""Column types of the results store, derived from the search space itself.
+
+Every row file of an experiment carries the same columns, so that
+``pandas.read_parquet(results_dir)`` sees every parameter: pyarrow takes a
+data set's schema from one file. The parameter columns are found by running
+each method's space function on a recording trial, once per combination of
+categorical choices (so nested conditional parameters are found too).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pyarrow as pa
+
+__all__ = ["CORE_COLUMNS", "method_parameters", "results_schema"]
+
+CORE_COLUMNS: dict[str, pa.DataType] = {
+    "trial_id": pa.string(),
+    "status": pa.string(),
+    "error": pa.string(),
+    "method": pa.string(),
+    "classifier": pa.string(),
+    "protocol": pa.string(),
+    "seed": pa.int64(),
+    "dataset": pa.string(),
+    "dataset_fingerprint": pa.string(),
+    "node_id": pa.string(),
+    "finished_at": pa.string(),
+    "n_train": pa.int64(),
+    "synthetic_rows": pa.int64(),
+    "n_folds": pa.int64(),
+    "folds_done": pa.int64(),
+    "baseline_cache_hits": pa.int64(),
+    "artifacts_reused": pa.string(),
+    "resampler_info": pa.string(),
+    "time_baseline": pa.float64(),
+    "time_resample": pa.float64(),
+    "time_fit": pa.float64(),
+    "time_score": pa.float64(),
+    "time_total": pa.float64(),
+}
+
+
+class _RecordingTrial:
+    """Stands in for an Optuna trial: records each suggestion, follows a path of choices."""
+
+    def __init__(self, path: list[int]) -> None:
+        self.path, self.taken, self.branches, self.params = path, [], [], {}
+
+    def suggest_categorical(self, name: str, choices):
+        index = self.path[len(self.taken)] if len(self.taken) < len(self.path) else 0
+        self.taken.append(index)
+        self.branches.append(len(choices))
+        self.params[name] = _categorical_type(choices)
+        return choices[index]
+
+    def suggest_int(self, name: str, low: int, high: int, **_) -> int:
+        self.params[name] = pa.float64()  # float so that rows without it hold null
+        return low
+
+    def suggest_float(self, name: str, low: float, high: float, **_) -> float:
+        self.params[name] = pa.float64()
+        return low
+
+
+def _categorical_type(choices) -> pa.DataType:
+    values = [choice for choice in choices if choice is not None]
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return pa.float64()
+    if values and all(isinstance(v, bool) for v in values):
+        return pa.bool_()
+    return pa.string()
+
+
+def explore(space_function) -> dict[str, pa.DataType]:
+    """Every parameter ``space_function(trial)`` can suggest, over all categorical branches."""
+    found: dict[str, pa.DataType] = {}
+    pending: list[list[int]] = [[]]
+    while pending:
+        path = pending.pop()
+        trial = _RecordingTrial(path)
+        space_function(trial)
+        found.update(trial.params)
+        for position in range(len(path), len(trial.branches)):
+            for choice in range(1, trial.branches[position]):
+                pending.append(trial.taken[:position] + [choice])
+    return found
+
+
+@cache
+def method_parameters(method: str) -> dict[str, pa.DataType]:
+    """The parameters a method's space can suggest, with their column types."""
+    from search.space import METHOD_SPACES
+
+    return explore(lambda trial: METHOD_SPACES[method](trial, {}))
+
+
+def results_schema(methods, metric_names) -> pa.Schema:
+    """Core columns, every parameter of ``methods``, then the metric columns (float)."""
+    fields = dict(CORE_COLUMNS)
+    for method in methods:
+        for name, kind in method_parameters(method).items():
+            fields.setdefault(name, kind)
+    for name in metric_names:
+        fields.setdefault(name, pa.float64())
+    return pa.schema(list(fields.items()))

@@ -1,0 +1,95 @@
+"""Driver-side Ray Tune callbacks: write each finished trial's row, show progress."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from datetime import datetime, timezone
+
+from ray.tune import Callback
+
+from search.store import ResultsStore
+
+__all__ = ["ProgressCallback", "StoreCallback"]
+
+
+class StoreCallback(Callback):
+    """Turn every finished trial into one row of the results store.
+
+    The row is built by the trial itself (``row_json`` in its final result).
+    A trial that a scheduler stopped early has no final result: its row is
+    ``status="stopped"`` with the objective values of its last report. A
+    trial whose process died after its retries is ``status="error"``.
+    """
+
+    def __init__(self, experiment_dir: str) -> None:
+        self.experiment_dir = experiment_dir
+
+    def on_trial_complete(self, iteration, trials, trial, **info) -> None:
+        result = trial.last_result or {}
+        if "row_json" in result:
+            row = json.loads(result["row_json"])
+        else:
+            row = self._partial_row(trial, result, "stopped", None)
+        ResultsStore(self.experiment_dir).write(row)
+
+    def on_trial_error(self, iteration, trials, trial, **info) -> None:
+        message = f"trial process failed after {trial.num_failures} attempt(s)"
+        error_file = getattr(trial, "error_file", None)
+        if error_file:
+            try:
+                lines = open(error_file).read().strip().splitlines()
+                message += ": " + (lines[-1] if lines else "")
+            except OSError:
+                pass
+        row = self._partial_row(trial, trial.last_result or {}, "error", message)
+        ResultsStore(self.experiment_dir).write(row)
+
+    @staticmethod
+    def _partial_row(trial, result: dict, status: str, error: str | None) -> dict:
+        row = {key: value for key, value in trial.config.items()}
+        row.update({k: v for k, v in result.items() if isinstance(v, (int, float, str))})
+        row.update(
+            trial_id=trial.trial_id,
+            status=status,
+            error=error,
+            finished_at=datetime.now(timezone.utc).isoformat(),
+        )
+        return row
+
+
+class ProgressCallback(Callback):
+    """One line per finished trial: done/total, errors, elapsed time, best value so far."""
+
+    def __init__(self, total: int, metric: str, mode: str, stream=None) -> None:
+        self.total, self.metric, self.mode = total, metric, mode
+        self.stream = stream
+        self.done = self.errors = 0
+        self.best = math.nan
+        self.started = time.monotonic()
+
+    def _record(self, status: str, value) -> None:
+        self.done += 1
+        self.errors += status not in ("ok", "stopped")
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            better = value > self.best if self.mode == "max" else value < self.best
+            if math.isnan(self.best) or better:
+                self.best = value
+        stream = self.stream or sys.stdout
+        print(
+            f"[{self.done:>4}/{self.total}] errors {self.errors}  "
+            f"elapsed {time.monotonic() - self.started:6.1f}s  "
+            f"best {self.metric} {self.best:+.4f}",
+            file=stream,
+            flush=True,
+        )
+
+    def on_trial_complete(self, iteration, trials, trial, **info) -> None:
+        result = trial.last_result or {}
+        status = json.loads(result["row_json"])["status"] if "row_json" in result else "stopped"
+        self._record(status, result.get(self.metric))
+
+    def on_trial_error(self, iteration, trials, trial, **info) -> None:
+        self._record("error", None)

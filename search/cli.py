@@ -1,0 +1,174 @@
+"""The ``sedg-search`` command line: run, resume, best, list."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from sedg import SedgInputError
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:
+        print(f"sedg-search: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _build_parser() -> _Parser:
+    from search.settings import DEFAULT_METHODS
+
+    parser = _Parser(prog="sedg-search", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="launch a search (default: embedded data, all methods)")
+    run.add_argument("--data", help="CSV or Parquet file (default: the embedded synthetic grades)")
+    run.add_argument("--target", help="class column (default: G3 for the embedded data, else target)")
+    run.add_argument("--methods", type=_split, default=DEFAULT_METHODS, help="comma-separated methods")
+    run.add_argument("--classifier", type=_split, default=("random_forest",),
+                     help="classifier, or several comma-separated to search over")
+    run.add_argument("--metric", nargs="+", default=["delta_qwk"], help="objective metric(s)")
+    run.add_argument("--mode", nargs="+", default=["max"], help="max or min, per metric")
+    run.add_argument("--num-samples", type=int, default=20, help="number of trials")
+    run.add_argument("--concurrency", type=int, default=2, help="trials at once")
+    run.add_argument("--cpus-per-trial", type=float, default=1.0)
+    run.add_argument("--gpus-per-trial", type=float, default=0.0,
+                     help="GPU share for torch-based trials (others ask for none)")
+    run.add_argument("--protocol", default="holdout", help="holdout (40%% test) or cv (5 folds)")
+    run.add_argument("--scheduler", default="fifo", help="fifo, or asha (stops weak cv trials early)")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--name", default="", help="experiment name (default: search-<time>)")
+    run.add_argument("--storage-path", default="./sedg-results")
+    run.add_argument("--searcher", default="tpe", help="tpe or random")
+    run.add_argument("--address", help="an existing Ray cluster (host:port or ray://host:port)")
+    run.add_argument("--n-synthetic", type=int, default=200, help="synthetic rows where a method takes a budget")
+    run.add_argument("--optuna-storage", action="store_true", help="keep the study in optuna.db")
+    run.add_argument("--max-failures", type=int, default=0, help="retries of a trial whose process dies")
+    run.add_argument("--plugin", action="append", default=[], help="module that registers methods")
+    run.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
+    run.add_argument("--resume", action="store_true", help="continue the experiment --name")
+
+    resume = commands.add_parser("resume", help="continue an interrupted search")
+    resume.add_argument("name")
+    resume.add_argument("--storage-path", default="./sedg-results")
+    resume.add_argument("--address")
+    resume.add_argument("--num-cpus", type=int)
+
+    best = commands.add_parser("best", help="best configurations of an experiment")
+    best.add_argument("name", nargs="?", help="experiment (default: the latest)")
+    best.add_argument("--storage-path", default="./sedg-results")
+    best.add_argument("--metric")
+    best.add_argument("--mode", choices=("max", "min"))
+    best.add_argument("--by", help="a dimension: method, classifier, k_neighbors, ...")
+    best.add_argument("--top", type=int, default=5)
+    best.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    listing = commands.add_parser("list", help="experiments in the storage path")
+    listing.add_argument("--storage-path", default="./sedg-results")
+    return parser
+
+
+def _print_table(frame: pd.DataFrame, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
+    Console(width=200).print(table)
+
+
+def _cell(column: str, value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        if column in ("max", "min", "mean", "median", "best") or "auc" in column or column.startswith(
+            ("delta_", "accuracy", "qwk")
+        ):
+            return f"{value:+.4f}"
+        return f"{value:g}"
+    return str(value)
+
+
+def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
+    if fmt == "json":
+        print(frame.to_json(orient="records", indent=1))
+    elif fmt == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif frame.empty:
+        print(f"{title}: no finished trials yet")
+    else:
+        _print_table(frame, title)
+
+
+def _run(args) -> None:
+    from search.query import best
+    from search.runner import resume, run
+    from search.settings import SearchSettings
+
+    if args.resume:
+        if not args.name:
+            raise SedgInputError("--resume needs --name of the experiment to continue")
+        frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
+        name, storage = args.name, args.storage_path
+    else:
+        settings = SearchSettings(
+            data=args.data, target=args.target, methods=args.methods, classifiers=args.classifier,
+            metrics=tuple(args.metric), modes=tuple(args.mode), num_samples=args.num_samples,
+            concurrency=args.concurrency, cpus_per_trial=args.cpus_per_trial,
+            gpus_per_trial=args.gpus_per_trial, protocol=args.protocol, seed=args.seed,
+            name=args.name, storage_path=args.storage_path, searcher=args.searcher,
+            scheduler=args.scheduler, address=args.address, n_synthetic=args.n_synthetic,
+            optuna_storage=args.optuna_storage, max_failures=args.max_failures,
+            plugins=tuple(args.plugin),
+        )
+        frame = run(settings, num_cpus=args.num_cpus)
+        name, storage = settings.name, settings.storage_path
+    counts = frame["status"].value_counts().to_dict() if len(frame) else {}
+    print(f"experiment {name}: {len(frame)} trials {counts}; results in {storage}/{name}/results")
+    _emit(best(name, storage, by="method", top=100), "table", f"{name}: improvement per method")
+    _emit(best(name, storage, top=5), "table", f"{name}: top configurations")
+
+
+def _dispatch(args) -> None:
+    from search.query import best, list_experiments
+    from search.runner import resume
+
+    if args.command == "run":
+        _run(args)
+    elif args.command == "resume":
+        frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
+        print(f"experiment {args.name}: {len(frame)} trials")
+    elif args.command == "best":
+        frame = best(args.name, args.storage_path, metric=args.metric, by=args.by, top=args.top,
+                     mode=args.mode)
+        _emit(frame, args.format, f"best by {args.metric or 'the objective'}")
+    elif args.command == "list":
+        _emit(list_experiments(args.storage_path), "table", f"experiments in {args.storage_path}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2."""
+    args = _build_parser().parse_args(argv)
+    try:
+        _dispatch(args)
+    except SedgInputError as error:
+        print(f"sedg-search: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Queries over finished searches: the best configurations, and the experiments stored."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sedg import SedgInputError
+from search.settings import SearchSettings
+from search.store import load_results
+
+__all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
+
+AGGREGATES = ("max", "mean", "median", "count")
+
+
+def latest_experiment(storage_path: str | Path) -> str:
+    """Name of the most recently started experiment in ``storage_path``."""
+    candidates = sorted(
+        Path(storage_path).glob("*/search.json"), key=lambda path: path.stat().st_mtime
+    )
+    if not candidates:
+        raise SedgInputError(f"no experiments in {Path(storage_path).resolve()}")
+    return candidates[-1].parent.name
+
+
+def _settings(experiment_dir: Path) -> SearchSettings | None:
+    try:
+        values = json.loads((experiment_dir / "search.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return values
+
+
+def config_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that describe a configuration (method, classifier, and the method's parameters)."""
+    from search._schema import method_parameters
+    from search.space import METHOD_SPACES
+
+    names = ["method", "classifier"]
+    for method in METHOD_SPACES:
+        names += [name for name in method_parameters(method) if name not in names]
+    return [name for name in names if name in frame.columns]
+
+
+def best(
+    name: str | None = None,
+    storage_path: str | Path = "./sedg-results",
+    *,
+    metric: str | None = None,
+    by: str | None = None,
+    top: int = 5,
+    mode: str | None = None,
+) -> pd.DataFrame:
+    """The best configurations by ``metric``, overall or per value of a dimension.
+
+    Only rows with ``status == "ok"`` and a finite metric count, so a NaN or
+    infinite value is never the best. Overall: the ``top`` rows with their
+    configuration. With ``by``: one row per value of that column with the
+    ``max``, ``mean``, ``median`` and ``count`` of the metric over its trials
+    and the trial id of its best one, sorted best first (the SEDG paper
+    reports the max over trials per method).
+    """
+    storage_path = Path(storage_path)
+    name = name or latest_experiment(storage_path)
+    experiment_dir = storage_path / name
+    if not (experiment_dir / "search.json").is_file():
+        raise SedgInputError(f"no experiment {name!r} in {storage_path.resolve()}")
+    if not isinstance(top, int) or top < 1:
+        raise SedgInputError(f"--top must be an integer >= 1, got {top!r}")
+    settings = _settings(experiment_dir) or {}
+    metric = metric or (settings.get("metrics") or ["delta_qwk"])[0]
+    if mode is None:
+        metrics, modes = settings.get("metrics", []), settings.get("modes", [])
+        mode = dict(zip(metrics, modes)).get(metric, "min" if metric.startswith("time_") else "max")
+    frame = load_results(experiment_dir)
+    if frame.empty:
+        return frame
+    if metric not in frame.columns:
+        raise SedgInputError(f"unknown metric {metric!r} for experiment {name!r}")
+    if by is not None and by not in frame.columns:
+        raise SedgInputError(f"unknown dimension {by!r}; columns include {', '.join(config_columns(frame))}")
+    values = pd.to_numeric(frame[metric], errors="coerce")
+    usable = frame[(frame["status"] == "ok") & np.isfinite(values)].copy()
+    ascending = mode == "min"
+    if by is None:
+        ranked = usable.sort_values(metric, ascending=ascending, kind="stable").head(top)
+        columns = ["trial_id", *config_columns(ranked), metric]
+        extra = [c for c in ("delta_accuracy", "delta_qwk", "delta_macro_auc", "delta_minority_auc")
+                 if c in ranked and c != metric]
+        ranked = ranked[columns + extra]
+        return ranked.dropna(axis=1, how="all").reset_index(drop=True)
+    groups = usable.groupby(by, dropna=False)[metric]
+    aggregates = ["min", "mean", "median", "count"] if ascending else ["max", "mean", "median", "count"]
+    summary = groups.agg(aggregates)
+    best_index = groups.idxmin() if ascending else groups.idxmax()
+    summary["best_trial_id"] = usable.loc[best_index.values, "trial_id"].values
+    summary = summary.sort_values(aggregates[0], ascending=ascending)
+    summary.insert(0, "metric", metric)
+    return summary.reset_index()
+
+
+def list_experiments(storage_path: str | Path = "./sedg-results") -> pd.DataFrame:
+    """One row per experiment: trials, errors, the first metric's best value, when it started."""
+    storage_path = Path(storage_path)
+    rows = []
+    for settings_file in sorted(storage_path.glob("*/search.json")):
+        experiment_dir = settings_file.parent
+        settings = _settings(experiment_dir) or {}
+        metric = (settings.get("metrics") or ["delta_qwk"])[0]
+        frame = load_results(experiment_dir)
+        value = math.nan
+        if not frame.empty and metric in frame:
+            ok = pd.to_numeric(frame.loc[frame["status"] == "ok", metric], errors="coerce")
+            ok = ok[np.isfinite(ok)]
+            mode = dict(zip(settings.get("metrics", []), settings.get("modes", []))).get(metric, "max")
+            value = (ok.max() if mode == "max" else ok.min()) if len(ok) else math.nan
+        rows.append({
+            "name": experiment_dir.name,
+            "trials": len(frame),
+            "planned": settings.get("num_samples"),
+            "errors": int((frame["status"].isin(["error", "invalid"])).sum()) if len(frame) else 0,
+            "metric": metric,
+            "best": value,
+            "methods": ",".join(settings.get("methods", [])),
+        })
+    return pd.DataFrame(rows)

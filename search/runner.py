@@ -1,0 +1,184 @@
+"""Running a search: Ray Tune's Tuner under an Optuna searcher, and resuming one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.metrics import label_key
+from sedg import SedgInputError
+from search._schema import results_schema
+from search.settings import SearchSettings, load_data
+from search.store import ResultsStore, load_results
+
+__all__ = ["resume", "run"]
+
+# Ray Tune's own console tables and its checks for storage and metrics are noise for our users.
+os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
+os.environ.setdefault("TUNE_DISABLE_AUTO_CALLBACK_LOGGERS", "1")
+os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+
+
+def _metric_names(labels) -> list[str]:
+    names = ["accuracy", "qwk", "macro_auc", *(label_key(label) for label in labels)]
+    return [
+        *names,
+        *(f"baseline_{name}" for name in names),
+        *(f"delta_{name}" for name in names),
+        "delta_minority_auc",
+    ]
+
+
+def _check_metrics(settings: SearchSettings, labels) -> None:
+    known = set(_metric_names(labels))
+    for metric in settings.metrics:
+        if metric not in known:
+            raise SedgInputError(f"metric {metric!r} does not exist for this data's labels")
+
+
+def _init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
+    import ray
+
+    if ray.is_initialized():
+        return
+    if settings.address:
+        from cluster.connect import connect
+
+        connect(settings.address)
+        return
+    ray.init(
+        num_cpus=num_cpus,
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level="ERROR",
+        configure_logging=True,
+    )
+
+
+def _searcher(settings: SearchSettings):
+    import optuna
+    from ray.tune.search.optuna import OptunaSearch
+
+    from search.space import define_space
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if settings.searcher == "tpe":
+        # constant_liar: trials running in parallel count as bad, so TPE does not
+        # propose the same configuration to several of them.
+        sampler = optuna.samplers.TPESampler(seed=settings.seed, constant_liar=True)
+    else:
+        sampler = optuna.samplers.RandomSampler(seed=settings.seed)
+    storage = None
+    if settings.optuna_storage:
+        url = f"sqlite:///{settings.experiment_dir / 'optuna.db'}"
+        storage = optuna.storages.RDBStorage(url)
+    single = len(settings.metrics) == 1
+    return OptunaSearch(
+        space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic),
+        metric=settings.metrics[0] if single else list(settings.metrics),
+        mode=settings.modes[0] if single else list(settings.modes),
+        sampler=sampler,
+        study_name=settings.name,
+        storage=storage,
+    )
+
+
+def _scheduler(settings: SearchSettings):
+    if settings.scheduler != "asha":
+        return None
+    from ray.tune.schedulers import ASHAScheduler
+
+    # A trial reports once per fold; weak ones stop after one or two folds.
+    return ASHAScheduler(
+        time_attr="training_iteration",
+        metric=settings.metrics[0],
+        mode=settings.modes[0],
+        max_t=5,
+        grace_period=1,
+        reduction_factor=2,
+    )
+
+
+def _callbacks(settings: SearchSettings) -> list:
+    from search.callbacks import ProgressCallback, StoreCallback
+
+    return [
+        StoreCallback(str(settings.experiment_dir)),
+        ProgressCallback(settings.num_samples, settings.metrics[0], settings.modes[0]),
+    ]
+
+
+def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFrame:
+    """Run a new search and return its rows (see :func:`search.store.load_results`).
+
+    Everything is validated (data file, target, metrics) before the
+    experiment directory is created, so bad input writes nothing.
+    """
+    from ray import tune
+
+    from search.trainable import make_trainable
+
+    experiment_dir = settings.experiment_dir
+    if (experiment_dir / "search.json").exists():
+        raise SedgInputError(
+            f"experiment {settings.name!r} already exists in {settings.storage_path}; "
+            "resume it or choose another --name"
+        )
+    data = load_data(settings.data_spec())
+    _check_metrics(settings, data.labels)
+    store = ResultsStore(experiment_dir)
+    store.initialise(results_schema(settings.methods, _metric_names(data.labels)))
+    (experiment_dir / "search.json").write_text(settings.to_json())
+    _init_ray(settings, num_cpus)
+    tuner = tune.Tuner(
+        make_trainable(settings),
+        tune_config=tune.TuneConfig(
+            search_alg=_searcher(settings),
+            scheduler=_scheduler(settings),
+            num_samples=settings.num_samples,
+            max_concurrent_trials=settings.concurrency,
+            reuse_actors=True,
+        ),
+        run_config=tune.RunConfig(
+            name=settings.name,
+            storage_path=settings.storage_path,
+            callbacks=_callbacks(settings),
+            verbose=0,
+            failure_config=tune.FailureConfig(max_failures=settings.max_failures),
+            checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
+        ),
+    )
+    tuner.fit()
+    return load_results(experiment_dir)
+
+
+def resume(name: str, storage_path: str = "./sedg-results", *, num_cpus: int | None = None,
+           address: str | None = None) -> pd.DataFrame:
+    """Continue an interrupted search from Ray Tune's experiment state.
+
+    Finished trials are not run again; trials that were running restart and
+    replace their own row, so every trial appears once in the store.
+    """
+    from ray import tune
+
+    from search.trainable import make_trainable
+
+    experiment_dir = Path(storage_path).resolve() / name
+    if not (experiment_dir / "search.json").is_file():
+        raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
+    settings = SearchSettings.from_json((experiment_dir / "search.json").read_text())
+    if address:
+        settings.address = address
+    if not tune.Tuner.can_restore(str(experiment_dir)):
+        raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
+    _init_ray(settings, num_cpus)
+    tuner = tune.Tuner.restore(
+        str(experiment_dir),
+        trainable=make_trainable(settings),
+        resume_unfinished=True,
+        resume_errored=True,
+    )
+    tuner.fit()
+    return load_results(experiment_dir)
