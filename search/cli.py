@@ -161,7 +161,10 @@ def _dispatch(args) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2."""
-    args = _build_parser().parse_args(argv)
+    try:
+        args = _build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2, already printed)
+        return int(exit_.code or 0)
     try:
         _dispatch(args)
     except SedgInputError as error:

@@ -84,7 +84,7 @@ class SearchSettings:
             self.modes = self.modes * len(self.metrics)
         if len(self.modes) != len(self.metrics) or set(self.modes) - {"max", "min"}:
             raise SedgInputError("--mode takes max or min, once or once per metric")
-        _positive_int("num_samples", self.num_samples, "trials")
+        _positive_int("num_samples", self.num_samples, "num-samples")
         _positive_int("concurrency", self.concurrency, "concurrency")
         if not (isinstance(self.cpus_per_trial, (int, float)) and self.cpus_per_trial > 0):
             raise SedgInputError(f"--cpus-per-trial must be > 0, got {self.cpus_per_trial!r}")

@@ -1,0 +1,40 @@
+"""Bad input: one line on stderr, exit code 2, nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.cli import main
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["run", "--data", "missing.csv"], "data file not found"),
+    (["run", "--methods", "smoot"], "unknown method 'smoot'"),
+    (["run", "--classifier", "svm"], "unknown classifier 'svm'"),
+    (["run", "--metric", "f1"], "unknown metric 'f1'"),
+    (["run", "--metric", "delta_class_auc_99"], "metric 'delta_class_auc_99' does not exist"),
+    (["run", "--num-samples", "0"], "--num-samples must be an integer >= 1"),
+    (["run", "--protocol", "loo"], "unknown protocol 'loo'"),
+    (["run", "--scheduler", "asha"], "asha stops trials between folds: it needs --protocol cv"),
+    (["run", "--mode", "up"], "--mode takes max or min"),
+    (["run", "--plugin", "no_such_module"], "cannot import plugin 'no_such_module'"),
+    (["run", "--num-samples", "many"], "argument --num-samples: invalid int value"),
+    (["best", "nothing-here"], "no experiment 'nothing-here'"),
+    (["resume", "nothing-here"], "no experiment 'nothing-here'"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
+    storage = tmp_path / "store"
+    code = main([*args, "--storage-path", str(storage)])
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], captured.err
+    assert not storage.exists() or not any(storage.iterdir())
+
+
+def test_unknown_column_in_data(tmp_path, capsys, student_por_path):
+    code = main(["run", "--data", str(student_por_path), "--target", "grade",
+                 "--storage-path", str(tmp_path / "store")])
+    assert code == 2
+    assert "target column 'grade' not in the data" in capsys.readouterr().err
+    assert not (tmp_path / "store").exists()

@@ -1,0 +1,76 @@
+"""End to end through the real CLI, real Ray Tune and real Optuna (no mocks)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from search.artifacts import artifact_counts
+
+pytestmark = pytest.mark.slow
+
+DOCUMENTED = ["trial_id", "status", "method", "classifier", "accuracy", "qwk", "macro_auc",
+              "delta_accuracy", "delta_qwk", "delta_macro_auc", "delta_minority_auc", "error",
+              "seed", "dataset_fingerprint", "time_total", "node_id"]
+
+
+def test_run_on_embedded_data_then_best(cli, tmp_path):
+    process = cli("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path", str(tmp_path),
+                  "--name", "e2e", "--methods", "none,smote,gmcsmote,random_over", "--classifier", "blrr")
+    assert "[   8/8]" in process.stdout and "top configurations" in process.stdout
+    rows = pd.read_parquet(tmp_path / "e2e" / "results")  # plain pandas
+    assert len(rows) == 8 and rows["trial_id"].is_unique
+    assert set(DOCUMENTED) <= set(rows.columns)
+    assert (rows["status"] == "ok").all()
+    labels = json.loads((tmp_path / "e2e" / "search.json").read_text())
+    assert labels["num_samples"] == 8
+    assert any(column.startswith("delta_class_auc_") for column in rows.columns)
+    assert "cap" in rows.columns and "k_neighbors" in rows.columns  # every dimension a column
+    np.testing.assert_allclose(rows["delta_qwk"], rows["qwk"] - rows["baseline_qwk"], atol=1e-12)
+    # one baseline fit for the one split, classifier and seed; every other trial hit the cache
+    counts = artifact_counts(tmp_path / "e2e" / "artifacts")
+    assert counts["baseline"]["computed"] == 1 and counts["baseline"]["hit"] == 7
+
+    best = json.loads(cli("best", "e2e", "--storage-path", str(tmp_path), "--format", "json",
+                          "--top", "3").stdout)
+    expected = rows.sort_values("delta_qwk", ascending=False).head(3)
+    assert [entry["trial_id"] for entry in best] == expected["trial_id"].tolist()
+    assert [entry["delta_qwk"] for entry in best] == pytest.approx(expected["delta_qwk"].tolist())
+
+    by_method = json.loads(cli("best", "--storage-path", str(tmp_path), "--by", "method",
+                               "--format", "json").stdout)  # the latest experiment
+    for entry in by_method:
+        group = rows.loc[rows["method"] == entry["method"], "delta_qwk"]
+        assert entry["max"] == pytest.approx(group.max()) and entry["count"] == len(group)
+
+    listing = cli("list", "--storage-path", str(tmp_path)).stdout
+    assert "e2e" in listing
+
+
+def test_a_raising_configuration_is_recorded_and_the_search_goes_on(cli, tmp_path):
+    cli("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path", str(tmp_path),
+        "--name", "boom", "--methods", "explode,none,random_over", "--classifier", "blrr",
+        "--searcher", "random", "--plugin", "failing_plugin")
+    rows = pd.read_parquet(tmp_path / "boom" / "results")
+    assert len(rows) == 8
+    failed = rows[rows["method"] == "explode"]
+    assert len(failed) >= 1 and (failed["status"] == "error").all()
+    assert failed["error"].str.contains("RuntimeError: this configuration always fails").all()
+    assert (rows.loc[rows["method"] != "explode", "status"] == "ok").all()
+    best = json.loads(cli("best", "boom", "--storage-path", str(tmp_path), "--format", "json").stdout)
+    assert all(entry["method"] != "explode" for entry in best)
+
+
+def test_cv_on_student_por_improvement_is_metric_minus_baseline(cli, tmp_path, student_por_path):
+    cli("run", "--data", str(student_por_path), "--target", "G3", "--protocol", "cv",
+        "--num-samples", "4", "--num-cpus", "2", "--storage-path", str(tmp_path), "--name", "cv",
+        "--methods", "gmcsmote,smote", "--classifier", "blrr")
+    rows = pd.read_parquet(tmp_path / "cv" / "results")
+    assert len(rows) == 4 and (rows["status"] == "ok").all() and (rows["n_folds"] == 5).all()
+    for metric in ["accuracy", "qwk", "macro_auc", "class_auc_0", "class_auc_18"]:
+        np.testing.assert_allclose(rows[f"delta_{metric}"], rows[metric] - rows[f"baseline_{metric}"])
+    counts = artifact_counts(tmp_path / "cv" / "artifacts")
+    assert counts["baseline"]["computed"] == 5  # once per fold, shared by the 4 trials
