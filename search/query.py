@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sedg import SedgInputError
 from search.settings import SearchSettings
 from search.store import load_results
+from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
 

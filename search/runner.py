@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.metrics import label_key
-from sedg import SedgInputError
 from search._schema import results_schema
 from search.settings import SearchSettings, load_data
 from search.store import ResultsStore, load_results
+from sedg import SedgInputError
 
 __all__ = ["resume", "run"]
 
@@ -19,6 +19,9 @@ __all__ = ["resume", "run"]
 os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
 os.environ.setdefault("TUNE_DISABLE_AUTO_CALLBACK_LOGGERS", "1")
 os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+# Save the experiment state at every step (not every >= 10 s): a driver killed right after a
+# trial finished must not forget it, or a resume would run a replacement trial too.
+os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "0")
 
 
 def _metric_names(labels) -> list[str]:

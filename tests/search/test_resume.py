@@ -1,0 +1,40 @@
+"""Kill the driver of a running search, resume it, and find every trial exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from tests.search.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def test_resume_after_the_driver_is_killed(cli, tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    args = [sys.executable, "-m", "search.cli", "run", "--num-samples", "12", "--num-cpus", "2",
+            "--storage-path", str(tmp_path), "--name", "killed", "--classifier", "random_forest",
+            "--methods", "none,smote,gmcsmote", "--searcher", "random"]
+    driver = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    results = tmp_path / "killed" / "results"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(results.glob("*.parquet"))) < 4:
+        time.sleep(0.2)
+    os.killpg(driver.pid, signal.SIGKILL)  # the driver and the Ray instance it started
+    driver.wait()
+    before = set(pd.read_parquet(results)["trial_id"])
+    assert 4 <= len(before) < 12, "the search should have been interrupted part-way"
+
+    process = cli("resume", "killed", "--storage-path", str(tmp_path), "--num-cpus", "2")
+    assert "12 trials" in process.stdout
+    rows = pd.read_parquet(results)
+    assert len(rows) == 12 and rows["trial_id"].is_unique
+    assert before <= set(rows["trial_id"])  # finished trials kept, not duplicated
+    assert (rows["status"] == "ok").all()
