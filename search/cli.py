@@ -51,7 +51,8 @@ def _build_parser() -> _Parser:
     run.add_argument("--storage-path", default="./sedg-results")
     run.add_argument("--searcher", default="tpe", help="tpe or random")
     run.add_argument("--address", help="an existing Ray cluster (host:port or ray://host:port)")
-    run.add_argument("--n-synthetic", type=int, default=200, help="synthetic rows where a method takes a budget")
+    run.add_argument("--n-synthetic", type=int, default=200,
+                     help="synthetic rows where a method takes a budget")
     run.add_argument("--optuna-storage", action="store_true", help="keep the study in optuna.db")
     run.add_argument("--max-failures", type=int, default=0, help="retries of a trial whose process dies")
     run.add_argument("--plugin", action="append", default=[], help="module that registers methods")

@@ -92,7 +92,8 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         )
         result = evaluate(data, evaluation, artifacts=artifacts, on_fold=on_fold)
         row.update(result.to_row())
-        row.update(status="ok", folds_done=n_folds, resampler_info=json.dumps(result.resampler_info, default=str))
+        info = json.dumps(result.resampler_info, default=str)
+        row.update(status="ok", folds_done=n_folds, resampler_info=info)
     except InvalidConfiguration as error:
         row.update(status="invalid", error=str(error))
     except Exception as error:  # recorded as the trial's outcome; the search goes on
