@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from search.settings import SearchSettings
 from search.store import load_results
 from sedg import SedgInputError
 
@@ -28,7 +27,7 @@ def latest_experiment(storage_path: str | Path) -> str:
     return candidates[-1].parent.name
 
 
-def _settings(experiment_dir: Path) -> SearchSettings | None:
+def _settings(experiment_dir: Path) -> dict | None:
     try:
         values = json.loads((experiment_dir / "search.json").read_text())
     except (OSError, ValueError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from functools import cache
@@ -154,6 +153,3 @@ def load_data(spec: tuple) -> TabularData:
         return make_grades(n_samples=grades_samples, seed=0)
     return load_table(path, target=target)
 
-
-def is_finite(value) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
