@@ -60,6 +60,20 @@ def _init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
     )
 
 
+def _check_gpus(settings: SearchSettings) -> None:
+    """A GPU share on a cluster without GPUs would leave torch trials waiting forever."""
+    import ray
+
+    from evaluation.classifiers import CLASSIFIERS
+
+    torch_based = any(CLASSIFIERS[name].uses_torch for name in settings.classifiers)
+    if settings.gpus_per_trial > 0 and torch_based and not ray.cluster_resources().get("GPU"):
+        raise SedgInputError(
+            "--gpus-per-trial asks for GPUs but the Ray cluster declares none "
+            "(use 0 here, or a cluster whose nodes have --num-gpus)"
+        )
+
+
 def _searcher(settings: SearchSettings):
     import optuna
     from ray.tune.search.optuna import OptunaSearch
@@ -131,10 +145,11 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
         )
     data = load_data(settings.data_spec())
     _check_metrics(settings, data.labels)
+    _init_ray(settings, num_cpus)
+    _check_gpus(settings)
     store = ResultsStore(experiment_dir)
     store.initialise(results_schema(settings.methods, _metric_names(data.labels)))
     (experiment_dir / "search.json").write_text(settings.to_json())
-    _init_ray(settings, num_cpus)
     tuner = tune.Tuner(
         make_trainable(settings),
         tune_config=tune.TuneConfig(

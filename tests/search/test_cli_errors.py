@@ -38,3 +38,16 @@ def test_unknown_column_in_data(tmp_path, capsys, student_por_path):
     assert code == 2
     assert "target column 'grade' not in the data" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()
+
+
+def test_gpu_share_without_gpus_is_refused(tmp_path, capsys):
+    import ray
+
+    try:
+        code = main(["run", "--classifier", "nnmodel", "--gpus-per-trial", "0.5", "--num-cpus", "1",
+                     "--storage-path", str(tmp_path / "store")])
+    finally:
+        ray.shutdown()
+    assert code == 2
+    assert "--gpus-per-trial asks for GPUs but the Ray cluster declares none" in capsys.readouterr().err
+    assert not (tmp_path / "store").exists()
