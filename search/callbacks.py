@@ -26,6 +26,13 @@ class StoreCallback(Callback):
 
     def __init__(self, experiment_dir: str) -> None:
         self.experiment_dir = experiment_dir
+        self._store: ResultsStore | None = None
+
+    @property
+    def store(self) -> ResultsStore:
+        if self._store is None:  # built lazily: the callback is pickled with the experiment state
+            self._store = ResultsStore(self.experiment_dir)
+        return self._store
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         result = trial.last_result or {}
@@ -33,7 +40,7 @@ class StoreCallback(Callback):
             row = json.loads(result["row_json"])
         else:
             row = self._partial_row(trial, result, "stopped", None)
-        ResultsStore(self.experiment_dir).write(row)
+        self.store.write(row)
 
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
         message = f"trial process failed after {trial.num_failures} attempt(s)"
@@ -45,7 +52,7 @@ class StoreCallback(Callback):
             except OSError:
                 pass
         row = self._partial_row(trial, trial.last_result or {}, "error", message)
-        ResultsStore(self.experiment_dir).write(row)
+        self.store.write(row)
 
     @staticmethod
     def _partial_row(trial, result: dict, status: str, error: str | None) -> dict:

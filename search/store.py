@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -43,8 +44,9 @@ class ResultsStore:
             fields = [[field.name, str(field.type)] for field in schema]
             _atomic_write_text(self.schema_path, json.dumps(fields, indent=1))
 
-    @property
+    @cached_property
     def schema(self) -> pa.Schema:
+        """The experiment's column schema, read once per store object."""
         fields = json.loads(self.schema_path.read_text())
         types = {"string": pa.string(), "double": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
         return pa.schema([(name, types[kind]) for name, kind in fields])
