@@ -49,6 +49,8 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
         present = self.classes_[self.present_columns_]
         if not np.all(np.isin(np.unique(y), present)):
             return self.fit(X, y)
+        if "warm_start" in self.estimator_.get_params():
+            self.estimator_.set_params(warm_start=True)
         self.estimator_.fit(X, np.searchsorted(present, y))
         return self
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sedg._errors import SedgInputError
 from sedg.gmcsmote import GMCSMOTE
 from sedg.nn import NNModel
+from sedg.synthesis import SEDGSampler
 
-__all__ = ["GMCSMOTE", "NNModel", "SedgInputError"]
+__all__ = ["GMCSMOTE", "NNModel", "SEDGSampler", "SedgInputError"]
 __version__ = "0.1.0"

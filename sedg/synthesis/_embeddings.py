@@ -1,0 +1,118 @@
+"""Embeddings for feature modification (SEDG paper, Section 3.3.1).
+
+Every embedder maps encoded rows to vectors with ``transform``; all are
+picklable so the search can share a fitted one between trials. They are
+fitted on training rows only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+__all__ = ["AutoEncoderEmbedder", "ModelEmbedder", "PCAEmbedder", "Reduced", "fit_autoencoder"]
+
+
+class PCAEmbedder:
+    """Standardised raw features projected on their principal components."""
+
+    def __init__(self, n_components: int, random_state: int = 0) -> None:
+        self.n_components, self.random_state = n_components, random_state
+
+    def fit(self, X: np.ndarray) -> PCAEmbedder:
+        self.scaler_ = StandardScaler().fit(X)
+        components = min(self.n_components, X.shape[1], X.shape[0])
+        self.pca_ = PCA(components, random_state=self.random_state).fit(self.scaler_.transform(X))
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return self.pca_.transform(self.scaler_.transform(X))
+
+
+class ModelEmbedder:
+    """The learned embedding of a fitted classifier that has ``embed`` (NNModel)."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        inner = getattr(self.model, "estimator_", self.model)
+        return inner.embed(X)
+
+
+class Reduced:
+    """Another embedder followed by PCA (fitted on the training rows' embeddings)."""
+
+    def __init__(self, inner, X: np.ndarray, n_components: int, random_state: int = 0) -> None:
+        self.inner = inner
+        embedded = inner.transform(X)
+        components = min(n_components, embedded.shape[1], embedded.shape[0])
+        self.pca = PCA(components, random_state=random_state).fit(embedded)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return self.pca.transform(self.inner.transform(X))
+
+
+class _AutoEncoder(nn.Module):
+    def __init__(self, n_inputs: int, hidden: int, latent: int, variational: bool) -> None:
+        super().__init__()
+        self.variational = variational
+        self.encoder = nn.Sequential(nn.Linear(n_inputs, hidden), nn.ReLU())
+        self.mean = nn.Linear(hidden, latent)
+        self.log_var = nn.Linear(hidden, latent) if variational else None
+        self.decoder = nn.Sequential(nn.Linear(latent, hidden), nn.ReLU(), nn.Linear(hidden, n_inputs))
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.mean(self.encoder(x))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden = self.encoder(x)
+        mean = self.mean(hidden)
+        if not self.variational:
+            return self.decoder(mean), torch.zeros((), device=x.device)
+        log_var = self.log_var(hidden)
+        z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+        kl = -0.5 * torch.mean(torch.sum(1 + log_var - mean**2 - log_var.exp(), dim=1))
+        return self.decoder(z), kl
+
+
+class AutoEncoderEmbedder:
+    """The bottleneck of an auto-encoder (or a VAE's latent mean) over standardised features."""
+
+    def __init__(self, scaler: StandardScaler, network: _AutoEncoder) -> None:
+        self.scaler, self.network = scaler, network
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        inputs = torch.as_tensor(self.scaler.transform(X), dtype=torch.float32)
+        with torch.no_grad():
+            return self.network.encode(inputs).numpy().astype(np.float64)
+
+
+def fit_autoencoder(
+    X: np.ndarray,
+    *,
+    variational: bool,
+    latent_dim: int = 8,
+    hidden: int = 64,
+    epochs: int = 150,
+    learning_rate: float = 1e-2,
+    random_state: int = 0,
+) -> AutoEncoderEmbedder:
+    """Train an auto-encoder (MSE) or a VAE (MSE + KL) on the training rows, full batch."""
+    scaler = StandardScaler().fit(X)
+    inputs = torch.as_tensor(scaler.transform(X), dtype=torch.float32)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(random_state)
+        network = _AutoEncoder(X.shape[1], hidden, latent_dim, variational)
+        optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate)
+        for _ in range(epochs):
+            optimiser.zero_grad()
+            reconstruction, kl = network(inputs)
+            loss = nn.functional.mse_loss(reconstruction, inputs) + 0.1 * kl
+            loss.backward()
+            optimiser.step()
+    network.eval()
+    return AutoEncoderEmbedder(scaler, network)

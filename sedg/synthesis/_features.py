@@ -1,0 +1,130 @@
+"""Feature selection (SEDG paper, Section 3.2): random, feature imbalance, feature importance."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.inspection import permutation_importance
+from sklearn.model_selection import train_test_split
+
+from sedg.synthesis.base import normalise
+
+__all__ = ["choose_features", "imbalance_weights", "importance_weights", "two_means_gap"]
+
+
+def two_means_gap(counts: np.ndarray) -> float:
+    """Distance between the two k-means (k=2) centroids of 1-D counts, over the largest count.
+
+    In one dimension the optimal 2-means split is a cut of the sorted values,
+    so every cut is tried (exact, no random restarts). One distinct count: 0.
+    """
+    values = np.sort(np.asarray(counts, dtype=float))
+    if values.size < 2 or values[0] == values[-1]:
+        return 0.0
+    prefix, prefix_sq = np.cumsum(values), np.cumsum(values**2)
+    n = values.size
+    left = np.arange(1, n)
+    left_sum, left_sq = prefix[:-1], prefix_sq[:-1]
+    right_sum, right_sq = prefix[-1] - left_sum, prefix_sq[-1] - left_sq
+    sse = (left_sq - left_sum**2 / left) + (right_sq - right_sum**2 / (n - left))
+    cut = int(np.argmin(sse))
+    gap = right_sum[cut] / (n - left[cut]) - left_sum[cut] / left[cut]
+    return float(gap / values[-1])
+
+
+def imbalance_weights(X: np.ndarray) -> np.ndarray:
+    """Per feature: counts of each distinct value, 2-means gap ratio; normalised to probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.column_stack([np.r_[np.zeros(95), np.ones(5)], np.r_[np.zeros(50), np.ones(50)]])
+    >>> weights = imbalance_weights(X)
+    >>> bool(weights[0] > weights[1])
+    True
+    """
+    ratios = np.array(
+        [two_means_gap(np.unique(X[:, j], return_counts=True)[1]) for j in range(X.shape[1])]
+    )
+    return normalise(ratios)
+
+
+def _fitted_importances(model) -> np.ndarray | None:
+    for candidate in (model, getattr(model, "estimator_", None)):
+        values = getattr(candidate, "feature_importances_", None)
+        if values is not None:
+            return np.asarray(values, dtype=float)
+    return None
+
+
+def importance_weights(
+    kind: str, classifier, X: np.ndarray, y: np.ndarray, *, random_state: int = 0
+) -> np.ndarray:
+    """Feature importances of ``classifier`` on the training rows, as probabilities.
+
+    - ``mdi``: mean decrease in impurity (tree-based classifiers only);
+    - ``permutation``: drop in accuracy on a held-out 30 % of the training
+      rows when one feature is shuffled (5 repeats) — never the test part;
+    - ``drop_column``: accuracy of the model on that held-out part minus the
+      accuracy of a model refitted without the feature (one fit per feature).
+
+    Negative importances count as zero.
+    """
+    if kind == "mdi":
+        values = _fitted_importances(clone(classifier).fit(X, y))
+        if values is None:
+            raise ValueError(
+                "feature_importance='mdi' needs a tree-based classifier with feature_importances_"
+            )
+        return normalise(values)
+    X_fit, X_hold, y_fit, y_hold = train_test_split(
+        X, y, test_size=0.3, random_state=random_state, shuffle=True
+    )
+    model = clone(classifier).fit(X_fit, y_fit)
+    if kind == "permutation":
+        result = permutation_importance(
+            model, X_hold, y_hold, n_repeats=5, random_state=random_state, scoring="accuracy"
+        )
+        return normalise(result.importances_mean)
+    if kind == "drop_column":
+        reference = float(np.mean(model.predict(X_hold) == y_hold))
+        drops = np.empty(X.shape[1])
+        for j in range(X.shape[1]):
+            keep = np.arange(X.shape[1]) != j
+            reduced = _without_column(classifier, j).fit(X_fit[:, keep], y_fit)
+            drops[j] = reference - float(np.mean(reduced.predict(X_hold[:, keep]) == y_hold))
+        return normalise(drops)
+    raise ValueError(f"unknown feature importance {kind!r}")
+
+
+def _without_column(classifier, column: int):
+    """A clone of ``classifier`` for data without ``column`` (NNModel's feature indices shift)."""
+    model = clone(classifier)
+    inner = getattr(model, "estimator", None)
+    target = inner if inner is not None and hasattr(inner, "discrete_features") else model
+    discrete = getattr(target, "discrete_features", None)
+    if discrete is not None:
+        cards = target.cardinalities
+        pairs = list(zip(discrete, cards)) if cards is not None else [(i, None) for i in discrete]
+        kept = [(i, c) for i, c in pairs if i != column]
+        target.set_params(
+            discrete_features=[i - (i > column) for i, _ in kept],
+            cardinalities=[c for _, c in kept] if cards is not None else None,
+        )
+    return model
+
+
+def choose_features(
+    weights: np.ndarray, n_samples: int, count: tuple[int, int], rng: np.random.Generator
+) -> list[np.ndarray]:
+    """For each sample, which features to modify: ``k`` of them (fixed or uniform in ``count``),
+    drawn without replacement with probabilities ``weights``."""
+    n_features = weights.size
+    nonzero = int(np.count_nonzero(weights))
+    chosen = []
+    for _ in range(n_samples):
+        k = int(rng.integers(count[0], count[1] + 1))
+        k = max(1, min(k, n_features))
+        p = weights if nonzero >= k else normalise(weights + 1e-9)
+        chosen.append(rng.choice(n_features, size=k, replace=False, p=p))
+    return chosen

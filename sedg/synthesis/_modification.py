@@ -1,0 +1,106 @@
+"""Feature modification (SEDG paper, Section 3.3): candidates scored in one batch per step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["candidate_values", "modify"]
+
+
+def candidate_values(
+    column: np.ndarray, discrete: bool, current: float, *, max_candidates: int, grid_steps: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Values a feature may take instead of ``current``.
+
+    Discrete: the other values seen in training (a random ``max_candidates``
+    of them when there are more). Continuous: a grid of ``grid_steps`` evenly
+    spaced values over the training range, without the current value.
+    """
+    if discrete:
+        values = np.unique(column)
+    else:
+        values = np.linspace(column.min(), column.max(), grid_steps)
+    values = values[values != current]
+    if values.size > max_candidates:
+        values = rng.choice(values, size=max_candidates, replace=False)
+    return values
+
+
+def _similarity(candidates: np.ndarray, references: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "cosine":
+        dot = np.einsum("ij,ij->i", candidates, references)
+        norms = np.linalg.norm(candidates, axis=1) * np.linalg.norm(references, axis=1)
+        return dot / np.maximum(norms, 1e-12)
+    return -np.linalg.norm(candidates - references, axis=1)  # nearest neighbour
+
+
+def modify(
+    rows: np.ndarray,
+    features: list[np.ndarray],
+    train: np.ndarray,
+    discrete_mask: np.ndarray,
+    *,
+    similarity: str,
+    embed=None,
+    carry: bool = True,
+    max_candidates: int = 20,
+    grid_steps: int = 20,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Replace the chosen features of each row by the candidate most similar to the row.
+
+    ``similarity`` is ``"random"`` (any candidate), ``"nn"`` (smallest
+    Euclidean distance between embeddings) or ``"cosine"``. For each feature
+    position, the candidate rows of all samples are embedded in one call and
+    scored against their samples' embeddings. With ``carry`` each replacement
+    is kept for the comparisons of the following features (the modified row
+    becomes the reference); without it every feature is compared against the
+    original row and the replacements are applied together at the end.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> train = np.array([[0.0, 1.0], [1.0, 0.0], [0.7, 0.7]])
+    >>> out = modify(np.array([[1.0, 0.1]]), [np.array([0])], train, np.array([True, True]),
+    ...              similarity="cosine", embed=lambda X: X, rng=np.random.default_rng(0))
+    >>> out.tolist()  # 0.7 keeps the row's angle best among the other values 0.0 and 0.7
+    [[0.7, 0.1]]
+    """
+    base = np.array(rows, dtype=float, copy=True)
+    output = base.copy()
+    longest = max((len(chosen) for chosen in features), default=0)
+    for position in range(longest):
+        owners, candidate_rows, values, columns = [], [], [], []
+        for i, chosen in enumerate(features):
+            if position >= len(chosen):
+                continue
+            column = int(chosen[position])
+            options = candidate_values(
+                train[:, column], bool(discrete_mask[column]), base[i, column],
+                max_candidates=max_candidates, grid_steps=grid_steps, rng=rng,
+            )
+            if options.size == 0:
+                continue
+            block = np.repeat(base[i : i + 1], options.size, axis=0)
+            block[:, column] = options
+            owners.append(np.full(options.size, i))
+            candidate_rows.append(block)
+            values.append(options)
+            columns.append(np.full(options.size, column))
+        if not owners:
+            continue
+        owner, value, column = np.concatenate(owners), np.concatenate(values), np.concatenate(columns)
+        if similarity == "random":
+            score = rng.random(owner.size)
+        else:
+            candidates = embed(np.vstack(candidate_rows))
+            references = embed(base)[owner]
+            score = _similarity(candidates, references, similarity)
+        order = np.lexsort((-score, owner))  # best candidate first within each sample
+        _, first = np.unique(owner[order], return_index=True)
+        best = order[first]
+        output[owner[best], column[best]] = value[best]
+        if carry:
+            base[owner[best], column[best]] = value[best]
+    return output
