@@ -33,7 +33,8 @@ class ClassifierSpec:
     """What the search needs to know about a classifier besides how to build it.
 
     ``tree_based``: offers mean-decrease-in-impurity importances;
-    ``warm_start``: can continue training on augmented data;
+    ``warm_start``: keeps its weights when refitted on augmented data (NNModel; a
+    forest would only add trees, XGBoost restarts);
     ``uses_torch``: benefits from a GPU.
     """
 
@@ -105,7 +106,7 @@ def _nnmodel(data: TabularData, seed: int, params: dict):
 CLASSIFIERS: dict[str, ClassifierSpec] = {
     "svm_ovr": ClassifierSpec(_svm_ovr),
     "svm_ovo": ClassifierSpec(_svm_ovo),
-    "random_forest": ClassifierSpec(_random_forest, tree_based=True, warm_start=True),
+    "random_forest": ClassifierSpec(_random_forest, tree_based=True),
     "xgboost": ClassifierSpec(_xgboost, tree_based=True),
     "blrr": ClassifierSpec(_blrr),
     "nnmodel": ClassifierSpec(_nnmodel, warm_start=True, uses_torch=True),

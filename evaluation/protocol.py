@@ -222,16 +222,20 @@ def evaluate(
         if config.resampler == "none":
             metrics = dict(baseline)
         else:
-            sampler = _build_resampler(config)
+            sampler = _build_resampler(config, data, artifacts)
             started = time.perf_counter()
             X_res, y_res = _resample(sampler, X_train, y_train, config)
             X_res = data.snap(X_res)
             timings["resample"] += time.perf_counter() - started
             n_synthetic += len(y_res) - len(y_train)
             info = _resampler_info(sampler)
-            model = _build_classifier(config, data)
             started = time.perf_counter()
-            _fit(model, X_res, y_res, config)
+            model = getattr(sampler, "warm_start_model_", None)
+            if model is not None:  # warm start: keep the weights the sampler trained
+                model.warm_fit(X_res, y_res)
+            else:
+                model = _build_classifier(config, data)
+                _fit(model, X_res, y_res, config)
             timings["fit"] += time.perf_counter() - started
             started = time.perf_counter()
             metrics = _score(model, X_test, y_test, labels)
@@ -267,14 +271,27 @@ def _build_classifier(config: EvaluationConfig, data: TabularData):
     )
 
 
-def _build_resampler(config: EvaluationConfig):
+def _build_resampler(config: EvaluationConfig, data: TabularData, artifacts):
     if isinstance(config.resampler, str):
-        return make_resampler(
+        sampler = make_resampler(
             config.resampler, random_state=config.seed, params=config.resampler_params
         )
-    sampler = clone(config.resampler)
-    if config.resampler_params:
-        sampler.set_params(**config.resampler_params)
+    else:
+        sampler = clone(config.resampler)
+        if config.resampler_params:
+            sampler.set_params(**config.resampler_params)
+    # Samplers that learn from the classifier (SEDG) get the trial's classifier, the
+    # data's discrete columns and the shared artifact store, unless given their own.
+    if sampler is not None and hasattr(sampler, "get_params"):
+        params = sampler.get_params(deep=False)
+        context = {
+            "classifier": lambda: _build_classifier(config, data),
+            "discrete_features": lambda: data.discrete_indices,
+            "artifacts": lambda: artifacts,
+        }
+        sampler.set_params(**{
+            name: make() for name, make in context.items() if name in params and params[name] is None
+        })
     return sampler
 
 
@@ -288,7 +305,7 @@ def _fit(model, X: np.ndarray, y: np.ndarray, config: EvaluationConfig) -> None:
 def _resample(sampler, X: np.ndarray, y: np.ndarray, config: EvaluationConfig):
     try:
         X_res, y_res = sampler.fit_resample(X, y)
-    except InvalidParameterError as error:
+    except (InvalidParameterError, SedgInputError) as error:
         raise InvalidConfiguration(f"resampler {config.resampler_name!r}: {error}") from None
     if np.unique(y_res).size < 2:
         raise InvalidConfiguration(

@@ -18,7 +18,7 @@ from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSam
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 from evaluation._safe import SafeResampler
-from sedg import GMCSMOTE, SedgInputError
+from sedg import GMCSMOTE, SedgInputError, SEDGSampler
 
 __all__ = ["RESAMPLERS", "ResamplerSpec", "make_resampler", "shortfall_strategy"]
 
@@ -71,6 +71,8 @@ class ResamplerSpec:
     kind: str
     neighbours: str | None = None
     defaults: dict = field(default_factory=dict)
+    #: False for samplers that handle small classes and discrete codes themselves.
+    safe_wrap: bool = True
 
 
 def _over(cls, **fixed):
@@ -119,7 +121,11 @@ RESAMPLERS: dict[str, ResamplerSpec] = {
         {"k_neighbors": 5},
     ),
     "gmcsmote": ResamplerSpec(
-        lambda seed, **params: GMCSMOTE(random_state=seed, **params), "over", None, {"k_neighbors": 5}
+        lambda seed, **params: GMCSMOTE(random_state=seed, **params),
+        "over", None, {"k_neighbors": 5}, safe_wrap=False,
+    ),
+    "sedg": ResamplerSpec(
+        lambda seed, **params: SEDGSampler(random_state=seed, **params), "over", safe_wrap=False
     ),
 }
 
@@ -151,8 +157,8 @@ def make_resampler(name: str, *, random_state: int = 0, params: dict | None = No
         sampler = spec.build(random_state, **params)
     except TypeError as error:
         raise SedgInputError(f"invalid parameter for resampler {name!r}: {error}") from None
-    if name == "gmcsmote":
-        return sampler  # it replicates and adapts k itself
+    if not spec.safe_wrap:
+        return sampler  # it copes with small classes and discrete codes itself
     k = params.get(spec.neighbours, 0) if spec.neighbours else 0
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         if spec.neighbours:

@@ -48,16 +48,20 @@ class _RecordingTrial:
     def __init__(self, path: list[int]) -> None:
         self.path, self.taken, self.branches, self.params = path, [], [], {}
 
-    def suggest_categorical(self, name: str, choices):
+    def _branch(self, choices):
         index = self.path[len(self.taken)] if len(self.taken) < len(self.path) else 0
         self.taken.append(index)
         self.branches.append(len(choices))
-        self.params[name] = _categorical_type(choices)
         return choices[index]
+
+    def suggest_categorical(self, name: str, choices):
+        self.params[name] = _categorical_type(choices)
+        return self._branch(list(choices))
 
     def suggest_int(self, name: str, low: int, high: int, **_) -> int:
         self.params[name] = pa.float64()  # float so that rows without it hold null
-        return low
+        # Both ends, so that branches conditioned on the value (iterations > 1) are found.
+        return self._branch([low, high] if high > low else [low])
 
     def suggest_float(self, name: str, low: float, high: float, **_) -> float:
         self.params[name] = pa.float64()
@@ -80,8 +84,9 @@ def explore(space_function) -> dict[str, pa.DataType]:
     while pending:
         path = pending.pop()
         trial = _RecordingTrial(path)
-        space_function(trial)
+        constants = space_function(trial) or {}
         found.update(trial.params)
+        found.update({name: _categorical_type([value]) for name, value in constants.items()})
         for position in range(len(path), len(trial.branches)):
             for choice in range(1, trial.branches[position]):
                 pending.append(trial.taken[:position] + [choice])
@@ -93,7 +98,7 @@ def method_parameters(method: str) -> dict[str, pa.DataType]:
     """The parameters a method's space can suggest, with their column types."""
     from search.space import METHOD_SPACES
 
-    return explore(lambda trial: METHOD_SPACES[method](trial, {}))
+    return explore(lambda trial: METHOD_SPACES[method](trial, {"classifier": None, "n_synthetic": 200}))
 
 
 def results_schema(methods, metric_names) -> pa.Schema:

@@ -26,7 +26,9 @@ from sedg import SedgInputError
 
 __all__ = ["METHOD_SPACES", "DesignSpace", "define_space", "register_space"]
 
-SpaceFunction = Callable[[Any, dict], None]
+#: ``function(trial, options) -> constants or None``; ``options`` holds ``classifier`` (None
+#: while the store's columns are being listed: offer every branch then) and ``n_synthetic``.
+SpaceFunction = Callable[[Any, dict], "dict | None"]
 
 #: method name -> function(trial, options) suggesting that method's parameters.
 METHOD_SPACES: dict[str, SpaceFunction] = {}
@@ -135,10 +137,10 @@ class DesignSpace:
         else:
             method = constants["method"] = self.methods[0]
         if len(self.classifiers) > 1:
-            trial.suggest_categorical("classifier", self.classifiers)
+            classifier = trial.suggest_categorical("classifier", self.classifiers)
         else:
-            constants["classifier"] = self.classifiers[0]
-        METHOD_SPACES[method](trial, self.options)
+            classifier = constants["classifier"] = self.classifiers[0]
+        constants.update(METHOD_SPACES[method](trial, {**self.options, "classifier": classifier}) or {})
         return constants
 
 
@@ -147,10 +149,19 @@ def define_space(methods: Sequence[str], classifiers: Sequence[str], **options: 
     return DesignSpace(methods, classifiers, **options)
 
 
+#: Parameters suggested under another name because their choices depend on the classifier
+#: (Optuna needs one distribution per name); they reach the sampler under their own name.
+ALIASES = {"feature_importance_model_agnostic": "feature_importance"}
+
+
 def resampler_params(config: dict, method: str) -> dict:
     """The parameters of ``method`` in a flat trial config (the keys its space suggested)."""
     from search._schema import method_parameters
 
     names = method_parameters(method)
-    return {name: config[name] for name in names if name in config}
+    return {ALIASES.get(name, name): config[name] for name in names if name in config}
 
+
+
+# Methods whose spaces live in their own modules register on import.
+from search import _sedg_space  # noqa: E402, F401

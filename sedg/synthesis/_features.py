@@ -7,6 +7,7 @@ from sklearn.base import clone
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import train_test_split
 
+from sedg._errors import SedgInputError
 from sedg.synthesis.base import normalise
 
 __all__ = ["choose_features", "imbalance_weights", "importance_weights", "two_means_gap"]
@@ -66,14 +67,15 @@ def importance_weights(
     - ``permutation``: drop in accuracy on a held-out 30 % of the training
       rows when one feature is shuffled (5 repeats) — never the test part;
     - ``drop_column``: accuracy of the model on that held-out part minus the
-      accuracy of a model refitted without the feature (one fit per feature).
+      accuracy of a model refitted with the feature held constant (one fit per
+      feature; constant rather than removed so every classifier refits as is).
 
     Negative importances count as zero.
     """
     if kind == "mdi":
         values = _fitted_importances(clone(classifier).fit(X, y))
         if values is None:
-            raise ValueError(
+            raise SedgInputError(
                 "feature_importance='mdi' needs a tree-based classifier with feature_importances_"
             )
         return normalise(values)
@@ -90,28 +92,15 @@ def importance_weights(
         reference = float(np.mean(model.predict(X_hold) == y_hold))
         drops = np.empty(X.shape[1])
         for j in range(X.shape[1]):
-            keep = np.arange(X.shape[1]) != j
-            reduced = _without_column(classifier, j).fit(X_fit[:, keep], y_fit)
-            drops[j] = reference - float(np.mean(reduced.predict(X_hold[:, keep]) == y_hold))
+            # "Dropped" as a constant column (its most common value): the model's
+            # input layout stays the same, so any classifier pipeline refits unchanged.
+            values, counts = np.unique(X_fit[:, j], return_counts=True)
+            fit_j, hold_j = X_fit.copy(), X_hold.copy()
+            fit_j[:, j] = hold_j[:, j] = values[counts.argmax()]
+            reduced = clone(classifier).fit(fit_j, y_fit)
+            drops[j] = reference - float(np.mean(reduced.predict(hold_j) == y_hold))
         return normalise(drops)
     raise ValueError(f"unknown feature importance {kind!r}")
-
-
-def _without_column(classifier, column: int):
-    """A clone of ``classifier`` for data without ``column`` (NNModel's feature indices shift)."""
-    model = clone(classifier)
-    inner = getattr(model, "estimator", None)
-    target = inner if inner is not None and hasattr(inner, "discrete_features") else model
-    discrete = getattr(target, "discrete_features", None)
-    if discrete is not None:
-        cards = target.cardinalities
-        pairs = list(zip(discrete, cards)) if cards is not None else [(i, None) for i in discrete]
-        kept = [(i, c) for i, c in pairs if i != column]
-        target.set_params(
-            discrete_features=[i - (i > column) for i, _ in kept],
-            cardinalities=[c for _, c in kept] if cards is not None else None,
-        )
-    return model
 
 
 def choose_features(

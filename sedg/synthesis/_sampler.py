@@ -9,6 +9,7 @@ from imblearn.base import BaseSampler
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from sedg._errors import SedgInputError
 from sedg.synthesis._context import (
     classifier_diagnostics,
     feature_importances,
@@ -172,6 +173,14 @@ class SEDGSampler(BaseSampler):
         self.artifacts = artifacts
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False  # candidates and embeddings work on dense rows
+        return tags
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        return super()._check_X_y(X, y, accept_sparse=False)
+
     def _needs_classifier(self) -> bool:
         return (
             self.sample_selection in ("pess", "ppss")
@@ -182,7 +191,7 @@ class SEDGSampler(BaseSampler):
 
     def _fit_resample(self, X: np.ndarray, y: np.ndarray):
         if self.classifier is None and self._needs_classifier():
-            raise ValueError(f"SEDGSampler needs a classifier for {_NEEDS_CLASSIFIER}")
+            raise SedgInputError(f"SEDGSampler needs a classifier for {_NEEDS_CLASSIFIER}")
         seed = self.random_state if self.random_state is not None else 0
         rng = np.random.default_rng(self.random_state)
         labels = np.unique(y)
@@ -201,7 +210,7 @@ class SEDGSampler(BaseSampler):
             if round_ < self.iterations - 1 or self.usage_start == "warm":
                 model = self._retrain(model, np.vstack([X, X_syn]), np.concatenate([y, y_syn]))
         self.warm_start_model_ = model if self.usage_start == "warm" else None
-        return np.vstack([X, X_syn]), np.concatenate([y, y_syn])
+        return np.vstack([X, X_syn]).astype(X.dtype, copy=False), np.concatenate([y, y_syn])
 
     def _generate(self, X, y, labels, discrete, model, round_, seed, rng):
         losses = aucs = None

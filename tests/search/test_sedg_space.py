@@ -1,0 +1,85 @@
+"""method=sedg: every choice is a dimension, impossible combinations are never offered."""
+
+from __future__ import annotations
+
+import optuna
+import pytest
+
+from search._schema import explore
+from search.space import METHOD_SPACES, define_space, resampler_params
+
+
+def _dimensions(classifier: str) -> set[str]:
+    return set(explore(lambda trial: METHOD_SPACES["sedg"](trial, {"classifier": classifier})))
+
+
+def test_mdi_only_for_tree_based_and_warm_start_only_for_nnmodel():
+    assert "feature_importance" in _dimensions("random_forest")
+    for classifier in ("svm_ovr", "svm_ovo", "blrr", "nnmodel"):
+        assert "feature_importance" not in _dimensions(classifier)
+        assert "feature_importance_model_agnostic" in _dimensions(classifier)
+    assert "usage_start" in _dimensions("nnmodel")
+    for classifier in ("xgboost", "random_forest", "svm_ovr"):
+        assert "usage_start" not in _dimensions(classifier)
+
+
+def test_every_choice_of_the_paper_is_a_dimension():
+    expected = {
+        "sample_selection", "member_probability", "member_replacement", "samples_per_draw",
+        "feature_selection", "feature_importance", "n_features", "feature_modification", "embedding",
+        "embedding_pca", "pca_components", "latent_dim", "carry_replacements", "usage_start",
+        "iterations", "iteration_mode", "replace_fraction", "n_synthetic",
+    }
+    assert expected <= set(explore(lambda trial: METHOD_SPACES["sedg"](trial, {"classifier": None})))
+
+
+def test_random_trials_never_propose_an_impossible_configuration():
+    space = define_space(["sedg"], ["svm_ovr", "xgboost", "nnmodel", "random_forest"], n_synthetic=200)
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    for _ in range(300):
+        trial = study.ask()
+        config = {**space(trial), **trial.params}
+        params = resampler_params(config, "sedg")
+        classifier = config["classifier"]
+        if params.get("feature_importance") == "mdi":
+            assert classifier in ("random_forest", "xgboost")
+        if params.get("usage_start") == "warm":
+            assert classifier == "nnmodel"
+        assert params["n_synthetic"] == 200
+        study.tell(trial, 0.0)
+
+
+def test_a_row_turns_back_into_a_sampler():
+    from sedg import SEDGSampler
+
+    config = {"method": "sedg", "classifier": "blrr", "sample_selection": "ppss",
+              "feature_selection": "importance", "feature_importance_model_agnostic": "permutation",
+              "feature_modification": "embedding_cosine", "embedding": "vae", "n_synthetic": 200,
+              "n_features": 2, "iterations": 1}
+    sampler = SEDGSampler(**resampler_params(config, "sedg"))
+    assert sampler.feature_importance == "permutation" and sampler.embedding == "vae"
+
+
+@pytest.mark.slow
+def test_sedg_search_with_nnmodel_on_student_por(cli, tmp_path, student_por_path):
+    import json
+
+    import pandas as pd
+
+    from search.artifacts import artifact_counts
+
+    cli("run", "--data", str(student_por_path), "--target", "G3", "--methods", "sedg",
+        "--classifier", "nnmodel", "--num-samples", "10", "--num-cpus", "2",
+        "--storage-path", str(tmp_path), "--name", "sedg")
+    rows = pd.read_parquet(tmp_path / "sedg" / "results")
+    assert len(rows) == 10
+    assert (rows["status"] == "ok").mean() >= 0.8, rows[["status", "error"]]
+    for column in ("sample_selection", "feature_selection", "feature_modification", "embedding",
+                   "usage_start", "iterations", "carry_replacements", "n_synthetic"):
+        assert column in rows.columns
+    log = [json.loads(line) for line in (tmp_path / "sedg" / "artifacts" / "log.jsonl").open()]
+    computed = [(entry["kind"], entry["key"]) for entry in log if entry["event"] == "computed"]
+    assert len(computed) == len(set(computed))  # every embedding, importance, baseline: once per key
+    assert artifact_counts(tmp_path / "sedg" / "artifacts")["baseline"]["computed"] == 1
+    reused = [json.loads(value) for value in rows["artifacts_reused"]]
+    assert sum("baseline" in kinds for kinds in reused) == 9
