@@ -57,6 +57,8 @@ def _build_parser() -> _Parser:
     run.add_argument("--max-failures", type=int, default=0, help="retries of a trial whose process dies")
     run.add_argument("--plugin", action="append", default=[], help="module that registers methods")
     run.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
+    run.add_argument("--no-artifact-sharing", action="store_true",
+                     help="every trial recomputes baselines and embeddings (for comparison)")
     run.add_argument("--resume", action="store_true", help="continue the experiment --name")
 
     resume = commands.add_parser("resume", help="continue an interrupted search")
@@ -133,7 +135,7 @@ def _run(args) -> None:
             name=args.name, storage_path=args.storage_path, searcher=args.searcher,
             scheduler=args.scheduler, address=args.address, n_synthetic=args.n_synthetic,
             optuna_storage=args.optuna_storage, max_failures=args.max_failures,
-            plugins=tuple(args.plugin),
+            plugins=tuple(args.plugin), share_artifacts=not args.no_artifact_sharing,
         )
         frame = run(settings, num_cpus=args.num_cpus)
         name, storage = settings.name, settings.storage_path

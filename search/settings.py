@@ -60,6 +60,7 @@ class SearchSettings:
     max_failures: int = 0
     grades_samples: int = 649
     plugins: tuple[str, ...] = ()
+    share_artifacts: bool = True
 
     def __post_init__(self) -> None:
         from evaluation.metrics import METRICS

@@ -8,7 +8,7 @@ import time
 import traceback
 from datetime import datetime, timezone
 
-from evaluation import EvaluationConfig, InvalidConfiguration, evaluate
+from evaluation import EvaluationConfig, InvalidConfiguration, MemoryArtifacts, evaluate
 from evaluation.classifiers import CLASSIFIERS
 from search.artifacts import DiskArtifacts
 from search.settings import SearchSettings, import_plugins, load_data
@@ -70,7 +70,10 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         "seed": settings.seed,
         "node_id": ray.get_runtime_context().get_node_id(),
     }
-    artifacts = DiskArtifacts(settings.experiment_dir / "artifacts", trial_id=trial_id)
+    if settings.share_artifacts:
+        artifacts = DiskArtifacts(settings.experiment_dir / "artifacts", trial_id=trial_id)
+    else:  # every trial computes its own (for measuring what sharing saves)
+        artifacts = MemoryArtifacts()
     n_folds = 5 if settings.protocol == "cv" else 1
 
     def on_fold(fold: int, metrics: dict, deltas: dict) -> None:
@@ -99,9 +102,8 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
     except Exception as error:  # recorded as the trial's outcome; the search goes on
         row.update(status="error", error=f"{type(error).__name__}: {error}")
         row["traceback"] = traceback.format_exc(limit=5)
-    row["artifacts_reused"] = json.dumps(
-        sorted({entry["kind"] for entry in artifacts.used if entry["event"] == "hit"})
-    )
+    used = getattr(artifacts, "used", [])
+    row["artifacts_reused"] = json.dumps(sorted({e["kind"] for e in used if e["event"] == "hit"}))
     row["time_total"] = time.perf_counter() - started
     row["finished_at"] = datetime.now(timezone.utc).isoformat()
     final = _objective(row, settings) | {"folds_done": row.get("folds_done", 0)}

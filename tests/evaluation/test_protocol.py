@@ -83,3 +83,19 @@ def test_invalid_parameter_values_are_invalid_configurations(grades):
         evaluate(grades, classifier="svm_ovo", classifier_params={"C": -1.0})
     with pytest.raises(SedgInputError, match="invalid parameter for classifier 'random_forest'"):
         evaluate(grades, classifier="random_forest", classifier_params={"trees": 3})
+
+
+def test_sedg_warm_start_continues_the_samplers_model(student_por):
+    store = MemoryArtifacts()
+    result = evaluate(
+        student_por, classifier="nnmodel", resampler="sedg", artifacts=store,
+        resampler_params={"usage_start": "warm", "feature_modification": "random", "n_synthetic": 50},
+    )
+    assert result.n_synthetic == 50 and np.isfinite(result.metrics["qwk"])
+    assert store.computed["fitted_classifier"] == 1  # the warm model started from the shared fit
+
+
+def test_sedg_invalid_combination_is_an_invalid_configuration(grades):
+    with pytest.raises(InvalidConfiguration, match="needs a tree-based classifier"):
+        evaluate(grades, classifier="blrr", resampler="sedg",
+                 resampler_params={"feature_selection": "importance", "feature_importance": "mdi"})
