@@ -319,7 +319,7 @@ def _resampler_info(sampler) -> dict:
     """What the resampler adapted: replicated classes, neighbours used, fallbacks."""
     info = {}
     for source in (sampler, getattr(sampler, "sampler_", None)):
-        for name in ("replicated_", "k_neighbors_", "fallback_"):
+        for name in ("replicated_", "k_neighbors_", "fallback_", "stopped_epoch_"):
             if source is not None and getattr(source, name, None) not in (None, {}):
                 info[name.rstrip("_")] = getattr(source, name)
     return info

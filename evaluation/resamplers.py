@@ -18,7 +18,8 @@ from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSam
 from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
 from evaluation._safe import SafeResampler
-from sedg import GMCSMOTE, SedgInputError, SEDGSampler
+from sedg import GMCSMOTE, DGMSampler, SedgInputError, SEDGSampler
+from sedg.synthesis.base import shortfall_counts
 
 __all__ = ["RESAMPLERS", "ResamplerSpec", "make_resampler", "shortfall_strategy"]
 
@@ -37,13 +38,8 @@ def shortfall_strategy(n_synthetic: int | None) -> Callable[[np.ndarray], dict] 
 
     def targets(y: np.ndarray) -> dict:
         labels, counts = np.unique(y, return_counts=True)
-        shortfall = counts.max() - counts
-        share = shortfall / shortfall.sum() if shortfall.sum() else np.zeros(len(counts))
-        extra = np.floor(share * n_synthetic).astype(int)
-        # Hand out what flooring left, largest remainders first.
-        left = n_synthetic - extra.sum() if shortfall.sum() else 0
-        extra[np.argsort(-(share * n_synthetic - extra), kind="stable")[:left]] += 1
-        return {label: int(count + add) for label, count, add in zip(labels.tolist(), counts, extra)}
+        extra = shortfall_counts(y, n_synthetic)
+        return {label: int(count + extra[label]) for label, count in zip(labels.tolist(), counts)}
 
     return targets
 
@@ -126,6 +122,9 @@ RESAMPLERS: dict[str, ResamplerSpec] = {
     ),
     "sedg": ResamplerSpec(
         lambda seed, **params: SEDGSampler(random_state=seed, **params), "over", safe_wrap=False
+    ),
+    "dgm": ResamplerSpec(
+        lambda seed, **params: DGMSampler(random_state=seed, **params), "over", safe_wrap=False
     ),
 }
 

@@ -66,7 +66,8 @@ def _check_gpus(settings: SearchSettings) -> None:
 
     from evaluation.classifiers import CLASSIFIERS
 
-    torch_based = any(CLASSIFIERS[name].uses_torch for name in settings.classifiers)
+    torch_based = "dgm" in settings.methods or any(
+        CLASSIFIERS[name].uses_torch for name in settings.classifiers)
     if settings.gpus_per_trial > 0 and torch_based and not ray.cluster_resources().get("GPU"):
         raise SedgInputError(
             "--gpus-per-trial asks for GPUs but the Ray cluster declares none "

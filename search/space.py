@@ -164,4 +164,4 @@ def resampler_params(config: dict, method: str) -> dict:
 
 
 # Methods whose spaces live in their own modules register on import.
-from search import _sedg_space  # noqa: E402, F401
+from search import _dgm_space, _sedg_space  # noqa: E402, F401

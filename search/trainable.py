@@ -20,8 +20,12 @@ NAN = float("nan")
 
 
 def uses_gpu(config: dict, settings: SearchSettings) -> bool:
-    """Whether a configuration's trial should ask for a GPU share: torch-based work only."""
-    return settings.gpus_per_trial > 0 and CLASSIFIERS[_classifier(config, settings)].uses_torch
+    """Whether a configuration's trial should ask for a GPU share: torch-based work only
+    (an NNModel classifier, or a deep generative model)."""
+    if settings.gpus_per_trial <= 0:
+        return False
+    method = config.get("method") or settings.methods[0]
+    return method == "dgm" or CLASSIFIERS[_classifier(config, settings)].uses_torch
 
 
 def _classifier(config: dict, settings: SearchSettings) -> str:

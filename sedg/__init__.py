@@ -7,9 +7,10 @@ so they work in a plain imblearn ``Pipeline``.
 from __future__ import annotations
 
 from sedg._errors import SedgInputError
+from sedg.dgm import DGMSampler
 from sedg.gmcsmote import GMCSMOTE
 from sedg.nn import NNModel
 from sedg.synthesis import SEDGSampler
 
-__all__ = ["GMCSMOTE", "NNModel", "SEDGSampler", "SedgInputError"]
+__all__ = ["DGMSampler", "GMCSMOTE", "NNModel", "SEDGSampler", "SedgInputError"]
 __version__ = "0.1.0"

@@ -22,7 +22,7 @@ def resolve_device(device: str) -> torch.device:
     if device in {"auto", "cuda"} and torch.cuda.is_available():
         return torch.device("cuda")
     if device == "cuda":
-        warnings.warn("CUDA is not available; NNModel runs on the CPU", stacklevel=3)
+        warnings.warn("CUDA is not available; running on the CPU", stacklevel=3)
     return torch.device("cpu")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cached", "data_key", "estimator_key", "normalise"]
+__all__ = ["cached", "data_key", "estimator_key", "normalise", "shortfall_counts"]
 
 
 def data_key(X: np.ndarray, y: np.ndarray) -> str:
@@ -43,3 +43,24 @@ def normalise(weights: np.ndarray) -> np.ndarray:
     if total <= 0:
         return np.full(weights.shape, 1.0 / weights.size)
     return weights / total
+
+
+def shortfall_counts(y: np.ndarray, n_synthetic: int) -> dict:
+    """Spread ``n_synthetic`` new rows over the classes in proportion to their shortfall
+    from the mode (largest remainders get the rows flooring left over).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shortfall_counts(np.array([0] * 10 + [1] * 4 + [2] * 8), 30)
+    {0: 0, 1: 23, 2: 7}
+    """
+    labels, counts = np.unique(y, return_counts=True)
+    shortfall = counts.max() - counts
+    if shortfall.sum() == 0:  # already balanced: spread evenly
+        shortfall = np.ones_like(counts)
+    share = shortfall / shortfall.sum()
+    extra = np.floor(share * n_synthetic).astype(int)
+    left = n_synthetic - extra.sum()
+    extra[np.argsort(-(share * n_synthetic - extra), kind="stable")[:left]] += 1
+    return {label: int(add) for label, add in zip(labels.tolist(), extra)}

@@ -1,0 +1,195 @@
+"""DGMSampler: deep generative models (the SEDG paper, Section 3.5) as an imbalanced-learn sampler."""
+
+from __future__ import annotations
+
+import json
+import numbers
+
+import numpy as np
+import torch
+from imblearn.base import BaseSampler
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+
+from sedg._errors import SedgInputError
+from sedg.dgm._training import MODELS, FittedGenerator, train_generator
+from sedg.nn import resolve_device
+from sedg.synthesis._context import classifier_diagnostics
+from sedg.synthesis._selection import select_samples
+from sedg.synthesis.base import cached, data_key, shortfall_counts
+
+__all__ = ["DGMSampler"]
+
+
+class DGMSampler(BaseSampler):
+    """Generate rows with an auto-encoder, a VAE, or their adversarial and conditional variants.
+
+    ``model`` is one of ``ae``, ``vae``, ``aae`` (adversarial AE), ``avae``,
+    ``caae`` and ``cavae`` (conditional adversarial: the class label enters
+    decoder and discriminator through an embedding). Rows are encoded with
+    one-hot blocks for discrete features (reconstructed by a softmax each) and
+    standardised continuous ones, so every generated row decodes to valid values.
+
+    Input (``input``):
+
+    - ``noise``: ``n_synthetic`` rows spread over the classes by their shortfall
+      from the mode. A conditional model decodes N(0, I) draws with the class
+      as condition; an unconditional one decodes the latent code of a random
+      member of the class plus noise, so every row has a label;
+    - ``rss``, ``pass``, ``pess``, ``ppss``: the SEDG sample selections choose
+      the rows; each is encoded, perturbed in latent space and decoded with
+      its own label.
+
+    Latent noise is ``noise_scale`` times the spread of the training codes.
+    The fitted generator depends only on the training rows and the model's
+    own parameters, so trials that change only ``input``, ``noise_scale`` or
+    ``n_synthetic`` reuse it through ``artifacts``.
+
+    Parameters
+    ----------
+    model : {"ae", "vae", "aae", "avae", "caae", "cavae"}, default="vae"
+    latent_dim, hidden_size, n_layers : int, default=8, 64, 2
+    epochs : int, default=100
+        The cap; a guard may stop earlier (``stopped_epoch_``).
+    learning_rate : float, default=1e-3
+    alpha : float, default=0.2
+        Weight of the adversarial loss (reconstruction gets ``1 - alpha``).
+    discriminator_target : {"latent", "sample"}, default="latent"
+    input : {"noise", "rss", "pass", "pess", "ppss"}, default="noise"
+    guard : {"heuristic", "validation", "none"}, default="validation"
+    n_synthetic : int, default=200
+    noise_scale : float, default=0.5
+    classifier : estimator or None
+        Needed for ``pess`` and ``ppss`` input.
+    discrete_features : list of int or None
+    artifacts : artifact store or None
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        CUDA when present, else the CPU.
+    random_state : int or None
+
+    Attributes
+    ----------
+    stopped_epoch_ : int
+    generated_labels_ : ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sedg import DGMSampler
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.column_stack([rng.integers(0, 3, 90), rng.normal(size=90)])
+    >>> y = np.repeat([0, 1, 2], [60, 20, 10])
+    >>> sampler = DGMSampler(model="cavae", epochs=5, n_synthetic=30, discrete_features=[0],
+    ...                      random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> X_res.shape, sorted(set(X_res[90:, 0].tolist())) <= [0.0, 1.0, 2.0]
+    ((120, 2), True)
+    """
+
+    _sampling_type = "bypass"
+    sampling_strategy = "auto"  # checked by the base class; the generator's counts replace it
+    _parameter_constraints: dict = {
+        "model": [StrOptions(set(MODELS))],
+        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
+        "discriminator_target": [StrOptions({"latent", "sample"})],
+        "input": [StrOptions({"noise", "rss", "pass", "pess", "ppss"})],
+        "guard": [StrOptions({"heuristic", "validation", "none"})],
+        "n_synthetic": [Interval(numbers.Integral, 1, None, closed="left")],
+        "noise_scale": [Interval(numbers.Real, 0, None, closed="left")],
+        "classifier": [HasMethods(["fit", "predict_proba"]), None],
+        "discrete_features": ["array-like", None],
+        "artifacts": [HasMethods(["get_or_compute"]), None],
+        "device": [StrOptions({"auto", "cpu", "cuda"})],
+        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self, *, model="vae", latent_dim=8, hidden_size=64, n_layers=2, epochs=100,
+        learning_rate=1e-3, alpha=0.2, discriminator_target="latent", input="noise",
+        guard="validation", n_synthetic=200, noise_scale=0.5, classifier=None,
+        discrete_features=None, artifacts=None, device="auto", random_state=None,
+    ) -> None:
+        self.model = model
+        self.latent_dim = latent_dim
+        self.hidden_size = hidden_size
+        self.n_layers = n_layers
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.alpha = alpha
+        self.discriminator_target = discriminator_target
+        self.input = input
+        self.guard = guard
+        self.n_synthetic = n_synthetic
+        self.noise_scale = noise_scale
+        self.classifier = classifier
+        self.discrete_features = discrete_features
+        self.artifacts = artifacts
+        self.device = device
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        return super()._check_X_y(X, y, accept_sparse=False)
+
+    def _fit_resample(self, X: np.ndarray, y: np.ndarray):
+        if self.input in ("pess", "ppss") and self.classifier is None:
+            raise SedgInputError(f"DGMSampler input={self.input!r} needs a classifier")
+        seed = self.random_state if self.random_state is not None else 0
+        rng = np.random.default_rng(self.random_state)
+        fitted = self._fitted(X, y, seed)
+        self.stopped_epoch_ = fitted.stopped_epoch
+        device = resolve_device(self.device)
+        self.device_ = str(device)
+        network = fitted.network.to(device)
+        codes = self._codes(network, fitted.codec.encode(X), device)
+        spread = codes.std(axis=0) + 1e-6
+        if self.input == "noise":
+            labels = np.concatenate([np.full(n, label) for label, n in
+                                     shortfall_counts(y, self.n_synthetic).items()]).astype(y.dtype)
+            if fitted.conditional:
+                latent = rng.standard_normal((labels.size, codes.shape[1]))
+            else:
+                sources = np.array([rng.choice(np.flatnonzero(y == label)) for label in labels])
+                latent = codes[sources] + self.noise_scale * spread * rng.standard_normal(
+                    (labels.size, codes.shape[1]))
+        else:
+            losses = aucs = None
+            if self.input in ("pess", "ppss"):
+                losses, aucs = classifier_diagnostics(
+                    self.classifier, X, y, np.unique(y), random_state=seed, artifacts=self.artifacts)
+            rows = select_samples(self.input, y, self.n_synthetic, rng, losses=losses, class_aucs=aucs)
+            labels = y[rows]
+            latent = codes[rows] + self.noise_scale * spread * rng.standard_normal(
+                (rows.size, codes.shape[1]))
+        with torch.no_grad():
+            z = torch.as_tensor(latent, dtype=torch.float32, device=device)
+            condition = torch.as_tensor(np.searchsorted(fitted.classes, labels), device=device)
+            output = network.decode(z, condition if fitted.conditional else None).cpu().numpy()
+        network.cpu()
+        X_new = fitted.codec.decode_logits(output)
+        self.generated_labels_ = labels
+        return np.vstack([X, X_new]).astype(X.dtype, copy=False), np.concatenate([y, labels])
+
+    @staticmethod
+    def _codes(network, encoded: np.ndarray, device) -> np.ndarray:
+        with torch.no_grad():
+            z, _ = network.encode(torch.as_tensor(encoded, dtype=torch.float32, device=device),
+                                  sample=False)
+        return z.cpu().numpy()
+
+    def _fitted(self, X: np.ndarray, y: np.ndarray, seed: int) -> FittedGenerator:
+        own = {name: getattr(self, name) for name in (
+            "model", "latent_dim", "hidden_size", "n_layers", "epochs", "learning_rate", "alpha",
+            "discriminator_target", "guard")}
+        key = f"{data_key(X, y)}|{json.dumps(own, sort_keys=True)}|{self.discrete_features}|{seed}"
+        return cached(self.artifacts, f"generator_{self.model}", key, lambda: train_generator(
+            X, y, discrete=self.discrete_features, device=resolve_device(self.device),
+            random_state=seed, **own))
