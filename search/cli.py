@@ -78,7 +78,56 @@ def _build_parser() -> _Parser:
 
     listing = commands.add_parser("list", help="experiments in the storage path")
     listing.add_argument("--storage-path", default="./sedg-results")
+
+    cluster = commands.add_parser("cluster", help="a local multi-node Ray cluster; Ray Jobs")
+    actions = cluster.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    up = actions.add_parser("up", help="start a head and N workers on this machine")
+    up.add_argument("--workers", type=int, default=2)
+    up.add_argument("--cpus-per-node", type=float, default=1.0)
+    up.add_argument("--gpus-per-node", type=float, default=0.0, help="GPUs each node declares")
+    up.add_argument("--port", type=int, default=26379, help="GCS port (+1 client server, +2 dashboard)")
+    up.add_argument("--host", default="127.0.0.1",
+                    help="address to bind and advertise (default loopback only; see README)")
+    for name in ("down", "status"):
+        actions.add_parser(name, help=f"{name} the local cluster")
+    submit = actions.add_parser("submit", help="run a search as a Ray Job: submit -- <run arguments>")
+    submit.add_argument("--address", help="dashboard URL, or a 'cluster up' address (default: that one)")
+    submit.add_argument("arguments", nargs=argparse.REMAINDER)
+    for sub in (up, submit, *(actions.choices[name] for name in ("down", "status"))):
+        sub.add_argument("--state-dir",
+                         help="where 'cluster up' keeps its state (default ~/.sedg-search/cluster)")
     return parser
+
+
+def _cluster(args) -> int:
+    from pathlib import Path
+
+    from cluster import cluster_down, cluster_status, cluster_up, submit_search
+
+    state_dir = Path(args.state_dir) if args.state_dir else None
+    if state_dir is not None:
+        import os
+
+        os.environ["SEDG_CLUSTER_DIR"] = str(state_dir)
+    if args.action == "up":
+        state = cluster_up(workers=args.workers, cpus_per_node=args.cpus_per_node,
+                           gpus_per_node=args.gpus_per_node, port=args.port, host=args.host,
+                           state_dir=state_dir)
+        print(f"cluster up: {len(state.nodes)} nodes; dashboard {state.dashboard_url}")
+        print(f"address: {state.address}   (sedg-search run --address {state.address})")
+    elif args.action == "down":
+        print("cluster stopped" if cluster_down(state_dir) else "no cluster was running")
+    elif args.action == "status":
+        status = cluster_status(state_dir)
+        print(f"address {status['address']}, dashboard {status['dashboard']}")
+        for node in status["nodes"]:
+            print(f"  {node['node_id'][:12]}  {'alive' if node['alive'] else 'dead '}  "
+                  f"{node['address']}  CPU {node['cpus']:g}  GPU {node['gpus']:g}")
+    else:
+        arguments = args.arguments[1:] if args.arguments[:1] == ["--"] else args.arguments
+        _, status = submit_search(arguments, args.address)
+        return 0 if status == "SUCCEEDED" else 1
+    return 0
 
 
 def _print_table(frame: pd.DataFrame, title: str) -> None:
@@ -160,6 +209,9 @@ def _dispatch(args) -> None:
         _emit(frame, args.format, f"best by {args.metric or 'the objective'}")
     elif args.command == "list":
         _emit(list_experiments(args.storage_path), "table", f"experiments in {args.storage_path}")
+    elif args.command == "cluster":
+        return _cluster(args)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -168,12 +220,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2, already printed)
         return int(exit_.code or 0)
+    if getattr(args, "address", None):
+        from cluster.connect import prepare_environment
+
+        prepare_environment(args.address)  # before Ray is imported: token and loopback mode
     try:
-        _dispatch(args)
+        return _dispatch(args)
     except SedgInputError as error:
         print(f"sedg-search: error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

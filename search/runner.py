@@ -46,12 +46,14 @@ def _init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
 
     if ray.is_initialized():
         return
-    if settings.address:
+    address = settings.address or os.environ.get("RAY_ADDRESS")  # set inside a Ray Job
+    if address:
         from cluster.connect import connect
 
-        connect(settings.address)
+        connect(address)
         return
     ray.init(
+        address="local",  # a new instance, never a cluster some other process left running
         num_cpus=num_cpus,
         include_dashboard=False,
         log_to_driver=False,

@@ -1,0 +1,73 @@
+"""``sedg-search cluster submit``: run a search as a Ray Job, its driver on the cluster."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from cluster.connect import prepare_environment
+from cluster.state import find_state
+from sedg import SedgInputError
+
+__all__ = ["submit_search"]
+
+_DONE = {"SUCCEEDED", "FAILED", "STOPPED"}
+
+
+def _absolute_storage(arguments: list[str]) -> list[str]:
+    """The job runs elsewhere: a relative --storage-path would land in the job's directory."""
+    arguments = list(arguments)
+    if "--storage-path" in arguments:
+        index = arguments.index("--storage-path") + 1
+        if index < len(arguments):
+            arguments[index] = str(Path(arguments[index]).resolve())
+    else:
+        arguments += ["--storage-path", str(Path("sedg-results").resolve())]
+    return arguments
+
+
+def submit_search(arguments: list[str], address: str | None = None, *, stream=None,
+                  timeout: float = 3600) -> tuple[str, str]:
+    """Submit ``sedg-search run ARGUMENTS`` as a Ray Job; print its id and stream its logs.
+
+    ``address`` is the cluster's dashboard URL (``http://host:8265``) or, for
+    a cluster started by ``cluster up``, its GCS address; none means that
+    recorded cluster. Returns ``(job_id, final_status)``.
+    """
+    stream = stream or sys.stdout
+    state = find_state(address)
+    if state is not None:
+        address = state.dashboard_url
+    if not address:
+        raise SedgInputError("no cluster to submit to: pass --address or start one with 'cluster up'")
+    prepare_environment(state.address if state else address)
+    from ray.job_submission import JobSubmissionClient
+
+    try:
+        client = JobSubmissionClient(address)
+    except Exception as error:  # the client raises several types for an unreachable server
+        raise SedgInputError(f"cannot reach the job server at {address}: {error}") from None
+    entrypoint = " ".join(["sedg-search", "run", *map(_quote, _absolute_storage(arguments))])
+    job_id = client.submit_job(entrypoint=entrypoint)
+    print(f"submitted job {job_id} to {address}", file=stream, flush=True)
+    printed, deadline = 0, time.monotonic() + timeout
+    status = "PENDING"
+    while time.monotonic() < deadline:
+        status = str(client.get_job_status(job_id).value)
+        logs = client.get_job_logs(job_id)
+        if len(logs) > printed:
+            stream.write(logs[printed:])
+            stream.flush()
+            printed = len(logs)
+        if status in _DONE:
+            break
+        time.sleep(1.0)
+    print(f"job {job_id}: {status}", file=stream, flush=True)
+    return job_id, status
+
+
+def _quote(argument: str) -> str:
+    import shlex
+
+    return shlex.quote(argument)
