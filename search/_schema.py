@@ -26,6 +26,8 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "dataset": pa.string(),
     "dataset_fingerprint": pa.string(),
     "node_id": pa.string(),
+    "cpu_share": pa.float64(),
+    "gpu_share": pa.float64(),
     "finished_at": pa.string(),
     "n_train": pa.int64(),
     "synthetic_rows": pa.int64(),

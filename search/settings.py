@@ -113,6 +113,11 @@ class SearchSettings:
             self.name = "search-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         if "/" in self.name or self.name.startswith("."):
             raise SedgInputError(f"experiment name {self.name!r} must be a plain folder name")
+        if "://" in self.storage_path:
+            raise SedgInputError(
+                "--storage-path must be a file-system path; on a multi-machine cluster use one "
+                "that every node mounts (the results store and shared artifacts are files)"
+            )
         self.storage_path = str(Path(self.storage_path).resolve())
 
     @property

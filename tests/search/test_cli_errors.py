@@ -19,6 +19,7 @@ from search.cli import main
     (["run", "--mode", "up"], "--mode takes max or min"),
     (["run", "--plugin", "no_such_module"], "cannot import plugin 'no_such_module'"),
     (["run", "--num-samples", "many"], "argument --num-samples: invalid int value"),
+    (["run", "--address", "127.0.0.1:1"], "no Ray cluster answers at 127.0.0.1:1"),
     (["best", "nothing-here"], "no experiment 'nothing-here'"),
     (["resume", "nothing-here"], "no experiment 'nothing-here'"),
 ])

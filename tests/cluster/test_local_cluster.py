@@ -1,0 +1,180 @@
+"""A real 1-head + 2-worker Ray cluster on this machine: loopback, token, spread, GPUs, jobs, a node dying.
+
+One cluster for the module (about 15 s to start); the test that kills a
+worker node runs last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.search.conftest import REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.cluster]
+
+PORT = 27379
+
+
+def _env(state_dir: Path) -> dict:
+    return dict(os.environ, PYTHONPATH=str(REPO), SEDG_CLUSTER_DIR=str(state_dir))
+
+
+def _cli(state_dir: Path, *args: str, timeout: int = 300, check: bool = True):
+    process = subprocess.run([sys.executable, "-m", "search.cli", *args], capture_output=True,
+                             text=True, timeout=timeout, env=_env(state_dir), cwd=REPO)
+    if check and process.returncode != 0:
+        raise AssertionError(f"exit {process.returncode}\n{process.stdout}\n{process.stderr}")
+    return process
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    state_dir = tmp_path_factory.mktemp("cluster")
+    started = time.monotonic()
+    up = _cli(state_dir, "cluster", "up", "--workers", "2", "--cpus-per-node", "1",
+              "--gpus-per-node", "1", "--port", str(PORT))
+    state = json.loads((state_dir / "cluster.json").read_text())
+    state["state_dir"], state["up_output"] = state_dir, up.stdout
+    state["startup_s"] = time.monotonic() - started
+    yield state
+    _cli(state_dir, "cluster", "down", check=False)
+    assert not (state_dir / "cluster.json").exists()
+
+
+def _descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, stack = set(), [root]
+    while stack:
+        pid = stack.pop()
+        found.add(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _listening_addresses(pids: set[int]) -> set[str]:
+    """Local addresses of listening TCP sockets owned by ``pids`` (read from /proc)."""
+    listening: dict[str, str] = {}
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                listening[fields[9]] = fields[1].split(":")[0].rjust(width, "0")
+    found = set()
+    for pid in pids:
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        for link in links:
+            if link.startswith("socket:[") and link[8:-1] in listening:
+                found.add(_decode(listening[link[8:-1]]))
+    return found
+
+
+def _decode(hex_address: str) -> str:
+    if len(hex_address) == 8:
+        return ".".join(str(int(hex_address[i:i + 2], 16)) for i in (6, 4, 2, 0))
+    if hex_address.startswith("0000000000000000FFFF0000"):  # IPv4-mapped IPv6
+        return "::ffff:" + _decode(hex_address[-8:])
+    return "ipv6:" + hex_address
+
+
+def test_up_prints_the_address_and_every_port_is_on_loopback(cluster):
+    assert f"127.0.0.1:{PORT}" in cluster["up_output"]
+    assert len(cluster["nodes"]) == 3
+    addresses = _listening_addresses(_descendants(cluster["daemon_pid"]))
+    assert addresses, "the cluster's processes listen somewhere"
+    assert addresses <= {"127.0.0.1", "::ffff:127.0.0.1"}, addresses
+    token = Path(cluster["token_path"])
+    assert oct(token.stat().st_mode & 0o777) == "0o600"
+    assert token.read_text() not in json.dumps({k: v for k, v in cluster.items() if k != "state_dir"},
+                                               default=str)
+
+
+def test_a_client_without_the_token_is_refused(cluster):
+    code = (
+        "import ray\n"
+        f"ray.init(address='127.0.0.1:{PORT}', logging_level='ERROR')\n"
+    )
+    env = dict(os.environ, RAY_AUTH_MODE="disabled", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0")
+    env.pop("RAY_AUTH_TOKEN_PATH", None)
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=env, timeout=120)
+    assert process.returncode != 0
+    assert "InvalidAuthToken" in process.stderr or "Authentication" in process.stderr
+
+
+def test_a_search_runs_on_several_nodes(cluster, tmp_path):
+    started = time.monotonic()
+    _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "12",
+         "--concurrency", "3", "--methods", "none,smote,gmcsmote", "--classifier", "random_forest",
+         "--protocol", "cv", "--storage-path", str(tmp_path), "--name", "spread")
+    rows = pd.read_parquet(tmp_path / "spread" / "results")
+    assert len(rows) == 12 and rows["trial_id"].is_unique and (rows["status"] == "ok").all()
+    assert rows["node_id"].nunique() > 1
+    print(f"12-trial search on the 3-node cluster: {time.monotonic() - started:.1f} s, "
+          f"trials per node {rows['node_id'].str[:8].value_counts().to_dict()}")
+
+
+def test_gpu_requests_only_for_torch_configurations(cluster, tmp_path):
+    _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "6",
+         "--concurrency", "3", "--methods", "none,smote", "--classifier", "blrr,nnmodel",
+         "--gpus-per-trial", "0.5", "--searcher", "random", "--storage-path", str(tmp_path),
+         "--name", "gpus")
+    rows = pd.read_parquet(tmp_path / "gpus" / "results")
+    assert (rows["status"] == "ok").all()
+    torch_rows = rows["classifier"] == "nnmodel"
+    assert torch_rows.any() and (~torch_rows).any()
+    assert (rows.loc[torch_rows, "gpu_share"] == 0.5).all()
+    assert (rows.loc[~torch_rows, "gpu_share"] == 0.0).all()
+
+
+def test_submit_a_search_as_a_ray_job(cluster, tmp_path):
+    process = _cli(cluster["state_dir"], "cluster", "submit", "--", "--num-samples", "4",
+                   "--methods", "none,smote", "--classifier", "blrr", "--storage-path", str(tmp_path),
+                   "--name", "job")
+    assert "submitted job raysubmit_" in process.stdout and "SUCCEEDED" in process.stdout
+    assert "[   4/4]" in process.stdout  # the driver's log streamed back
+    assert len(pd.read_parquet(tmp_path / "job" / "results")) == 4
+
+
+def test_status_lists_the_nodes(cluster):
+    output = _cli(cluster["state_dir"], "cluster", "status").stdout
+    assert output.count("alive") == 3 and "GPU 1" in output
+
+
+def test_a_worker_node_dies_mid_search(cluster, tmp_path):
+    args = [sys.executable, "-m", "search.cli", "run", "--address", f"127.0.0.1:{PORT}",
+            "--num-samples", "12", "--concurrency", "3", "--methods", "none,smote,gmcsmote",
+            "--classifier", "random_forest", "--protocol", "cv", "--max-failures", "3",
+            "--storage-path", str(tmp_path), "--name", "dying"]
+    driver = subprocess.Popen(args, env=_env(cluster["state_dir"]), cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    results = tmp_path / "dying" / "results"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(results.glob("*.parquet"))) < 2:
+        time.sleep(0.2)
+    worker = next(node for node in cluster["nodes"] if node["role"] == "worker")
+    os.kill(worker["raylet_pid"], signal.SIGKILL)
+    output, _ = driver.communicate(timeout=300)
+    assert driver.returncode == 0, output
+    rows = pd.read_parquet(results)
+    assert len(rows) == 12 and rows["trial_id"].is_unique, output
+    assert set(rows["status"]) <= {"ok", "error"}
+    assert (rows["status"] == "ok").sum() >= 10
