@@ -117,6 +117,7 @@ class EvaluationResult:
     baseline_cache_hits: int
     minority_labels: list
     resampler_info: dict = field(default_factory=dict)
+    fold_baselines: list[dict[str, float]] = field(default_factory=list)
 
     def to_row(self) -> dict[str, Any]:
         """One flat dict: metrics, ``baseline_<metric>``, ``delta_<metric>``, counts, timings.
@@ -256,6 +257,7 @@ def evaluate(
         baseline_cache_hits=hits,
         minority_labels=minority,
         resampler_info=info,
+        fold_baselines=baselines,
     )
 
 

@@ -79,6 +79,24 @@ def _build_parser() -> _Parser:
     listing = commands.add_parser("list", help="experiments in the storage path")
     listing.add_argument("--storage-path", default="./sedg-results")
 
+    report = commands.add_parser("report", help="figures and an HTML page for an experiment")
+    report.add_argument("name")
+    report.add_argument("--storage-path", default="./sedg-results")
+    report.add_argument("--by", default="method", help="dimension to group by")
+    report.add_argument("--agg", default="max", help="max, mean or median over trials")
+
+    explain = commands.add_parser("explain", help="which features a generator modified, per class")
+    explain.add_argument("name")
+    explain.add_argument("--storage-path", default="./sedg-results")
+    explain.add_argument("--trial-id", help="a sedg or dgm trial (default: the best one)")
+    explain.add_argument("--config", help="a JSON configuration instead, e.g. '{\"method\": \"sedg\"}'")
+
+    confirm = commands.add_parser("confirm", help="re-evaluate the best configurations with new seeds")
+    confirm.add_argument("name")
+    confirm.add_argument("--storage-path", default="./sedg-results")
+    confirm.add_argument("--top", type=int, default=3)
+    confirm.add_argument("--seeds", type=int, default=5)
+
     cluster = commands.add_parser("cluster", help="a local multi-node Ray cluster; Ray Jobs")
     actions = cluster.add_subparsers(dest="action", required=True, parser_class=_Parser)
     up = actions.add_parser("up", help="start a head and N workers on this machine")
@@ -97,6 +115,27 @@ def _build_parser() -> _Parser:
         sub.add_argument("--state-dir",
                          help="where 'cluster up' keeps its state (default ~/.sedg-search/cluster)")
     return parser
+
+
+def _report(args) -> int:
+    import json
+
+    from search.report import confirm, explain, write_report
+
+    if args.command == "report":
+        paths = write_report(args.name, args.storage_path, by=args.by, agg=args.agg)
+    elif args.command == "explain":
+        try:
+            config = json.loads(args.config) if args.config else None
+        except json.JSONDecodeError as error:
+            raise SedgInputError(f"--config is not valid JSON: {error}") from None
+        paths = explain(args.name, args.storage_path, trial_id=args.trial_id, config=config)
+    else:
+        _, paths = confirm(args.name, args.storage_path, top=args.top, seeds=args.seeds)
+        print(paths[1].read_text())
+    for path in paths:
+        print(path)
+    return 0
 
 
 def _cluster(args) -> int:
@@ -211,6 +250,8 @@ def _dispatch(args) -> None:
         _emit(list_experiments(args.storage_path), "table", f"experiments in {args.storage_path}")
     elif args.command == "cluster":
         return _cluster(args)
+    elif args.command in ("report", "explain", "confirm"):
+        return _report(args)
     return 0
 
 

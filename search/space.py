@@ -159,7 +159,24 @@ def resampler_params(config: dict, method: str) -> dict:
     from search._schema import method_parameters
 
     names = method_parameters(method)
-    return {ALIASES.get(name, name): config[name] for name in names if name in config}
+    return {
+        ALIASES.get(name, name): _plain(config[name])
+        for name in names
+        if name in config and not _missing(config[name])
+    }
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _plain(value):
+    """Store values back to Python: integer columns are stored as floats (so they can be null)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 

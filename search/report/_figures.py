@@ -1,0 +1,67 @@
+"""The report's figures: improvement per group, per-class AUC, search progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no screen
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+__all__ = ["class_auc_figure", "improvement_figure", "progress_figure"]
+
+
+def improvement_figure(summary: pd.DataFrame, metric: str, by: str, agg: str, path: Path) -> Path:
+    """Bars of the aggregated improvement per group, error bars = std over trials, n on each bar."""
+    fig, ax = plt.subplots(figsize=(max(5, 0.7 * len(summary) + 2), 4))
+    positions = np.arange(len(summary))
+    colours = ["tab:green" if v >= 0 else "tab:red" for v in summary[agg]]
+    ax.bar(positions, summary[agg], yerr=summary["std"].fillna(0), color=colours, capsize=3)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ticks = [f"{group}\nn={count}" for group, count in zip(summary[by].astype(str), summary["count"])]
+    ax.set_xticks(positions, ticks, rotation=0 if len(summary) < 6 else 30, ha="center")
+    ax.set_ylabel(f"{agg} of {metric} (± std)")
+    ax.set_title(f"{metric} by {by}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def class_auc_figure(table: pd.DataFrame, minority: set, agg: str, path: Path) -> Path:
+    """Heat map: groups × classes of the class-AUC improvement; minority classes starred."""
+    fig, ax = plt.subplots(figsize=(max(6, 0.55 * table.shape[1] + 3), max(3, 0.45 * table.shape[0] + 1.5)))
+    values = table.to_numpy(dtype=float)
+    limit = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1.0
+    image = ax.imshow(values, cmap="RdYlGn", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_xticks(range(table.shape[1]),
+                  [f"{c}*" if c in minority else str(c) for c in table.columns], rotation=0)
+    ax.set_yticks(range(table.shape[0]), table.index.astype(str))
+    for (i, j), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ax.text(j, i, f"{value:+.2f}", ha="center", va="center", fontsize=7)
+    ax.set_xlabel("class (* minority: below the median class count)")
+    ax.set_title(f"class-AUC improvement ({agg} over trials)")
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def progress_figure(curves: dict[str, pd.Series], metric: str, path: Path) -> Path:
+    """Best value so far against trial number, one line per experiment/searcher."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, values in curves.items():
+        ax.plot(np.arange(1, len(values) + 1), values.to_numpy(), label=label, drawstyle="steps-post")
+    ax.set_xlabel("trial (in finishing order)")
+    ax.set_ylabel(f"best {metric} so far")
+    ax.legend(fontsize=8)
+    ax.set_title("search progress")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

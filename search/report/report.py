@@ -1,0 +1,121 @@
+"""``sedg-search report``: figures and one HTML page per experiment."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluation.metrics import label_key
+from search.query import best
+from search.report._figures import class_auc_figure, improvement_figure, progress_figure
+from search.report.base import IMPROVEMENTS, Experiment, open_experiment
+from sedg import SedgInputError
+
+__all__ = ["AGGREGATES", "group_summary", "write_report"]
+
+AGGREGATES = ("max", "mean", "median")
+
+
+def group_summary(rows: pd.DataFrame, metric: str, by: str, agg: str) -> pd.DataFrame:
+    """Per value of ``by``: the aggregate, std and count of ``metric`` over finite trials."""
+    values = rows[[by, metric]].copy()
+    values[metric] = pd.to_numeric(values[metric], errors="coerce")
+    values = values[np.isfinite(values[metric])]
+    summary = values.groupby(by, dropna=False)[metric].agg([agg, "std", "count"]).reset_index()
+    if agg != "max":
+        summary["max"] = values.groupby(by, dropna=False)[metric].max().to_numpy()
+    return summary.sort_values(agg, ascending=False).reset_index(drop=True)
+
+
+def _progress(experiment: Experiment, storage: Path, metric: str, mode: str) -> dict[str, pd.Series]:
+    """This experiment's best-so-far curve, and those of sibling experiments with the same design
+    (same data, methods and classifiers) but another searcher, so TPE and random compare."""
+    curves = {}
+    own = experiment.settings
+    for settings_file in sorted(storage.glob("*/search.json")):
+        values = json.loads(settings_file.read_text())
+        same = (values.get("data"), values.get("methods"), values.get("classifiers")) == (
+            own.data, list(own.methods), list(own.classifiers))
+        if settings_file.parent.name != experiment.name and not same:
+            continue
+        rows = experiment.rows if settings_file.parent.name == experiment.name else pd.read_parquet(
+            settings_file.parent / "results") if (settings_file.parent / "results").is_dir() else None
+        if rows is None or rows.empty or metric not in rows:
+            continue
+        rows = rows.sort_values("finished_at")
+        value = pd.to_numeric(rows[metric], errors="coerce").where(rows["status"] == "ok")
+        best_so_far = value.cummax() if mode == "max" else value.cummin()
+        label = f"{settings_file.parent.name} ({values.get('searcher', '?')})"
+        curves[label] = best_so_far.reset_index(drop=True)
+    return curves
+
+
+def write_report(name: str, storage_path: str | Path = "./sedg-results", *, by: str = "method",
+                 agg: str = "max", top: int = 10) -> list[Path]:
+    """Write the figures and ``report.html`` into ``<storage>/<name>/report/``; return their paths."""
+    if agg not in AGGREGATES:
+        raise SedgInputError(f"--agg must be one of {', '.join(AGGREGATES)}, got {agg!r}")
+    experiment = open_experiment(name, storage_path)
+    rows = experiment.ok
+    if rows.empty:
+        raise SedgInputError(f"experiment {name!r} has no finished trials yet")
+    if by not in rows.columns:
+        raise SedgInputError(f"unknown dimension {by!r} for experiment {name!r}")
+    out, written = experiment.output, []
+    sections = []
+    for metric in IMPROVEMENTS:
+        summary = group_summary(rows, metric, by, agg)
+        if summary.empty:
+            continue
+        path = improvement_figure(summary, metric, by, agg, out / f"improvement_{metric}.png")
+        written.append(path)
+        sections.append((metric, path.name, summary))
+    labels = experiment.data().labels
+    minority = set(experiment.minority())
+    columns = {label: f"delta_{label_key(label)}" for label in labels if f"delta_{label_key(label)}" in rows}
+    table = pd.DataFrame({label: rows.groupby(by)[column].agg(agg) for label, column in columns.items()})
+    written.append(class_auc_figure(table, minority, agg, out / "class_auc.png"))
+    metric, mode = experiment.settings.metrics[0], experiment.settings.modes[0]
+    curves = _progress(experiment, Path(storage_path).resolve(), metric, mode)
+    written.append(progress_figure(curves, metric, out / "progress.png"))
+    top_table = best(name, storage_path, metric=metric, top=top, mode=mode)
+    page = out / "report.html"
+    page.write_text(_html(experiment, sections, top_table, by, agg, minority))
+    written.append(page)
+    return written
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:+.4f}", na_rep="", border=0)
+
+
+def _html(experiment: Experiment, sections, top_table: pd.DataFrame, by: str, agg: str, minority) -> str:
+    settings = experiment.settings
+    counts = experiment.rows["status"].value_counts().to_dict()
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>sedg-search report: {html.escape(experiment.name)}</title>",
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
+        "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;border-bottom:1px solid #ddd}"
+        "img{max-width:100%}</style></head><body>",
+        f"<h1>{html.escape(experiment.name)}</h1>",
+        f"<p>Data: {html.escape(settings.data or 'embedded synthetic grades')} (target {settings.target}); "
+        f"classifiers {', '.join(settings.classifiers)}; methods {', '.join(settings.methods)}; "
+        f"protocol {settings.protocol}; searcher {settings.searcher}; trials {len(experiment.rows)} "
+        f"of {settings.num_samples} ({html.escape(str(counts))}).</p>",
+        f"<h2>Improvement by {html.escape(by)} ({agg} over trials)</h2>",
+    ]
+    for metric, image, summary in sections:
+        parts += [f"<h3>{metric}</h3>", f"<img src='{image}' alt='{metric} by {html.escape(by)}'>",
+                  _table(summary)]
+    parts += ["<h2>Per-class AUC improvement</h2>",
+              f"<p>Minority classes (below the median count): {', '.join(map(str, sorted(minority)))}</p>",
+              "<img src='class_auc.png' alt='class AUC improvement'>",
+              "<h2>Search progress</h2><img src='progress.png' alt='best value by trial'>",
+              f"<h2>Top configurations by {settings.metrics[0]}</h2>", _table(top_table),
+              "</body></html>"]
+    return "\n".join(parts)

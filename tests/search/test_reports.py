@@ -1,0 +1,87 @@
+"""report, explain and confirm on a small real experiment (student-por.csv)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation import EvaluationConfig, evaluate
+from search.report.base import open_experiment
+from search.space import resampler_params
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory, student_por_path):
+    from tests.search.conftest import sedg_search
+
+    storage = tmp_path_factory.mktemp("reports")
+    sedg_search("run", "--data", str(student_por_path), "--target", "G3", "--methods",
+                "none,smote,sedg,dgm", "--classifier", "blrr", "--num-samples", "8", "--num-cpus", "2",
+                "--searcher", "random", "--storage-path", str(storage), "--name", "small")
+    return storage
+
+
+def _is_png(path):
+    data = path.read_bytes()
+    return data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
+
+
+def test_report_writes_figures_and_a_page_matching_the_store(cli, experiment):
+    output = cli("report", "small", "--storage-path", str(experiment)).stdout
+    report = experiment / "small" / "report"
+    figures = sorted(report.glob("*.png"))
+    assert {p.name for p in figures} >= {"improvement_delta_qwk.png", "class_auc.png", "progress.png",
+                                         "improvement_delta_minority_auc.png"}
+    assert all(_is_png(p) for p in figures)
+    page = (report / "report.html").read_text()
+    for figure in figures:
+        assert f"src='{figure.name}'" in page and str(figure) in output
+    rows = pd.read_parquet(experiment / "small" / "results")
+    ok = rows[rows["status"] == "ok"].sort_values("delta_qwk", ascending=False)
+    for _, row in ok.head(5).iterrows():  # the top-configurations table holds the stored numbers
+        assert row["trial_id"] in page and f"{row['delta_qwk']:+.4f}" in page
+    for _method, group in ok.groupby("method"):
+        assert f"{group['delta_qwk'].max():+.4f}" in page
+
+
+def test_report_by_another_dimension_and_aggregate(cli, experiment):
+    cli("report", "small", "--storage-path", str(experiment), "--by", "classifier", "--agg", "median")
+    bad = cli("report", "small", "--storage-path", str(experiment), "--agg", "mode", check=False)
+    assert bad.returncode == 2 and "--agg must be one of max, mean, median" in bad.stderr
+
+
+def test_explain_writes_a_heat_map_and_a_csv(cli, experiment):
+    output = cli("explain", "small", "--storage-path", str(experiment)).stdout
+    report = experiment / "small" / "report"
+    assert _is_png(report / "explain.png") and str(report / "explain.csv") in output
+    table = pd.read_csv(report / "explain.csv")
+    assert {"class", "feature", "synthetic_rows", "modified_share", "top_values"} <= set(table.columns)
+    assert table["modified_share"].between(0, 1).all() and table["modified_share"].max() > 0
+    config = '{"method": "sedg", "classifier": "blrr", "feature_modification": "random", "n_features": 1}'
+    cli("explain", "small", "--storage-path", str(experiment), "--config", config)
+    single = pd.read_csv(report / "explain.csv")
+    # one feature per synthetic row was changed, so the shares of a class sum to at most 1
+    assert (single.groupby("class")["modified_share"].sum() <= 1.0 + 1e-9).all()
+
+
+def test_confirm_reports_fresh_seed_statistics(cli, experiment):
+    output = cli("confirm", "small", "--storage-path", str(experiment), "--top", "1", "--seeds", "2").stdout
+    assert "paired t-test" in output
+    table = pd.read_csv(experiment / "small" / "report" / "confirm.csv")
+    assert len(table) == 1
+    state = open_experiment("small", experiment)
+    row = state.rows.set_index("trial_id").loc[table.loc[0, "trial_id"]].to_dict()
+    deltas = [
+        evaluate(state.data(), EvaluationConfig(classifier=row["classifier"], resampler=row["method"],
+                 resampler_params=resampler_params(row, row["method"]), seed=seed)).deltas["delta_qwk"]
+        for seed in (1000, 1001)
+    ]
+    assert table.loc[0, "delta_qwk_mean"] == pytest.approx(sum(deltas) / 2)
+
+
+def test_reports_of_a_missing_experiment(cli, tmp_path):
+    for command in ("report", "explain", "confirm"):
+        process = cli(command, "nope", "--storage-path", str(tmp_path), check=False)
+        assert process.returncode == 2 and "no experiment 'nope'" in process.stderr
