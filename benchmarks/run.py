@@ -1,0 +1,240 @@
+"""sedg-search's own speed, as ratios measured in one run.
+
+Run: ``python -m benchmarks.run [--quick] [--out benchmarks]`` from the repository root.
+Writes ``RESULTS.json`` and ``RESULTS.md`` (with the machine description).
+
+(a) orchestration overhead: search wall time / (sum of trial times / concurrency);
+(b) artifact reuse: a 40-trial SEDG search with and without sharing;
+(c) search efficiency: trials TPE needs to reach the best value random search finds in 100;
+(d) generator speed: GMCSMOTE and SEDG seconds per 1,000 synthetic rows against SMOTE's;
+(e) peak memory of one trial at each data size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _search(name: str, storage: Path, *args: str) -> dict:
+    """Run the real CLI; return wall time of the search and the rows."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "search.cli", "run", "--storage-path", str(storage),
+                    "--name", name, "--num-cpus", "2", *args], check=True, cwd=REPO,
+                   capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    wall = time.perf_counter() - started
+    rows = pd.read_parquet(storage / name / "results")
+    span = (pd.to_datetime(rows["finished_at"]).max() - pd.to_datetime(rows["finished_at"]).min())
+    return {"command_s": wall, "rows": rows, "finish_span_s": span.total_seconds()}
+
+
+def orchestration(sizes: list[int], storage: Path) -> list[dict]:
+    results = []
+    for size in sizes:
+        run = _search(f"overhead-{size}", storage, "--num-samples", str(size), "--concurrency", "2",
+                      "--methods", "none,random_over", "--classifier", "blrr", "--searcher", "random")
+        trial_sum = float(run["rows"]["time_total"].sum())
+        results.append({
+            "trials": size, "command_s": round(run["command_s"], 2), "sum_trial_s": round(trial_sum, 2),
+            "ratio_command": round(run["command_s"] / (trial_sum / 2), 2),
+            "per_trial_overhead_s": round((run["command_s"] - trial_sum / 2) / size, 3),
+        })
+    return results
+
+
+def artifact_reuse(trials: int, storage: Path, data: str) -> dict:
+    args = ("--data", data, "--target", "G3", "--methods", "sedg", "--classifier", "random_forest",
+            "--num-samples", str(trials), "--concurrency", "2")
+    shared = _search("reuse-on", storage, *args)
+    alone = _search("reuse-off", storage, *args, "--no-artifact-sharing")
+    on, off = shared["rows"]["time_total"].mean(), alone["rows"]["time_total"].mean()
+    return {"trials": trials, "mean_trial_s_shared": round(on, 3), "mean_trial_s_unshared": round(off, 3),
+            "trial_speedup": round(off / on, 2), "command_s_shared": round(shared["command_s"], 1),
+            "command_s_unshared": round(alone["command_s"], 1),
+            "wall_speedup": round(alone["command_s"] / shared["command_s"], 2)}
+
+
+def search_efficiency(random_trials: int, seeds: int, data_path: str) -> dict:
+    """Optuna in-process (the searcher's efficiency, not Ray's): same space, same objective."""
+    import optuna
+
+    from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
+    from search.space import define_space, resampler_params
+    from sedg.datasets import load_table
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    data = load_table(data_path, target="G3")
+    space = define_space(["none", "smote", "borderline_smote", "gmcsmote", "random_over", "adasyn"],
+                         ["blrr"], n_synthetic=200)
+    store, cache = MemoryArtifacts(), {}
+
+    def objective(trial) -> float:
+        config = {**space(trial), **trial.params}
+        key = json.dumps(config, sort_keys=True, default=str)
+        if key not in cache:
+            method = config["method"]
+            result = evaluate(data, EvaluationConfig(classifier="blrr", resampler=method,
+                              resampler_params=resampler_params(config, method)), artifacts=store)
+            cache[key] = result.deltas["delta_qwk"]
+        return cache[key]
+
+    needed = []
+    for seed in range(seeds):
+        random_study = optuna.create_study(direction="maximize",
+                                           sampler=optuna.samplers.RandomSampler(seed=seed))
+        random_study.optimize(objective, n_trials=random_trials)
+        target = random_study.best_value
+        tpe = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+        reached = None
+        for count in range(1, random_trials + 1):
+            tpe.optimize(objective, n_trials=1)
+            if tpe.best_value >= target - 1e-12:
+                reached = count
+                break
+        needed.append(reached if reached is not None else np.nan)
+    finite = [n for n in needed if np.isfinite(n)]
+    return {"random_trials": random_trials, "seeds": seeds, "tpe_trials_needed": needed,
+            "mean_ratio_tpe_to_random": round(float(np.mean(finite)) / random_trials, 3) if finite else None}
+
+
+def _generator_timing(n_rows: int) -> dict:
+    from imblearn.over_sampling import SMOTE
+
+    from evaluation.resamplers import shortfall_strategy
+    from sedg import GMCSMOTE, SEDGSampler
+    from sedg.datasets import make_grades
+
+    data = make_grades(n_samples=n_rows, seed=0)
+    budget = max(1000, n_rows // 10)
+    timings = {}
+    for name, sampler in [
+        ("smote", SMOTE(sampling_strategy=shortfall_strategy(budget), random_state=0)),
+        ("gmcsmote", GMCSMOTE(random_state=0)),
+        ("sedg", SEDGSampler(n_synthetic=budget, sample_selection="pass", feature_selection="imbalance",
+                             feature_modification="pca_cosine", discrete_features=data.discrete_indices,
+                             random_state=0)),
+    ]:
+        started = time.perf_counter()
+        X_res, _ = sampler.fit_resample(data.X, data.y)
+        seconds = time.perf_counter() - started
+        made = len(X_res) - n_rows
+        timings[name] = {"rows_made": made, "seconds": round(seconds, 3),
+                         "s_per_1000": round(1000 * seconds / max(made, 1), 4)}
+    return timings
+
+
+def generator_speed(sizes: list[int]) -> list[dict]:
+    results = []
+    for size in sizes:
+        timings = _generator_timing(size)
+        smote = timings["smote"]["s_per_1000"]
+        results.append({"rows": size, **{f"{k}_s_per_1000": v["s_per_1000"] for k, v in timings.items()},
+                        "gmcsmote_vs_smote": round(timings["gmcsmote"]["s_per_1000"] / smote, 2),
+                        "sedg_vs_smote": round(timings["sedg"]["s_per_1000"] / smote, 2)})
+    return results
+
+
+def _trial_memory(size: int) -> float:
+    """Peak resident memory (MiB) of one SEDG trial (holdout, random forest) in a fresh process."""
+    code = (
+        "import resource\n"
+        "from sedg.datasets import make_grades\n"
+        "from evaluation import evaluate\n"
+        f"data = make_grades(n_samples={size}, seed=0)\n"
+        "evaluate(data, classifier='random_forest', classifier_params={'n_estimators': 20}, "
+        "resampler='sedg', resampler_params={'feature_modification': 'pca_cosine', 'n_synthetic': 200})\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                         cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    return round(float(out.stdout.strip().splitlines()[-1]), 1)
+
+
+def peak_memory(sizes: list[int]) -> list[dict]:
+    return [{"rows": size, "peak_mib": _trial_memory(size)} for size in sizes]
+
+
+def _machine() -> dict:
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "memory_gib": round(
+                os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def _markdown(results: dict) -> str:
+    lines = ["# sedg-search benchmarks", "",
+             f"Machine: {results['machine']}. Mode: {'quick' if results['quick'] else 'full'}. "
+             f"Total {results['total_s']:.0f} s. Command: `python -m benchmarks.run"
+             f"{' --quick' if results['quick'] else ''}`.", ""]
+    sections = [
+        ("orchestration", "(a) Orchestration overhead (command wall ÷ (sum of trial times ÷ 2))"),
+        ("generator_speed", "(d) Generator speed (seconds per 1,000 synthetic rows; ratio to SMOTE)"),
+        ("peak_memory", "(e) Peak memory of one SEDG trial"),
+    ]
+    for key, title in sections:
+        frame = pd.DataFrame(results[key])
+        lines += [f"## {title}", "", _table(frame), ""]
+    reuse = results["artifact_reuse"]
+    lines += ["## (b) Artifact reuse (SEDG, random forest, student-por.csv)", "",
+              _table(pd.DataFrame([reuse])), ""]
+    efficiency = dict(results["search_efficiency"])
+    efficiency["tpe_trials_needed"] = str(efficiency["tpe_trials_needed"])
+    lines += ["## (c) Search efficiency (TPE trials needed to reach random search's best)", "",
+              _table(pd.DataFrame([efficiency])), ""]
+    return "\n".join(lines)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: under 5 minutes")
+    parser.add_argument("--out", default=str(REPO / "benchmarks"))
+    parser.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "student-por.csv"))
+    args = parser.parse_args(argv)
+    if not Path(args.data).is_file():
+        print(f"benchmarks: error: data file not found: {args.data}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    quick = args.quick
+    with tempfile.TemporaryDirectory() as storage:
+        storage = Path(storage)
+        results = {
+            "quick": quick,
+            "machine": _machine(),
+            "orchestration": orchestration([20, 50] if quick else [20, 100, 500], storage),
+            "artifact_reuse": artifact_reuse(12 if quick else 40, storage, args.data),
+            "search_efficiency": search_efficiency(30 if quick else 100, 2 if quick else 5, args.data),
+            "generator_speed": generator_speed([10_000] if quick else [10_000, 100_000, 1_000_000]),
+            "peak_memory": peak_memory([10_000] if quick else [10_000, 100_000, 1_000_000]),
+        }
+    results["total_s"] = time.perf_counter() - started
+    results["peak_rss_driver_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "-quick" if quick else ""
+    (out / f"RESULTS{suffix}.json").write_text(json.dumps(results, indent=1, default=str))
+    (out / f"RESULTS{suffix}.md").write_text(_markdown(results))
+    print(_markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
