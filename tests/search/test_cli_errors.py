@@ -52,3 +52,11 @@ def test_gpu_share_without_gpus_is_refused(tmp_path, capsys):
     assert code == 2
     assert "--gpus-per-trial asks for GPUs but the Ray cluster declares none" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()
+
+
+def test_storage_path_must_be_a_file_system_path():
+    from search.settings import SearchSettings
+    from sedg import SedgInputError
+
+    with pytest.raises(SedgInputError, match="--storage-path must be a file-system path"):
+        SearchSettings(storage_path="s3://bucket/results", name="x")
