@@ -7,9 +7,9 @@ import numbers
 
 import numpy as np
 import torch
-from imblearn.base import BaseSampler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg.dgm._training import MODELS, FittedGenerator, train_generator
 from sedg.nn import resolve_device
@@ -20,7 +20,7 @@ from sedg.synthesis.base import cached, data_key, shortfall_counts
 __all__ = ["DGMSampler"]
 
 
-class DGMSampler(BaseSampler):
+class DGMSampler(DenseSampler):
     """Generate rows with an auto-encoder, a VAE, or their adversarial and conditional variants.
 
     ``model`` is one of ``ae``, ``vae``, ``aae`` (adversarial AE), ``avae``,
@@ -85,8 +85,6 @@ class DGMSampler(BaseSampler):
     ((120, 2), True)
     """
 
-    _sampling_type = "bypass"
-    sampling_strategy = "auto"  # checked by the base class; the generator's counts replace it
     _parameter_constraints: dict = {
         "model": [StrOptions(set(MODELS))],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -130,14 +128,6 @@ class DGMSampler(BaseSampler):
         self.artifacts = artifacts
         self.device = device
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return super()._check_X_y(X, y, accept_sparse=False)
 
     def _fit_resample(self, X: np.ndarray, y: np.ndarray):
         if self.input in ("pess", "ppss") and self.classifier is None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from imblearn.base import BaseSampler
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg.synthesis._context import (
     classifier_diagnostics,
@@ -27,7 +27,7 @@ __all__ = ["SEDGSampler"]
 _NEEDS_CLASSIFIER = "sample_selection in (pess, ppss), feature_selection='importance' or warm start"
 
 
-class SEDGSampler(BaseSampler):
+class SEDGSampler(DenseSampler):
     """Synthetic embedding-based data generation (the SEDG paper, Section 3).
 
     Four chronological choices, each a parameter (the names are the search
@@ -104,8 +104,6 @@ class SEDGSampler(BaseSampler):
     ((90, 2), np.True_)
     """
 
-    _sampling_type = "bypass"
-    sampling_strategy = "auto"  # checked by the base class; the selection rules replace it
     _parameter_constraints: dict = {
         "sample_selection": [StrOptions({"rss", "pass", "pess", "ppss"})],
         "member_probability": [StrOptions(set(MEMBER_PROBABILITIES))],
@@ -172,14 +170,6 @@ class SEDGSampler(BaseSampler):
         self.discrete_features = discrete_features
         self.artifacts = artifacts
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False  # candidates and embeddings work on dense rows
-        return tags
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return super()._check_X_y(X, y, accept_sparse=False)
 
     def _needs_classifier(self) -> bool:
         return (
