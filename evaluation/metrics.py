@@ -27,22 +27,56 @@ from scipy.stats import rankdata
 __all__ = [
     "METRICS",
     "class_auc",
+    "DEFAULT_OBJECTIVE",
+    "IMPROVEMENTS",
     "compute_metrics",
     "improvements",
+    "is_metric_name",
     "label_key",
+    "metric_names",
     "minority_labels",
     "quadratic_weighted_kappa",
 ]
 
 #: The scalar metrics; per-class AUCs come on top as ``class_auc_<label>``.
 METRICS = ("accuracy", "qwk", "macro_auc")
+#: The improvements every report shows (``delta_<metric>`` = metric - baseline metric).
+IMPROVEMENTS = ("delta_qwk", "delta_accuracy", "delta_macro_auc", "delta_minority_auc")
+#: What a search maximises unless told otherwise.
+DEFAULT_OBJECTIVE = "delta_qwk"
+_CLASS_AUC = "class_auc_"
+
+
+def metric_names(labels) -> list[str]:
+    """Every result key of a data set with ``labels``: metrics, baselines, improvements.
+
+    Examples
+    --------
+    >>> metric_names([0, 1])[:5]
+    ['accuracy', 'qwk', 'macro_auc', 'class_auc_0', 'class_auc_1']
+    """
+    names = [*METRICS, *(label_key(label) for label in labels)]
+    return [*names, *(f"baseline_{n}" for n in names), *(f"delta_{n}" for n in names), "delta_minority_auc"]
+
+
+def is_metric_name(name: str) -> bool:
+    """Whether ``name`` has the shape of a result key (its label is checked against the data later).
+
+    Examples
+    --------
+    >>> is_metric_name("delta_class_auc_3"), is_metric_name("delta_speed")
+    (True, False)
+    """
+    base = name.removeprefix("delta_").removeprefix("baseline_")
+    return base in METRICS or name == "delta_minority_auc" or (
+        base.startswith(_CLASS_AUC) and len(base) > len(_CLASS_AUC))
 
 
 def label_key(label) -> str:
     """How a label appears in result keys: ``class_auc_12``, ``class_auc_high``."""
     if isinstance(label, (float, np.floating)) and float(label).is_integer():
         label = int(label)
-    return f"class_auc_{label}"
+    return f"{_CLASS_AUC}{label}"
 
 
 def _positions(labels: np.ndarray) -> np.ndarray:

@@ -13,18 +13,15 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
-from evaluation.artifacts import ArtifactStore, MemoryArtifacts
 from evaluation.classifiers import CLASSIFIERS, make_classifier
+from evaluation.methods import METHODS, NO_RESAMPLING, make_resampler
 from evaluation.metrics import compute_metrics, improvements, minority_labels
-from evaluation.resamplers import RESAMPLERS, make_resampler
-from evaluation.splits import make_splits
-from sedg import SedgInputError
+from evaluation.splits import N_FOLDS, PROTOCOLS, TEST_SIZE, make_splits
+from sedg import MemoryArtifacts, SedgInputError
+from sedg._memory import ArtifactStore
 from sedg.datasets import TabularData
 
 __all__ = ["EvaluationConfig", "EvaluationResult", "InvalidConfiguration", "evaluate"]
-
-PROTOCOLS = ("holdout", "cv")
-
 
 class InvalidConfiguration(SedgInputError):
     """A configuration that cannot run on this data (bad parameter value); retrying won't help."""
@@ -39,7 +36,7 @@ class EvaluationConfig:
     classifier : str
         A name of ``evaluation.classifiers.CLASSIFIERS``.
     resampler : str or sampler
-        ``"none"``, a name of ``evaluation.resamplers.RESAMPLERS``, or any
+        ``"none"``, a name of ``evaluation.methods.METHODS``, or any
         object with ``fit_resample`` (an SEDG or DGM sampler, a Pipeline step).
     resampler_params, classifier_params : dict
     protocol : {"holdout", "cv"}
@@ -62,8 +59,8 @@ class EvaluationConfig:
     classifier_params: dict = field(default_factory=dict)
     protocol: str = "holdout"
     seed: int = 0
-    test_size: float = 0.4
-    n_folds: int = 5
+    test_size: float = TEST_SIZE
+    n_folds: int = N_FOLDS
 
     def __post_init__(self) -> None:
         if self.classifier not in CLASSIFIERS:
@@ -71,15 +68,14 @@ class EvaluationConfig:
                 f"unknown classifier {self.classifier!r}; choose one of {', '.join(CLASSIFIERS)}"
             )
         if isinstance(self.resampler, str):
-            if self.resampler != "none" and self.resampler not in RESAMPLERS:
+            if self.resampler not in METHODS:
                 raise SedgInputError(
-                    f"unknown resampler {self.resampler!r}; "
-                    f"choose one of none, {', '.join(RESAMPLERS)}"
+                    f"unknown resampler {self.resampler!r}; choose one of {', '.join(METHODS)}"
                 )
         elif not hasattr(self.resampler, "fit_resample"):
             raise SedgInputError("resampler must be a name or an object with fit_resample")
         if self.protocol not in PROTOCOLS:
-            raise SedgInputError(f"unknown protocol {self.protocol!r}; choose holdout or cv")
+            raise SedgInputError(f"unknown protocol {self.protocol!r}; choose {' or '.join(PROTOCOLS)}")
         if not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
             raise SedgInputError(f"seed must be a non-negative integer, got {self.seed!r}")
         if not 0.0 < float(self.test_size) < 1.0:
@@ -220,7 +216,7 @@ def evaluate(
         timings["baseline"] += time.perf_counter() - started
         hits += int(hit)
         n_train += len(train)
-        if config.resampler == "none":
+        if config.resampler == NO_RESAMPLING:
             metrics = dict(baseline)
         else:
             sampler = _build_resampler(config, data, artifacts)
@@ -282,14 +278,15 @@ def _build_resampler(config: EvaluationConfig, data: TabularData, artifacts):
         sampler = clone(config.resampler)
         if config.resampler_params:
             sampler.set_params(**config.resampler_params)
-    # Samplers that learn from the classifier (SEDG) get the trial's classifier, the
-    # data's discrete columns and the shared artifact store, unless given their own.
+    # The protocol's context: samplers that learn from the classifier (SEDG, DGMs) get the
+    # trial's classifier, the data's discrete columns and the shared store as their ``memory``
+    # (a handle: cloning keeps it shared), unless they were given their own.
     if sampler is not None and hasattr(sampler, "get_params"):
         params = sampler.get_params(deep=False)
         context = {
             "classifier": lambda: _build_classifier(config, data),
             "discrete_features": lambda: data.discrete_indices,
-            "artifacts": lambda: artifacts,
+            "memory": lambda: artifacts,
         }
         sampler.set_params(**{
             name: make() for name, make in context.items() if name in params and params[name] is None

@@ -7,11 +7,16 @@ import warnings
 import numpy as np
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-__all__ = ["make_splits"]
+__all__ = ["N_FOLDS", "PROTOCOLS", "TEST_SIZE", "make_splits", "n_splits"]
+
+#: The SEDG paper's holdout (40 % test) and the GMCSMOTE paper's 5-fold cross-validation.
+PROTOCOLS = ("holdout", "cv")
+TEST_SIZE = 0.4
+N_FOLDS = 5
 
 
 def make_splits(
-    y: np.ndarray, protocol: str, *, seed: int, test_size: float = 0.4, n_folds: int = 5
+    y: np.ndarray, protocol: str, *, seed: int, test_size: float = TEST_SIZE, n_folds: int = N_FOLDS
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Index pairs ``(train, test)``: one for ``holdout``, ``n_folds`` for ``cv``.
 
@@ -35,6 +40,8 @@ def make_splits(
     [(13, 8)]
     """
     y = np.asarray(y)
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r}")
     if protocol == "holdout":
         labels, counts = np.unique(y, return_counts=True)
         single = np.isin(y, labels[counts < 2])
@@ -47,3 +54,8 @@ def make_splits(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The least populated class")
         return [(train, test) for train, test in folds.split(np.zeros(y.size), y)]
+
+
+def n_splits(protocol: str, n_folds: int = N_FOLDS) -> int:
+    """How many (train, test) pairs ``protocol`` evaluates."""
+    return n_folds if protocol == "cv" else 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from search.query import best, list_experiments
 from search.runner import resume, run
 from search.settings import SearchSettings
-from search.space import define_space, register_space
+from search.space import define_space, register_method
 from search.store import load_results
 
 __all__ = [
@@ -14,7 +14,7 @@ __all__ = [
     "define_space",
     "list_experiments",
     "load_results",
-    "register_space",
+    "register_method",
     "resume",
     "run",
 ]

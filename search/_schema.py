@@ -98,9 +98,9 @@ def explore(space_function) -> dict[str, pa.DataType]:
 @cache
 def method_parameters(method: str) -> dict[str, pa.DataType]:
     """The parameters a method's space can suggest, with their column types."""
-    from search.space import METHOD_SPACES
+    from evaluation.methods import METHODS
 
-    return explore(lambda trial: METHOD_SPACES[method](trial, {"classifier": None, "n_synthetic": 200}))
+    return explore(lambda trial: METHODS[method].space(trial, {"classifier": None, "n_synthetic": 200}))
 
 
 def results_schema(methods, metric_names) -> pa.Schema:

@@ -21,55 +21,27 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
 def _build_parser() -> _Parser:
-    from search.settings import DEFAULT_METHODS
+    from search.settings import DEFAULT_STORAGE_PATH, cli_options
 
     parser = _Parser(prog="sedg-search", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="launch a search (default: embedded data, all methods)")
-    run.add_argument("--data", help="CSV or Parquet file (default: the embedded synthetic grades)")
-    run.add_argument("--target", help="class column (default: G3 for the embedded data, else target)")
-    run.add_argument("--methods", type=_split, default=DEFAULT_METHODS, help="comma-separated methods")
-    run.add_argument("--classifier", type=_split, default=("random_forest",),
-                     help="classifier, or several comma-separated to search over")
-    run.add_argument("--metric", nargs="+", default=["delta_qwk"], help="objective metric(s)")
-    run.add_argument("--mode", nargs="+", default=["max"], help="max or min, per metric")
-    run.add_argument("--num-samples", type=int, default=20, help="number of trials")
-    run.add_argument("--concurrency", type=int, default=2, help="trials at once")
-    run.add_argument("--cpus-per-trial", type=float, default=1.0)
-    run.add_argument("--gpus-per-trial", type=float, default=0.0,
-                     help="GPU share for torch-based trials (others ask for none)")
-    run.add_argument("--protocol", default="holdout", help="holdout (40%% test) or cv (5 folds)")
-    run.add_argument("--scheduler", default="fifo", help="fifo, or asha (stops weak cv trials early)")
-    run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--name", default="", help="experiment name (default: search-<time>)")
-    run.add_argument("--storage-path", default="./sedg-results")
-    run.add_argument("--searcher", default="tpe", help="tpe or random")
-    run.add_argument("--address", help="an existing Ray cluster (host:port or ray://host:port)")
-    run.add_argument("--n-synthetic", type=int, default=200,
-                     help="synthetic rows where a method takes a budget")
-    run.add_argument("--optuna-storage", action="store_true", help="keep the study in optuna.db")
-    run.add_argument("--max-failures", type=int, default=0, help="retries of a trial whose process dies")
-    run.add_argument("--plugin", action="append", default=[], help="module that registers methods")
+    for _, flag, keywords in cli_options():  # every option of run is a SearchSettings field
+        run.add_argument(flag, default=argparse.SUPPRESS, **keywords)
     run.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
-    run.add_argument("--no-artifact-sharing", action="store_true",
-                     help="every trial recomputes baselines and embeddings (for comparison)")
     run.add_argument("--resume", action="store_true", help="continue the experiment --name")
 
     resume = commands.add_parser("resume", help="continue an interrupted search")
     resume.add_argument("name")
-    resume.add_argument("--storage-path", default="./sedg-results")
+    resume.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     resume.add_argument("--address")
     resume.add_argument("--num-cpus", type=int)
 
     best = commands.add_parser("best", help="best configurations of an experiment")
     best.add_argument("name", nargs="?", help="experiment (default: the latest)")
-    best.add_argument("--storage-path", default="./sedg-results")
+    best.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     best.add_argument("--metric")
     best.add_argument("--mode", choices=("max", "min"))
     best.add_argument("--by", help="a dimension: method, classifier, k_neighbors, ...")
@@ -77,23 +49,23 @@ def _build_parser() -> _Parser:
     best.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
     listing = commands.add_parser("list", help="experiments in the storage path")
-    listing.add_argument("--storage-path", default="./sedg-results")
+    listing.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
 
     report = commands.add_parser("report", help="figures and an HTML page for an experiment")
     report.add_argument("name")
-    report.add_argument("--storage-path", default="./sedg-results")
+    report.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     report.add_argument("--by", default="method", help="dimension to group by")
     report.add_argument("--agg", default="max", help="max, mean or median over trials")
 
     explain = commands.add_parser("explain", help="which features a generator modified, per class")
     explain.add_argument("name")
-    explain.add_argument("--storage-path", default="./sedg-results")
+    explain.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     explain.add_argument("--trial-id", help="a sedg or dgm trial (default: the best one)")
     explain.add_argument("--config", help="a JSON configuration instead, e.g. '{\"method\": \"sedg\"}'")
 
     confirm = commands.add_parser("confirm", help="re-evaluate the best configurations with new seeds")
     confirm.add_argument("name")
-    confirm.add_argument("--storage-path", default="./sedg-results")
+    confirm.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     confirm.add_argument("--top", type=int, default=3)
     confirm.add_argument("--seeds", type=int, default=5)
 
@@ -207,24 +179,16 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
 def _run(args) -> None:
     from search.query import best
     from search.runner import resume, run
-    from search.settings import SearchSettings
+    from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, cli_options
 
+    given = {name: getattr(args, name) for name, _, _ in cli_options() if hasattr(args, name)}
     if args.resume:
-        if not args.name:
+        if not given.get("name"):
             raise SedgInputError("--resume needs --name of the experiment to continue")
-        frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
-        name, storage = args.name, args.storage_path
+        name, storage = given["name"], given.get("storage_path", DEFAULT_STORAGE_PATH)
+        frame = resume(name, storage, num_cpus=args.num_cpus, address=given.get("address"))
     else:
-        settings = SearchSettings(
-            data=args.data, target=args.target, methods=args.methods, classifiers=args.classifier,
-            metrics=tuple(args.metric), modes=tuple(args.mode), num_samples=args.num_samples,
-            concurrency=args.concurrency, cpus_per_trial=args.cpus_per_trial,
-            gpus_per_trial=args.gpus_per_trial, protocol=args.protocol, seed=args.seed,
-            name=args.name, storage_path=args.storage_path, searcher=args.searcher,
-            scheduler=args.scheduler, address=args.address, n_synthetic=args.n_synthetic,
-            optuna_storage=args.optuna_storage, max_failures=args.max_failures,
-            plugins=tuple(args.plugin), share_artifacts=not args.no_artifact_sharing,
-        )
+        settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
         frame = run(settings, num_cpus=args.num_cpus)
         name, storage = settings.name, settings.storage_path
     counts = frame["status"].value_counts().to_dict() if len(frame) else {}

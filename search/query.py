@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluation.metrics import DEFAULT_OBJECTIVE, IMPROVEMENTS
+from search.settings import DEFAULT_STORAGE_PATH
 from search.store import load_results
 from sedg import SedgInputError
 
@@ -37,18 +39,18 @@ def _settings(experiment_dir: Path) -> dict | None:
 
 def config_columns(frame: pd.DataFrame) -> list[str]:
     """Columns that describe a configuration (method, classifier, and the method's parameters)."""
+    from evaluation.methods import METHODS
     from search._schema import method_parameters
-    from search.space import METHOD_SPACES
 
     names = ["method", "classifier"]
-    for method in METHOD_SPACES:
+    for method in METHODS:
         names += [name for name in method_parameters(method) if name not in names]
     return [name for name in names if name in frame.columns]
 
 
 def best(
     name: str | None = None,
-    storage_path: str | Path = "./sedg-results",
+    storage_path: str | Path = DEFAULT_STORAGE_PATH,
     *,
     metric: str | None = None,
     by: str | None = None,
@@ -72,7 +74,7 @@ def best(
     if not isinstance(top, int) or top < 1:
         raise SedgInputError(f"--top must be an integer >= 1, got {top!r}")
     settings = _settings(experiment_dir) or {}
-    metric = metric or (settings.get("metrics") or ["delta_qwk"])[0]
+    metric = metric or (settings.get("metrics") or [DEFAULT_OBJECTIVE])[0]
     if mode is None:
         metrics, modes = settings.get("metrics", []), settings.get("modes", [])
         mode = dict(zip(metrics, modes)).get(metric, "min" if metric.startswith("time_") else "max")
@@ -89,8 +91,7 @@ def best(
     if by is None:
         ranked = usable.sort_values(metric, ascending=ascending, kind="stable").head(top)
         columns = ["trial_id", *config_columns(ranked), metric]
-        extra = [c for c in ("delta_accuracy", "delta_qwk", "delta_macro_auc", "delta_minority_auc")
-                 if c in ranked and c != metric]
+        extra = [c for c in IMPROVEMENTS if c in ranked and c != metric]
         ranked = ranked[columns + extra]
         return ranked.dropna(axis=1, how="all").reset_index(drop=True)
     groups = usable.groupby(by, dropna=False)[metric]
@@ -103,14 +104,14 @@ def best(
     return summary.reset_index()
 
 
-def list_experiments(storage_path: str | Path = "./sedg-results") -> pd.DataFrame:
+def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.DataFrame:
     """One row per experiment: trials, errors, the first metric's best value, when it started."""
     storage_path = Path(storage_path)
     rows = []
     for settings_file in sorted(storage_path.glob("*/search.json")):
         experiment_dir = settings_file.parent
         settings = _settings(experiment_dir) or {}
-        metric = (settings.get("metrics") or ["delta_qwk"])[0]
+        metric = (settings.get("metrics") or [DEFAULT_OBJECTIVE])[0]
         frame = load_results(experiment_dir)
         value = math.nan
         if not frame.empty and metric in frame:

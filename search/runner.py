@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.metrics import label_key
+from evaluation.metrics import metric_names
 from search._schema import results_schema
-from search.settings import SearchSettings, load_data
+from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, load_data
 from search.store import ResultsStore, load_results
 from sedg import SedgInputError
 
@@ -24,18 +24,8 @@ os.environ.setdefault("RAY_DEDUP_LOGS", "0")
 os.environ.setdefault("TUNE_GLOBAL_CHECKPOINT_S", "0")
 
 
-def _metric_names(labels) -> list[str]:
-    names = ["accuracy", "qwk", "macro_auc", *(label_key(label) for label in labels)]
-    return [
-        *names,
-        *(f"baseline_{name}" for name in names),
-        *(f"delta_{name}" for name in names),
-        "delta_minority_auc",
-    ]
-
-
 def _check_metrics(settings: SearchSettings, labels) -> None:
-    known = set(_metric_names(labels))
+    known = set(metric_names(labels))
     for metric in settings.metrics:
         if metric not in known:
             raise SedgInputError(f"metric {metric!r} does not exist for this data's labels")
@@ -66,9 +56,10 @@ def _check_gpus(settings: SearchSettings) -> None:
     """A GPU share on a cluster without GPUs would leave torch trials waiting forever."""
     import ray
 
+    from evaluation import METHODS
     from evaluation.classifiers import CLASSIFIERS
 
-    torch_based = "dgm" in settings.methods or any(
+    torch_based = any(METHODS[name].uses_torch for name in settings.methods) or any(
         CLASSIFIERS[name].uses_torch for name in settings.classifiers)
     if settings.gpus_per_trial > 0 and torch_based and not ray.cluster_resources().get("GPU"):
         raise SedgInputError(
@@ -151,7 +142,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     _init_ray(settings, num_cpus)
     _check_gpus(settings)
     store = ResultsStore(experiment_dir)
-    store.initialise(results_schema(settings.methods, _metric_names(data.labels)))
+    store.initialise(results_schema(settings.methods, metric_names(data.labels)))
     (experiment_dir / "search.json").write_text(settings.to_json())
     tuner = tune.Tuner(
         make_trainable(settings),
@@ -175,7 +166,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     return load_results(experiment_dir)
 
 
-def resume(name: str, storage_path: str = "./sedg-results", *, num_cpus: int | None = None,
+def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int | None = None,
            address: str | None = None) -> pd.DataFrame:
     """Continue an interrupted search from Ray Tune's experiment state.
 

@@ -1,26 +1,59 @@
-"""The settings of one search: a dataclass that validates itself and round-trips through JSON."""
+"""The settings of one search: a dataclass that validates itself, round-trips through JSON, and
+defines the ``run`` command's options (flag, help, choices, default) in one place."""
 
 from __future__ import annotations
 
 import importlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from evaluation.metrics import DEFAULT_OBJECTIVE, is_metric_name
+from evaluation.splits import N_FOLDS, PROTOCOLS, TEST_SIZE
 from sedg import SedgInputError
 from sedg.datasets import TabularData, load_table, make_grades
 
-__all__ = ["DEFAULT_METHODS", "SearchSettings", "load_data"]
+__all__ = [
+    "DEFAULT_METHODS",
+    "DEFAULT_STORAGE_PATH",
+    "MODES",
+    "SCHEDULERS",
+    "SEARCHERS",
+    "SearchSettings",
+    "load_data",
+    "split_list",
+]
 
 #: The default search: no resampling, every classic resampler and GMCSMOTE.
 DEFAULT_METHODS = (
     "none", "random_over", "random_under", "smote", "borderline_smote", "adasyn",
     "tomek_links", "enn", "smote_enn", "smote_tomek", "uniform_smote", "gmcsmote",
 )
+#: Where experiments live unless told otherwise (CLI and Python alike).
+DEFAULT_STORAGE_PATH = "./sedg-results"
 SEARCHERS = ("tpe", "random")
 SCHEDULERS = ("fifo", "asha")
+MODES = ("max", "min")
+#: The embedded data set's class column.
+GRADES_TARGET = "G3"
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """``"a, b,c"`` -> ``("a", "b", "c")`` (comma-separated CLI values)."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def option(help: str, *, flag: str | None = None, parse: Any = None, nargs: str | None = None,
+           choices: tuple | None = None, action: str | None = None) -> dict:
+    """A field's command-line form: ``flag`` (default ``--field-name``), how a value is parsed.
+
+    Choices are shown in the help and checked by the dataclass (one place for validation).
+    """
+    return {"help": help, "flag": flag, "parse": parse, "nargs": nargs, "choices": choices,
+            "action": action}
 
 
 @dataclass
@@ -30,7 +63,8 @@ class SearchSettings:
     ``data=None`` is the embedded synthetic grades table (target ``G3``).
     ``metrics`` are result keys (``delta_qwk``, ``accuracy``,
     ``delta_class_auc_0`` ...); several give a multi-objective search, with
-    one ``mode`` each or one for all.
+    one ``mode`` each or one for all. Every field is also a ``run`` option
+    (its flag is in the error messages, which fit Python and the CLI alike).
 
     Examples
     --------
@@ -38,32 +72,48 @@ class SearchSettings:
     ('delta_qwk',)
     """
 
-    data: str | None = None
-    target: str | None = None
-    methods: tuple[str, ...] = DEFAULT_METHODS
-    classifiers: tuple[str, ...] = ("random_forest",)
-    metrics: tuple[str, ...] = ("delta_qwk",)
-    modes: tuple[str, ...] = ("max",)
-    num_samples: int = 20
-    concurrency: int = 2
-    cpus_per_trial: float = 1.0
-    gpus_per_trial: float = 0.0
-    protocol: str = "holdout"
-    seed: int = 0
-    name: str = ""
-    storage_path: str = "./sedg-results"
-    searcher: str = "tpe"
-    scheduler: str = "fifo"
-    address: str | None = None
-    n_synthetic: int = 200
-    optuna_storage: bool = False
-    max_failures: int = 0
-    grades_samples: int = 649
-    plugins: tuple[str, ...] = ()
-    share_artifacts: bool = True
+    data: str | None = field(default=None, metadata=option(
+        "CSV or Parquet file (default: the embedded synthetic grades)"))
+    target: str | None = field(default=None, metadata=option(
+        f"class column (default: {GRADES_TARGET} for the embedded data, else target)"))
+    methods: tuple[str, ...] = field(default=DEFAULT_METHODS, metadata=option(
+        "comma-separated methods", parse=split_list))
+    classifiers: tuple[str, ...] = field(default=("random_forest",), metadata=option(
+        "classifier, or several comma-separated to search over", flag="--classifier", parse=split_list))
+    metrics: tuple[str, ...] = field(default=(DEFAULT_OBJECTIVE,), metadata=option(
+        "objective metric(s)", flag="--metric", nargs="+"))
+    modes: tuple[str, ...] = field(default=("max",), metadata=option(
+        "per metric, or one for all", flag="--mode", nargs="+", choices=MODES))
+    num_samples: int = field(default=20, metadata=option("number of trials", parse=int))
+    concurrency: int = field(default=2, metadata=option("trials at once", parse=int))
+    cpus_per_trial: float = field(default=1.0, metadata=option("CPUs per trial", parse=float))
+    gpus_per_trial: float = field(default=0.0, metadata=option(
+        "GPU share for torch-based trials (others ask for none)", parse=float))
+    protocol: str = field(default="holdout", metadata=option(
+        f"holdout ({TEST_SIZE:.0%} test) or cv ({N_FOLDS} folds)", choices=PROTOCOLS))
+    scheduler: str = field(default="fifo", metadata=option(
+        "asha stops weak cv trials between folds", choices=SCHEDULERS))
+    seed: int = field(default=0, metadata=option("seeds splits, searcher and models", parse=int))
+    name: str = field(default="", metadata=option("experiment name (default: search-<time>)"))
+    storage_path: str = field(default=DEFAULT_STORAGE_PATH, metadata=option("where experiments live"))
+    searcher: str = field(default="tpe", metadata=option("Optuna's sampler", choices=SEARCHERS))
+    address: str | None = field(default=None, metadata=option(
+        "an existing Ray cluster (host:port or ray://host:port)"))
+    n_synthetic: int = field(default=200, metadata=option(
+        "synthetic rows where a method takes a budget", parse=int))
+    optuna_storage: bool = field(default=False, metadata=option(
+        "keep the study in optuna.db", action="store_true"))
+    max_failures: int = field(default=0, metadata=option(
+        "retries of a trial whose process dies", parse=int))
+    grades_samples: int = field(default=649, metadata=option(
+        "rows of the embedded synthetic data", parse=int))
+    plugins: tuple[str, ...] = field(default=(), metadata=option(
+        "module that registers methods (repeatable)", flag="--plugin", action="append"))
+    share_artifacts: bool = field(default=True, metadata=option(
+        "every trial recomputes baselines and embeddings (to measure what sharing saves)",
+        flag="--no-artifact-sharing", action="store_false"))
 
     def __post_init__(self) -> None:
-        from evaluation.metrics import METRICS
         from search.space import check_names
 
         self.plugins = tuple(self.plugins)
@@ -71,44 +121,34 @@ class SearchSettings:
         self.methods, self.classifiers = tuple(self.methods), tuple(self.classifiers)
         self.metrics, self.modes = tuple(self.metrics), tuple(self.modes)
         check_names(self.methods, self.classifiers)
+        if not self.metrics:
+            raise SedgInputError("at least one metric is required")
         for metric in self.metrics:
-            base = metric.removeprefix("delta_").removeprefix("baseline_")
-            if base not in (*METRICS, "minority_auc") and not base.startswith("class_auc_"):
+            if not is_metric_name(metric):
                 raise SedgInputError(
                     f"unknown metric {metric!r}; use accuracy, qwk, macro_auc, class_auc_<label>, "
                     "their delta_ improvements or delta_minority_auc"
                 )
-        if not self.metrics:
-            raise SedgInputError("at least one metric is required")
         if len(self.modes) == 1 and len(self.metrics) > 1:
             self.modes = self.modes * len(self.metrics)
-        if len(self.modes) != len(self.metrics) or set(self.modes) - {"max", "min"}:
-            raise SedgInputError("--mode takes max or min, once or once per metric")
-        _positive_int("num_samples", self.num_samples, "num-samples")
-        _positive_int("concurrency", self.concurrency, "concurrency")
-        if not (isinstance(self.cpus_per_trial, (int, float)) and self.cpus_per_trial > 0):
-            raise SedgInputError(f"--cpus-per-trial must be > 0, got {self.cpus_per_trial!r}")
-        if not (isinstance(self.gpus_per_trial, (int, float)) and self.gpus_per_trial >= 0):
-            raise SedgInputError(f"--gpus-per-trial must be >= 0, got {self.gpus_per_trial!r}")
-        if self.protocol not in ("holdout", "cv"):
-            raise SedgInputError(f"unknown protocol {self.protocol!r}; choose holdout or cv")
-        if self.searcher not in SEARCHERS:
-            raise SedgInputError(f"unknown searcher {self.searcher!r}; choose tpe or random")
-        if self.scheduler not in SCHEDULERS:
-            raise SedgInputError(f"unknown scheduler {self.scheduler!r}; choose fifo or asha")
+        if len(self.modes) != len(self.metrics) or set(self.modes) - set(MODES):
+            raise SedgInputError(f"{_flag('modes')} takes {' or '.join(MODES)}, once or once per metric")
+        for name in ("num_samples", "concurrency", "n_synthetic", "grades_samples"):
+            _check_int(name, getattr(self, name), minimum=1)
+        for name in ("seed", "max_failures"):
+            _check_int(name, getattr(self, name), minimum=0)
+        _check_number("cpus_per_trial", self.cpus_per_trial, positive=True)
+        _check_number("gpus_per_trial", self.gpus_per_trial, positive=False)
+        for name in ("protocol", "searcher", "scheduler"):
+            _check_choice(name, getattr(self, name))
         if self.scheduler == "asha" and self.protocol != "cv":
             raise SedgInputError("--scheduler asha stops trials between folds: it needs --protocol cv")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise SedgInputError(f"--seed must be a non-negative integer, got {self.seed!r}")
-        _positive_int("n_synthetic", self.n_synthetic, "n-synthetic")
-        if not isinstance(self.max_failures, int) or self.max_failures < 0:
-            raise SedgInputError(f"--max-failures must be >= 0, got {self.max_failures!r}")
         if self.data is not None:
             self.data = str(Path(self.data).resolve())
             if not Path(self.data).is_file():
                 raise SedgInputError(f"data file not found: {self.data}")
         if self.target is None:
-            self.target = "G3" if self.data is None else "target"
+            self.target = GRADES_TARGET if self.data is None else "target"
         if not self.name:
             self.name = "search-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         if "/" in self.name or self.name.startswith("."):
@@ -137,6 +177,53 @@ class SearchSettings:
         return (self.data, self.target, self.grades_samples)
 
 
+def cli_options() -> list[tuple[str, str, dict]]:
+    """``(field name, flag, argparse keywords)`` for every field, defaults left to the dataclass."""
+    options = []
+    for item in fields(SearchSettings):
+        meta = item.metadata
+        help_text = meta["help"]
+        if meta["choices"]:
+            help_text += f"; one of {', '.join(meta['choices'])}"
+        if not meta["action"] and item.default not in (None, "", ()):
+            shown = ",".join(item.default) if isinstance(item.default, tuple) else item.default
+            help_text += f" (default: {shown})"
+        keywords: dict[str, Any] = {"dest": item.name, "help": help_text.replace("%", "%%")}
+        if meta["action"]:
+            keywords["action"] = meta["action"]
+        else:
+            keywords["type"] = meta["parse"] or str
+            keywords["metavar"] = {split_list: "A,B", int: "N", float: "X"}.get(meta["parse"], "VALUE")
+            if meta["nargs"]:
+                keywords["nargs"] = meta["nargs"]
+        options.append((item.name, meta["flag"] or _flag(item.name), keywords))
+    return options
+
+
+def _flag(name: str) -> str:
+    for item in fields(SearchSettings):
+        if item.name == name and item.metadata.get("flag"):
+            return item.metadata["flag"]
+    return "--" + name.replace("_", "-")
+
+
+def _check_int(name: str, value, *, minimum: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise SedgInputError(f"{_flag(name)} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_number(name: str, value, *, positive: bool) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or (value <= 0 if positive else value < 0):
+        raise SedgInputError(f"{_flag(name)} must be {'> 0' if positive else '>= 0'}, got {value!r}")
+
+
+def _check_choice(name: str, value) -> None:
+    choices = next(item.metadata["choices"] for item in fields(SearchSettings) if item.name == name)
+    if value not in choices:
+        raise SedgInputError(f"unknown {name} {value!r}; choose {' or '.join(choices)}")
+
+
 def import_plugins(plugins) -> None:
     """Import modules that register extra methods (in the driver and in every trial process)."""
     for plugin in plugins:
@@ -146,11 +233,6 @@ def import_plugins(plugins) -> None:
             raise SedgInputError(f"cannot import plugin {plugin!r}: {error}") from None
 
 
-def _positive_int(name: str, value, flag: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise SedgInputError(f"--{flag.replace('_', '-')} must be an integer >= 1, got {value!r}")
-
-
 @cache
 def load_data(spec: tuple) -> TabularData:
     """The data set of a search, loaded once per process (trials on one worker share it)."""
@@ -158,4 +240,3 @@ def load_data(spec: tuple) -> TabularData:
     if path is None:
         return make_grades(n_samples=grades_samples, seed=0)
     return load_table(path, target=target)
-

@@ -1,9 +1,10 @@
 """The search space: define-by-run, conditional, one sub-space per method.
 
-A method registers the function that suggests its own parameters with
-:func:`register_space`; :func:`define_space` picks the method and classifier
-and calls it. Space functions only call ``trial.suggest_*`` (no computation),
-so Optuna's TPE sees a conditional tree: a parameter exists only under its
+Each method's spec (:func:`evaluation.methods.register_method`, re-exported
+here and from :mod:`search`) holds the function that suggests its own
+parameters; :func:`define_space` picks the method and classifier and calls
+it. Space functions only call ``trial.suggest_*`` (no computation), so
+Optuna's TPE sees a conditional tree: a parameter exists only under its
 method. Parameter names are shared between methods only where their ranges
 are equal (Optuna needs one distribution per name).
 
@@ -19,86 +20,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from evaluation.methods import METHODS, register_method
 from sedg import SedgInputError
 
-__all__ = ["METHOD_SPACES", "DesignSpace", "define_space", "register_space"]
-
-#: ``function(trial, options) -> constants or None``; ``options`` holds ``classifier`` (None
-#: while the store's columns are being listed: offer every branch then) and ``n_synthetic``.
-SpaceFunction = Callable[[Any, dict], "dict | None"]
-
-#: method name -> function(trial, options) suggesting that method's parameters.
-METHOD_SPACES: dict[str, SpaceFunction] = {}
-
-
-def register_space(name: str) -> Callable[[SpaceFunction], SpaceFunction]:
-    """Register the parameter space of method ``name`` (a decorator)."""
-
-    def decorate(function: SpaceFunction) -> SpaceFunction:
-        METHOD_SPACES[name] = function
-        return function
-
-    return decorate
-
-
-def _amount(trial, options: dict) -> None:
-    # None: fill every class to the mode; a number: the SEDG paper's fixed budget.
-    trial.suggest_categorical("n_synthetic", [None, options.get("n_synthetic", 200)])
-
-
-@register_space("none")
-@register_space("random_under")
-@register_space("tomek_links")
-def _no_parameters(trial, options: dict) -> None:
-    return None
-
-
-@register_space("random_over")
-def _random_over(trial, options: dict) -> None:
-    _amount(trial, options)
-
-
-@register_space("smote")
-@register_space("smote_enn")
-@register_space("smote_tomek")
-def _smote(trial, options: dict) -> None:
-    trial.suggest_int("k_neighbors", 1, 7)
-    _amount(trial, options)
-
-
-@register_space("borderline_smote")
-def _borderline(trial, options: dict) -> None:
-    trial.suggest_int("k_neighbors", 1, 7)
-    trial.suggest_int("m_neighbors", 5, 15)
-    _amount(trial, options)
-
-
-@register_space("adasyn")
-def _adasyn(trial, options: dict) -> None:
-    trial.suggest_int("n_neighbors", 1, 7)
-    _amount(trial, options)
-
-
-@register_space("enn")
-def _enn(trial, options: dict) -> None:
-    trial.suggest_int("n_neighbors", 1, 7)
-    trial.suggest_categorical("kind_sel", ["mode", "all"])
-
-
-@register_space("uniform_smote")
-def _uniform(trial, options: dict) -> None:
-    trial.suggest_int("k_neighbors", 1, 7)
-
-
-@register_space("gmcsmote")
-def _gmcsmote(trial, options: dict) -> None:
-    trial.suggest_float("cap", 1.5, 4.0)
-    trial.suggest_int("min_samples", 2, 8)
-    trial.suggest_int("k_neighbors", 1, 7)
-    trial.suggest_categorical("distance", ["index", "value"])
+__all__ = ["DesignSpace", "define_space", "register_method", "resampler_params"]
 
 
 def check_names(methods: Sequence[str], classifiers: Sequence[str]) -> None:
@@ -106,10 +34,8 @@ def check_names(methods: Sequence[str], classifiers: Sequence[str]) -> None:
     from evaluation.classifiers import CLASSIFIERS
 
     for method in methods:
-        if method not in METHOD_SPACES:
-            raise SedgInputError(
-                f"unknown method {method!r}; choose from {', '.join(sorted(METHOD_SPACES))}"
-            )
+        if method not in METHODS:
+            raise SedgInputError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     for classifier in classifiers:
         if classifier not in CLASSIFIERS:
             raise SedgInputError(
@@ -140,7 +66,7 @@ class DesignSpace:
             classifier = trial.suggest_categorical("classifier", self.classifiers)
         else:
             classifier = constants["classifier"] = self.classifiers[0]
-        constants.update(METHOD_SPACES[method](trial, {**self.options, "classifier": classifier}) or {})
+        constants.update(METHODS[method].space(trial, {**self.options, "classifier": classifier}) or {})
         return constants
 
 
@@ -149,18 +75,14 @@ def define_space(methods: Sequence[str], classifiers: Sequence[str], **options: 
     return DesignSpace(methods, classifiers, **options)
 
 
-#: Parameters suggested under another name because their choices depend on the classifier
-#: (Optuna needs one distribution per name); they reach the sampler under their own name.
-ALIASES = {"feature_importance_model_agnostic": "feature_importance"}
-
-
 def resampler_params(config: dict, method: str) -> dict:
-    """The parameters of ``method`` in a flat trial config (the keys its space suggested)."""
+    """The parameters of ``method`` in a flat trial config or a store row (the keys its space
+    suggests), ready for ``make_resampler(method, params=...)``."""
     from search._schema import method_parameters
 
     names = method_parameters(method)
     return {
-        ALIASES.get(name, name): _plain(config[name])
+        name: _plain(config[name])
         for name in names
         if name in config and not _missing(config[name])
     }
@@ -178,7 +100,3 @@ def _plain(value):
         return int(value)
     return value
 
-
-
-# Methods whose spaces live in their own modules register on import.
-from search import _dgm_space, _sedg_space  # noqa: E402, F401

@@ -8,11 +8,12 @@ import time
 import traceback
 from datetime import datetime, timezone
 
-from evaluation import EvaluationConfig, InvalidConfiguration, MemoryArtifacts, evaluate
+from evaluation import METHODS, EvaluationConfig, InvalidConfiguration, evaluate
 from evaluation.classifiers import CLASSIFIERS
-from search.artifacts import DiskArtifacts
+from evaluation.splits import n_splits
 from search.settings import SearchSettings, import_plugins, load_data
 from search.space import resampler_params
+from sedg import DiskArtifacts, MemoryArtifacts
 
 __all__ = ["make_trainable", "run_trial", "uses_gpu"]
 
@@ -21,11 +22,11 @@ NAN = float("nan")
 
 def uses_gpu(config: dict, settings: SearchSettings) -> bool:
     """Whether a configuration's trial should ask for a GPU share: torch-based work only
-    (an NNModel classifier, or a deep generative model)."""
+    (a torch classifier such as NNModel, or a method whose spec says ``uses_torch``)."""
     if settings.gpus_per_trial <= 0:
         return False
     method = config.get("method") or settings.methods[0]
-    return method == "dgm" or CLASSIFIERS[_classifier(config, settings)].uses_torch
+    return METHODS[method].uses_torch or CLASSIFIERS[_classifier(config, settings)].uses_torch
 
 
 def _classifier(config: dict, settings: SearchSettings) -> str:
@@ -80,7 +81,7 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         artifacts = DiskArtifacts(settings.experiment_dir / "artifacts", trial_id=trial_id)
     else:  # every trial computes its own (for measuring what sharing saves)
         artifacts = MemoryArtifacts()
-    n_folds = 5 if settings.protocol == "cv" else 1
+    n_folds = n_splits(settings.protocol)
 
     def on_fold(fold: int, metrics: dict, deltas: dict) -> None:
         if fold < n_folds - 1:  # the last fold's values come with the final report

@@ -16,15 +16,17 @@ import pandas as pd
 from scipy.stats import ttest_rel
 
 from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
+from evaluation.metrics import IMPROVEMENTS
 from search.query import best
-from search.report.base import IMPROVEMENTS, open_experiment
+from search.report._experiment import open_experiment
+from search.settings import DEFAULT_STORAGE_PATH
 from search.space import resampler_params
 from sedg import SedgInputError
 
 __all__ = ["confirm"]
 
 
-def confirm(name: str, storage_path: str | Path = "./sedg-results", *, top: int = 3,
+def confirm(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, top: int = 3,
             seeds: int = 5) -> tuple[pd.DataFrame, list[Path]]:
     """Mean ± std of each improvement over ``seeds`` fresh seeds for the ``top`` configurations."""
     if not isinstance(top, int) or top < 1 or not isinstance(seeds, int) or seeds < 2:

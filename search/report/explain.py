@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.artifacts import MemoryArtifacts
 from evaluation.classifiers import make_classifier
-from evaluation.resamplers import make_resampler
+from evaluation.methods import make_resampler
 from evaluation.splits import make_splits
-from search.report.base import open_experiment
+from search.report._experiment import open_experiment
+from search.settings import DEFAULT_STORAGE_PATH
 from search.space import resampler_params
-from sedg import SedgInputError
+from sedg import MemoryArtifacts, SedgInputError
 
 __all__ = ["explain", "modification_table"]
 
@@ -70,7 +70,7 @@ def _nearest_sources(X_train, y_train, X_synthetic, y_synthetic) -> np.ndarray:
     return sources
 
 
-def explain(name: str, storage_path: str | Path = "./sedg-results", *, trial_id: str | None = None,
+def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial_id: str | None = None,
             config: dict | None = None) -> list[Path]:
     """Re-run the chosen configuration on its training split; write a heat map PNG and a CSV."""
     from search.report._figures import plt
@@ -84,7 +84,7 @@ def explain(name: str, storage_path: str | Path = "./sedg-results", *, trial_id:
     train, _ = make_splits(data.y, settings.protocol, seed=settings.seed)[0]
     sampler = make_resampler(method, random_state=settings.seed, params=resampler_params(chosen, method))
     sampler.set_params(classifier=make_classifier(classifier, data, random_state=settings.seed),
-                       discrete_features=data.discrete_indices, artifacts=MemoryArtifacts())
+                       discrete_features=data.discrete_indices, memory=MemoryArtifacts())
     X_res, y_res = sampler.fit_resample(data.X[train], data.y[train])
     X_syn, y_syn = data.snap(X_res[len(train):]), y_res[len(train):]
     if method == "sedg":

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.metrics import label_key
+from evaluation.metrics import IMPROVEMENTS, label_key
 from search.query import best
+from search.report._experiment import Experiment, open_experiment
 from search.report._figures import class_auc_figure, improvement_figure, progress_figure
-from search.report.base import IMPROVEMENTS, Experiment, open_experiment
+from search.settings import DEFAULT_STORAGE_PATH
 from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "group_summary", "write_report"]
@@ -54,7 +55,7 @@ def _progress(experiment: Experiment, storage: Path, metric: str, mode: str) -> 
     return curves
 
 
-def write_report(name: str, storage_path: str | Path = "./sedg-results", *, by: str = "method",
+def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, by: str = "method",
                  agg: str = "max", top: int = 10) -> list[Path]:
     """Write the figures and ``report.html`` into ``<storage>/<name>/report/``; return their paths."""
     if agg not in AGGREGATES:

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
-from sedg.dgm._sampler import DGMSampler
-from sedg.dgm._training import MODELS, FittedGenerator, copies_fraction, train_generator
-from sedg.dgm.base import MixedCodec
+from sedg.dgm._sampler import INPUTS, DGMSampler
+from sedg.dgm._training import (
+    ADVERSARIAL_MODELS,
+    DISCRIMINATOR_TARGETS,
+    GUARDS,
+    MODELS,
+    FittedGenerator,
+    copies_fraction,
+    train_generator,
+)
 
-__all__ = ["MODELS", "DGMSampler", "FittedGenerator", "MixedCodec", "copies_fraction", "train_generator"]
+__all__ = [
+    "ADVERSARIAL_MODELS",
+    "DISCRIMINATOR_TARGETS",
+    "GUARDS",
+    "INPUTS",
+    "MODELS",
+    "DGMSampler",
+    "FittedGenerator",
+    "copies_fraction",
+    "train_generator",
+]

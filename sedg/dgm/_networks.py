@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from sedg.nn import kl_divergence
+
 __all__ = ["Discriminator", "Generator"]
 
 
@@ -37,7 +39,7 @@ class Generator(nn.Module):
         if not self.variational:
             return mean, torch.zeros((), device=x.device)
         log_var = self.log_var(hidden).clamp(-10, 10)
-        kl = -0.5 * torch.mean(torch.sum(1 + log_var - mean**2 - log_var.exp(), dim=1))
+        kl = kl_divergence(mean, log_var)
         z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var) if sample else mean
         return z, kl
 

@@ -11,13 +11,16 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
-from sedg.dgm._training import MODELS, FittedGenerator, train_generator
+from sedg._memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
+from sedg._random import resolve_seed
+from sedg.dgm._training import DISCRIMINATOR_TARGETS, GUARDS, MODELS, FittedGenerator, train_generator
 from sedg.nn import resolve_device
-from sedg.synthesis._context import classifier_diagnostics
-from sedg.synthesis._selection import select_samples
-from sedg.synthesis.base import cached, data_key, shortfall_counts
+from sedg.synthesis import SAMPLE_SELECTIONS, classifier_diagnostics, select_samples, shortfall_counts
 
-__all__ = ["DGMSampler"]
+__all__ = ["INPUTS", "DGMSampler"]
+
+#: Where generation starts: prior noise, or the rows a SEDG sample selection picks.
+INPUTS = ("noise", *SAMPLE_SELECTIONS)
 
 
 class DGMSampler(DenseSampler):
@@ -42,7 +45,7 @@ class DGMSampler(DenseSampler):
     Latent noise is ``noise_scale`` times the spread of the training codes.
     The fitted generator depends only on the training rows and the model's
     own parameters, so trials that change only ``input``, ``noise_scale`` or
-    ``n_synthetic`` reuse it through ``artifacts``.
+    ``n_synthetic`` reuse it through ``memory``.
 
     Parameters
     ----------
@@ -61,10 +64,11 @@ class DGMSampler(DenseSampler):
     classifier : estimator or None
         Needed for ``pess`` and ``ppss`` input.
     discrete_features : list of int or None
-    artifacts : artifact store or None
+    memory : None, str, path, joblib.Memory or store, default=None
+        Where fitted generators and diagnostics are cached (clones share it).
     device : {"auto", "cpu", "cuda"}, default="auto"
         CUDA when present, else the CPU.
-    random_state : int or None
+    random_state : int, RandomState instance or None
 
     Attributes
     ----------
@@ -93,23 +97,23 @@ class DGMSampler(DenseSampler):
         "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
-        "discriminator_target": [StrOptions({"latent", "sample"})],
-        "input": [StrOptions({"noise", "rss", "pass", "pess", "ppss"})],
-        "guard": [StrOptions({"heuristic", "validation", "none"})],
+        "discriminator_target": [StrOptions(set(DISCRIMINATOR_TARGETS))],
+        "input": [StrOptions(set(INPUTS))],
+        "guard": [StrOptions(set(GUARDS))],
         "n_synthetic": [Interval(numbers.Integral, 1, None, closed="left")],
         "noise_scale": [Interval(numbers.Real, 0, None, closed="left")],
         "classifier": [HasMethods(["fit", "predict_proba"]), None],
         "discrete_features": ["array-like", None],
-        "artifacts": [HasMethods(["get_or_compute"]), None],
+        "memory": MEMORY_CONSTRAINT,
         "device": [StrOptions({"auto", "cpu", "cuda"})],
-        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
     }
 
     def __init__(
         self, *, model="vae", latent_dim=8, hidden_size=64, n_layers=2, epochs=100,
         learning_rate=1e-3, alpha=0.2, discriminator_target="latent", input="noise",
         guard="validation", n_synthetic=200, noise_scale=0.5, classifier=None,
-        discrete_features=None, artifacts=None, device="auto", random_state=None,
+        discrete_features=None, memory=None, device="auto", random_state=None,
     ) -> None:
         self.model = model
         self.latent_dim = latent_dim
@@ -125,15 +129,16 @@ class DGMSampler(DenseSampler):
         self.noise_scale = noise_scale
         self.classifier = classifier
         self.discrete_features = discrete_features
-        self.artifacts = artifacts
+        self.memory = memory
         self.device = device
         self.random_state = random_state
 
     def _fit_resample(self, X: np.ndarray, y: np.ndarray):
         if self.input in ("pess", "ppss") and self.classifier is None:
             raise SedgInputError(f"DGMSampler input={self.input!r} needs a classifier")
-        seed = self.random_state if self.random_state is not None else 0
-        rng = np.random.default_rng(self.random_state)
+        seed = resolve_seed(self.random_state)
+        rng = np.random.default_rng(seed)
+        self.memory_ = check_memory(self.memory)
         fitted = self._fitted(X, y, seed)
         self.stopped_epoch_ = fitted.stopped_epoch
         device = resolve_device(self.device)
@@ -154,7 +159,7 @@ class DGMSampler(DenseSampler):
             losses = aucs = None
             if self.input in ("pess", "ppss"):
                 losses, aucs = classifier_diagnostics(
-                    self.classifier, X, y, np.unique(y), random_state=seed, artifacts=self.artifacts)
+                    self.classifier, X, y, np.unique(y), random_state=seed, memory=self.memory_)
             rows = select_samples(self.input, y, self.n_synthetic, rng, losses=losses, class_aucs=aucs)
             labels = y[rows]
             latent = codes[rows] + self.noise_scale * spread * rng.standard_normal(
@@ -180,6 +185,6 @@ class DGMSampler(DenseSampler):
             "model", "latent_dim", "hidden_size", "n_layers", "epochs", "learning_rate", "alpha",
             "discriminator_target", "guard")}
         key = f"{data_key(X, y)}|{json.dumps(own, sort_keys=True)}|{self.discrete_features}|{seed}"
-        return cached(self.artifacts, f"generator_{self.model}", key, lambda: train_generator(
+        return cached(self.memory_, f"generator_{self.model}", key, lambda: train_generator(
             X, y, discrete=self.discrete_features, device=resolve_device(self.device),
             random_state=seed, **own))

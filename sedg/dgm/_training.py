@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,9 +9,12 @@ import torch
 from torch import nn
 
 from sedg.dgm._networks import Discriminator, Generator
-from sedg.dgm.base import MixedCodec
+from sedg.nn import MixedCodec, train_epochs
 
-__all__ = ["MODELS", "FittedGenerator", "copies_fraction", "train_generator"]
+__all__ = [
+    "ADVERSARIAL_MODELS", "DISCRIMINATOR_TARGETS", "GUARDS", "MODELS", "FittedGenerator",
+    "copies_fraction", "train_generator",
+]
 
 #: model -> (variational, adversarial, conditional)
 MODELS = {
@@ -23,6 +25,10 @@ MODELS = {
     "caae": (False, True, True),
     "cavae": (True, True, True),
 }
+ADVERSARIAL_MODELS = tuple(name for name, (_, adversarial, _) in MODELS.items() if adversarial)
+DISCRIMINATOR_TARGETS = ("latent", "sample")
+#: Over-fitting guards: the paper's copies heuristic, held-out loss, or none.
+GUARDS = ("heuristic", "validation", "none")
 
 
 @dataclass
@@ -91,48 +97,47 @@ def train_generator(
         optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate)
         critic_optimiser = torch.optim.Adam(critic.parameters(), lr=learning_rate) if critic else None
         bce = nn.functional.binary_cross_entropy_with_logits
-        best, best_state, stale, stopped = np.inf, None, 0, epochs
-        for epoch in range(1, epochs + 1):
-            network.train()
-            for batch in torch.as_tensor(rng.permutation(train)).split(batch_size):
-                x, c = inputs[batch], labels[batch]
-                z, kl = network.encode(x)
-                output = network.decode(z, c)
-                loss = codec.loss(output, x) + 0.1 * kl
-                if critic is not None:
-                    fake = z if discriminator_target == "latent" else _activate(output, codec)
-                    real = torch.randn_like(z) if discriminator_target == "latent" else x
-                    critic_optimiser.zero_grad()
-                    critic_loss = bce(critic(real, c), torch.ones(len(batch), device=device)) + bce(
-                        critic(fake.detach(), c), torch.zeros(len(batch), device=device))
-                    critic_loss.backward()
-                    critic_optimiser.step()
-                    fooled = bce(critic(fake, c), torch.ones(len(batch), device=device))
-                    loss = (1 - alpha) * loss + alpha * fooled
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-            network.eval()
-            if guard == "validation" and n_valid:
-                with torch.no_grad():
-                    x, c = inputs[valid], labels[valid]
-                    z, _ = network.encode(x, sample=False)
-                    value = float(codec.loss(network.decode(z, c), x))
-                if value < best - 1e-5:
-                    best, stale = value, 0
-                    best_state = copy.deepcopy(network.state_dict())
-                elif (stale := stale + 1) >= 10:
-                    stopped = epoch
-                    break
-            elif guard == "heuristic" and epoch % 5 == 0:
-                rows = train[:500]
-                with torch.no_grad():
-                    z, _ = network.encode(inputs[rows], sample=False)
-                    output = network.decode(z, labels[rows]).cpu().numpy()
-                if copies_fraction(codec.decode_logits(output), X[rows], codec) >= 0.5:
-                    stopped = epoch
-                    break
-        if best_state is not None:
-            network.load_state_dict(best_state)
+
+        def step(batch: torch.Tensor) -> None:
+            x, c = inputs[batch], labels[batch]
+            z, kl = network.encode(x)
+            output = network.decode(z, c)
+            loss = codec.loss(output, x) + 0.1 * kl
+            if critic is not None:
+                fake = z if discriminator_target == "latent" else _activate(output, codec)
+                real = torch.randn_like(z) if discriminator_target == "latent" else x
+                critic_optimiser.zero_grad()
+                critic_loss = bce(critic(real, c), torch.ones(len(batch), device=device)) + bce(
+                    critic(fake.detach(), c), torch.zeros(len(batch), device=device))
+                critic_loss.backward()
+                critic_optimiser.step()
+                fooled = bce(critic(fake, c), torch.ones(len(batch), device=device))
+                loss = (1 - alpha) * loss + alpha * fooled
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+
+        def validation_loss() -> float:
+            with torch.no_grad():
+                x, c = inputs[valid], labels[valid]
+                z, _ = network.encode(x, sample=False)
+                return float(codec.loss(network.decode(z, c), x))
+
+        def copies_too_many(epoch: int) -> bool:  # the paper's heuristic, every 5 epochs
+            if epoch % 5:
+                return False
+            rows = train[:500]
+            with torch.no_grad():
+                z, _ = network.encode(inputs[rows], sample=False)
+                output = network.decode(z, labels[rows]).cpu().numpy()
+            return copies_fraction(codec.decode_logits(output), X[rows], codec) >= 0.5
+
+        stopped = train_epochs(
+            network, max_epochs=epochs, step=step,
+            batches=lambda: torch.as_tensor(rng.permutation(train)).split(batch_size),
+            validation_loss=validation_loss if guard == "validation" and n_valid else None,
+            patience=10, min_delta=1e-5,
+            should_stop=copies_too_many if guard == "heuristic" else None,
+        )
     network.eval()
     return FittedGenerator(codec, network.cpu(), classes, conditional, stopped)

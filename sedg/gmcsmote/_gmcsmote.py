@@ -10,8 +10,8 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sedg._errors import SedgInputError
-from sedg.gmcsmote._targets import gaussian_targets
-from sedg.gmcsmote.base import replicate_small_classes
+from sedg.gmcsmote._replication import replicate_small_classes
+from sedg.gmcsmote._targets import DISTANCES, gaussian_targets
 
 __all__ = ["GMCSMOTE"]
 
@@ -70,7 +70,7 @@ class GMCSMOTE(BaseOverSampler):
         "cap": [Interval(numbers.Real, 1, None, closed="left")],
         "min_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "distance": [StrOptions({"index", "value"})],
+        "distance": [StrOptions(set(DISTANCES))],
         "random_state": ["random_state"],
     }
     # The base class checks this strategy before ``_fit_resample``; GMCSMOTE's

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["gaussian_targets"]
+__all__ = ["DISTANCES", "gaussian_targets"]
+
+#: How far a class is from the mode: positions in the sorted label set, or label values.
+DISTANCES = ("index", "value")
 
 
 def gaussian_targets(

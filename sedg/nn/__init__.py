@@ -1,7 +1,9 @@
-"""Torch models of sedg: NNModel, the SEDG paper's classifier with learned embeddings."""
+"""Torch models of sedg: NNModel (the SEDG paper's classifier), the mixed-type codec, the training loop."""
 
 from __future__ import annotations
 
+from sedg.nn._codec import MixedCodec
 from sedg.nn._nnmodel import NNModel, resolve_device
+from sedg.nn._training import kl_divergence, train_epochs
 
-__all__ = ["NNModel", "resolve_device"]
+__all__ = ["MixedCodec", "NNModel", "kl_divergence", "resolve_device", "train_epochs"]

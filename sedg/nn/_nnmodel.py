@@ -12,7 +12,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
+from sedg._random import resolve_seed
+from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
+from sedg.nn._training import train_epochs
 
 __all__ = ["NNModel", "resolve_device"]
 
@@ -60,13 +63,16 @@ class NNModel(ClassifierMixin, BaseEstimator):
         warm-start usage needs. A new class in ``y`` forces a fresh network.
     device : {"auto", "cpu", "cuda"}, default="auto"
         CUDA when present, else the CPU.
-    random_state : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout and batching (see :func:`sklearn.utils.check_random_state`).
 
     Attributes
     ----------
     classes_ : ndarray
     network_ : torch.nn.Module
     device_ : str
+    codec_ : MixedCodec
+        Discrete columns, their code counts, and the continuous scaling of the first fit.
     n_epochs_ : int
         Epochs run by the last fit.
 
@@ -96,7 +102,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "warm_start": ["boolean"],
         "device": [StrOptions({"auto", "cpu", "cuda"})],
-        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -139,11 +145,11 @@ class NNModel(ClassifierMixin, BaseEstimator):
         classes = np.unique(y)
         if reuse and not np.all(np.isin(classes, self.classes_)):
             reuse = False
-        seed = self.random_state if self.random_state is not None else int(torch.seed() % 2**31)
-        generator = torch.Generator().manual_seed(int(seed))
+        seed = resolve_seed(self.random_state)
+        generator = torch.Generator().manual_seed(seed)
         # Dropout and initialisation draw from torch's global generator: seed a private copy.
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(int(seed))
+            torch.manual_seed(seed)
             if not reuse:
                 self.classes_ = classes
                 self._build(X)
@@ -153,23 +159,15 @@ class NNModel(ClassifierMixin, BaseEstimator):
 
     def _build(self, X: np.ndarray) -> None:
         self.device_ = str(resolve_device(self.device))
-        discrete = [int(i) for i in (self.discrete_features if self.discrete_features is not None else [])]
-        continuous = [i for i in range(X.shape[1]) if i not in set(discrete)]
-        if self.cardinalities is not None:
-            cardinalities = [int(count) for count in self.cardinalities]
-        else:
-            cardinalities = [int(X[:, i].max()) + 1 for i in discrete]
-        self.scale_mean_ = X.mean(axis=0)
-        self.scale_std_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-        self.scale_mean_[discrete], self.scale_std_[discrete] = 0.0, 1.0
-        embedding = FeatureEmbedding(discrete, cardinalities, continuous, self.embedding_dim)
+        self.codec_ = MixedCodec(X, self.discrete_features, self.cardinalities)
+        discrete, continuous = self.codec_.discrete.tolist(), self.codec_.continuous.tolist()
+        embedding = FeatureEmbedding(discrete, self.codec_.cardinalities, continuous, self.embedding_dim)
         self.network_ = LRNDNetwork(
             embedding, self.hidden_size, self.n_blocks, self.dropout, len(self.classes_)
         ).to(self.device_)
 
     def _tensor(self, X: np.ndarray) -> torch.Tensor:
-        scaled = (np.asarray(X, dtype=np.float64) - self.scale_mean_) / self.scale_std_
-        return torch.as_tensor(scaled, dtype=torch.float32)
+        return torch.as_tensor(self.codec_.standardise(X), dtype=torch.float32)
 
     def _train(self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator) -> int:
         order = torch.randperm(len(y), generator=generator)
@@ -183,32 +181,24 @@ class NNModel(ClassifierMixin, BaseEstimator):
             optimizer, factor=0.1, patience=max(1, self.patience // 2)
         )
         loss_function = nn.CrossEntropyLoss()
-        best_loss, best_state, stale, epochs = np.inf, None, 0, 0
-        for epochs in range(1, self.max_epochs + 1):  # noqa: B007 (read after the loop)
-            self.network_.train()
-            for batch in torch.randperm(len(y_train), generator=generator).split(self.batch_size):
-                if len(batch) < 2:  # BatchNorm needs two rows in training mode
-                    continue
-                optimizer.zero_grad()
-                loss_function(self.network_(X_train[batch]), y_train[batch]).backward()
-                optimizer.step()
-            if n_valid == 0:
-                continue
-            self.network_.eval()
+
+        def step(batch: torch.Tensor) -> None:
+            if len(batch) < 2:  # BatchNorm needs two rows in training mode
+                return
+            optimizer.zero_grad()
+            loss_function(self.network_(X_train[batch]), y_train[batch]).backward()
+            optimizer.step()
+
+        def validation_loss() -> float:
             with torch.no_grad():
-                loss = float(loss_function(self.network_(X_valid), y_valid))
-            scheduler.step(loss)
-            if loss < best_loss - 1e-6:
-                best_loss, stale = loss, 0
-                best_state = {k: v.detach().clone() for k, v in self.network_.state_dict().items()}
-            else:
-                stale += 1
-                if stale >= self.patience:
-                    break
-        if best_state is not None:
-            self.network_.load_state_dict(best_state)
-        self.network_.eval()
-        return epochs
+                return float(loss_function(self.network_(X_valid), y_valid))
+
+        return train_epochs(
+            self.network_, max_epochs=self.max_epochs, step=step,
+            batches=lambda: torch.randperm(len(y_train), generator=generator).split(self.batch_size),
+            validation_loss=validation_loss if n_valid else None,
+            patience=self.patience, min_delta=1e-6, on_validation=scheduler.step,
+        )
 
     def _forward(self, X, method: str) -> np.ndarray:
         check_is_fitted(self, "network_")

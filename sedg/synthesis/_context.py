@@ -9,10 +9,10 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
+from sedg._memory import cached, data_key, estimator_key
 from sedg.nn import NNModel
 from sedg.synthesis._embeddings import ModelEmbedder, PCAEmbedder, Reduced, fit_autoencoder
 from sedg.synthesis._features import importance_weights
-from sedg.synthesis.base import cached, data_key, estimator_key
 
 __all__ = ["classifier_diagnostics", "fitted_classifier", "make_embedder", "proba_for"]
 
@@ -40,7 +40,7 @@ def _losses_and_aucs(probabilities: np.ndarray, y: np.ndarray, labels: np.ndarra
     return losses, aucs
 
 
-def classifier_diagnostics(classifier, X, y, labels, *, random_state, artifacts):
+def classifier_diagnostics(classifier, X, y, labels, *, random_state, memory):
     """Out-of-fold (3 folds) loss per training row and AUC per class, for PeSS and PPSS."""
 
     def compute():
@@ -52,7 +52,7 @@ def classifier_diagnostics(classifier, X, y, labels, *, random_state, artifacts)
         return _losses_and_aucs(probabilities, y, labels)
 
     key = f"{data_key(X, y)}|{estimator_key(classifier)}|oof3|{random_state}"
-    return cached(artifacts, "classifier_diagnostics", key, compute)
+    return cached(memory, "classifier_diagnostics", key, compute)
 
 
 def in_sample_diagnostics(model, X, y, labels):
@@ -60,47 +60,47 @@ def in_sample_diagnostics(model, X, y, labels):
     return _losses_and_aucs(proba_for(model, X, labels), y, labels)
 
 
-def fitted_classifier(classifier, X, y, *, artifacts):
+def fitted_classifier(classifier, X, y, *, memory):
     """The classifier fitted on the training rows (a private copy: callers may keep training it)."""
     key = f"{data_key(X, y)}|{estimator_key(classifier)}"
-    model = cached(artifacts, "fitted_classifier", key, lambda: clone(classifier).fit(X, y))
+    model = cached(memory, "fitted_classifier", key, lambda: clone(classifier).fit(X, y))
     return copy.deepcopy(model)
 
 
-def feature_importances(kind, classifier, X, y, *, random_state, artifacts):
+def feature_importances(kind, classifier, X, y, *, random_state, memory):
     key = f"{data_key(X, y)}|{estimator_key(classifier)}|{kind}|{random_state}"
     return cached(
-        artifacts, f"importance_{kind}",
+        memory, f"importance_{kind}",
         key, lambda: importance_weights(kind, classifier, X, y, random_state=random_state),
     )
 
 
 def make_embedder(
     kind: str, X, y, *, classifier, discrete_features, latent_dim, pca, pca_components,
-    random_state, artifacts,
+    random_state, memory,
 ):
     """An embedder of ``kind`` (``pca``, ``ae``, ``vae``, ``nnmodel``), optionally PCA-reduced."""
     base_key = f"{data_key(X, y)}|seed{random_state}"
     if kind == "pca":
         key = f"{base_key}|pca{pca_components}"
-        return cached(artifacts, "embedding_pca", key,
+        return cached(memory, "embedding_pca", key,
                       lambda: PCAEmbedder(pca_components, random_state).fit(X))
     if kind in ("ae", "vae"):
         key = f"{base_key}|{kind}|latent{latent_dim}"
-        embedder = cached(artifacts, f"embedding_{kind}", key, lambda: fit_autoencoder(
+        embedder = cached(memory, f"embedding_{kind}", key, lambda: fit_autoencoder(
             X, variational=kind == "vae", latent_dim=latent_dim, random_state=random_state))
     elif kind == "nnmodel":
         model = classifier if _has_embed(classifier) else NNModel(
             discrete_features=discrete_features, random_state=random_state)
         key = f"{base_key}|nnmodel|{estimator_key(model)}"
-        embedder = cached(artifacts, "embedding_nnmodel", key,
+        embedder = cached(memory, "embedding_nnmodel", key,
                           lambda: ModelEmbedder(clone(model).fit(X, y)))
     else:
         raise ValueError(f"unknown embedding {kind!r}")
     if not pca:
         return embedder
     key = f"{base_key}|{kind}|latent{latent_dim}|pca{pca_components}"
-    return cached(artifacts, f"embedding_{kind}_pca", key,
+    return cached(memory, f"embedding_{kind}_pca", key,
                   lambda: Reduced(embedder, X, pca_components, random_state))
 
 

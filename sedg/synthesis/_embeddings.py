@@ -13,7 +13,14 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-__all__ = ["AutoEncoderEmbedder", "ModelEmbedder", "PCAEmbedder", "Reduced", "fit_autoencoder"]
+from sedg.nn import kl_divergence, train_epochs
+
+__all__ = [
+    "EMBEDDINGS", "AutoEncoderEmbedder", "ModelEmbedder", "PCAEmbedder", "Reduced", "fit_autoencoder",
+]
+
+#: Learned embeddings that guide modification (PCA of the raw features is the other guide).
+EMBEDDINGS = ("nnmodel", "ae", "vae")
 
 
 class PCAEmbedder:
@@ -75,7 +82,7 @@ class _AutoEncoder(nn.Module):
             return self.decoder(mean), torch.zeros((), device=x.device)
         log_var = self.log_var(hidden)
         z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
-        kl = -0.5 * torch.mean(torch.sum(1 + log_var - mean**2 - log_var.exp(), dim=1))
+        kl = kl_divergence(mean, log_var)
         return self.decoder(z), kl
 
 
@@ -108,11 +115,13 @@ def fit_autoencoder(
         torch.manual_seed(random_state)
         network = _AutoEncoder(X.shape[1], hidden, latent_dim, variational)
         optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate)
-        for _ in range(epochs):
+
+        def step(batch: torch.Tensor) -> None:
             optimiser.zero_grad()
-            reconstruction, kl = network(inputs)
-            loss = nn.functional.mse_loss(reconstruction, inputs) + 0.1 * kl
+            reconstruction, kl = network(batch)
+            loss = nn.functional.mse_loss(reconstruction, batch) + 0.1 * kl
             loss.backward()
             optimiser.step()
-    network.eval()
+
+        train_epochs(network, max_epochs=epochs, batches=lambda: (inputs,), step=step)
     return AutoEncoderEmbedder(scaler, network)

@@ -8,9 +8,17 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import train_test_split
 
 from sedg._errors import SedgInputError
-from sedg.synthesis.base import normalise
+from sedg.synthesis._allocation import normalise
 
-__all__ = ["choose_features", "imbalance_weights", "importance_weights", "two_means_gap"]
+__all__ = [
+    "FEATURE_IMPORTANCES", "FEATURE_SELECTIONS", "MODEL_AGNOSTIC_IMPORTANCES", "choose_features",
+    "imbalance_weights", "importance_weights", "two_means_gap",
+]
+
+FEATURE_SELECTIONS = ("random", "imbalance", "importance")
+FEATURE_IMPORTANCES = ("mdi", "permutation", "drop_column")
+#: Importances any classifier has (mean decrease in impurity needs trees).
+MODEL_AGNOSTIC_IMPORTANCES = ("permutation", "drop_column")
 
 
 def two_means_gap(counts: np.ndarray) -> float:

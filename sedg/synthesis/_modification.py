@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["candidate_values", "modify"]
+__all__ = ["FEATURE_MODIFICATIONS", "candidate_values", "modify"]
+
+FEATURE_MODIFICATIONS = ("random", "pca_nn", "pca_cosine", "embedding_nn", "embedding_cosine")
 
 
 def candidate_values(

@@ -10,6 +10,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
+from sedg._memory import MEMORY_CONSTRAINT, check_memory
+from sedg._random import resolve_seed
+from sedg.synthesis._allocation import normalise
 from sedg.synthesis._context import (
     classifier_diagnostics,
     feature_importances,
@@ -17,12 +20,20 @@ from sedg.synthesis._context import (
     in_sample_diagnostics,
     make_embedder,
 )
-from sedg.synthesis._features import choose_features, imbalance_weights
-from sedg.synthesis._modification import modify
-from sedg.synthesis._selection import MEMBER_PROBABILITIES, select_samples
-from sedg.synthesis.base import normalise
+from sedg.synthesis._embeddings import EMBEDDINGS
+from sedg.synthesis._features import (
+    FEATURE_IMPORTANCES,
+    FEATURE_SELECTIONS,
+    choose_features,
+    imbalance_weights,
+)
+from sedg.synthesis._modification import FEATURE_MODIFICATIONS, modify
+from sedg.synthesis._selection import MEMBER_PROBABILITIES, SAMPLE_SELECTIONS, select_samples
 
-__all__ = ["SEDGSampler"]
+__all__ = ["ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
+
+USAGE_STARTS = ("cold", "warm")
+ITERATION_MODES = ("append", "replace", "replace_fraction")
 
 _NEEDS_CLASSIFIER = "sample_selection in (pess, ppss), feature_selection='importance' or warm start"
 
@@ -53,9 +64,8 @@ class SEDGSampler(DenseSampler):
     Synthetic rows take the label of the row they were made from. The
     returned data is the original rows followed by the synthetic ones.
     Expensive pieces (fitted classifier, out-of-fold losses and class AUCs,
-    importances, embeddings) go through ``artifacts`` when given (any object
-    with ``get_or_compute(kind, key, compute)``), so a search computes each
-    once per training set.
+    importances, embeddings) are cached in ``memory`` when given, so a search
+    computes each once per training set.
 
     Parameters
     ----------
@@ -87,8 +97,10 @@ class SEDGSampler(DenseSampler):
         embedding of a classifier that is one; the search passes the trial's.
     discrete_features : list of int or None
         Discrete columns (their candidates are the values seen in training).
-    artifacts : artifact store or None
-    random_state : int or None
+    memory : None, str, path, joblib.Memory or store, default=None
+        Where expensive pieces are cached (see :func:`sedg.check_memory`); a
+        handle, so clones share it.
+    random_state : int, RandomState instance or None
 
     Examples
     --------
@@ -105,33 +117,32 @@ class SEDGSampler(DenseSampler):
     """
 
     _parameter_constraints: dict = {
-        "sample_selection": [StrOptions({"rss", "pass", "pess", "ppss"})],
+        "sample_selection": [StrOptions(set(SAMPLE_SELECTIONS))],
         "member_probability": [StrOptions(set(MEMBER_PROBABILITIES))],
         "member_replacement": ["boolean"],
         "samples_per_draw": [Interval(numbers.Integral, 1, None, closed="left")],
         "samples_per_draw_max": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "n_synthetic": [Interval(numbers.Integral, 1, None, closed="left")],
-        "feature_selection": [StrOptions({"random", "imbalance", "importance"})],
-        "feature_importance": [StrOptions({"mdi", "permutation", "drop_column"})],
+        "feature_selection": [StrOptions(set(FEATURE_SELECTIONS))],
+        "feature_importance": [StrOptions(set(FEATURE_IMPORTANCES))],
         "n_features": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_features_max": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "feature_modification": [StrOptions(
-            {"random", "pca_nn", "pca_cosine", "embedding_nn", "embedding_cosine"})],
-        "embedding": [StrOptions({"nnmodel", "ae", "vae"})],
+        "feature_modification": [StrOptions(set(FEATURE_MODIFICATIONS))],
+        "embedding": [StrOptions(set(EMBEDDINGS))],
         "embedding_pca": ["boolean"],
         "pca_components": [Interval(numbers.Integral, 1, None, closed="left")],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
         "carry_replacements": ["boolean"],
         "max_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
         "grid_steps": [Interval(numbers.Integral, 2, None, closed="left")],
-        "usage_start": [StrOptions({"cold", "warm"})],
+        "usage_start": [StrOptions(set(USAGE_STARTS))],
         "iterations": [Interval(numbers.Integral, 1, None, closed="left")],
-        "iteration_mode": [StrOptions({"append", "replace", "replace_fraction"})],
+        "iteration_mode": [StrOptions(set(ITERATION_MODES))],
         "replace_fraction": [Interval(numbers.Real, 0, 1, closed="right")],
         "classifier": [HasMethods(["fit", "predict_proba"]), None],
         "discrete_features": ["array-like", None],
-        "artifacts": [HasMethods(["get_or_compute"]), None],
-        "random_state": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "memory": MEMORY_CONSTRAINT,
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -142,7 +153,7 @@ class SEDGSampler(DenseSampler):
         embedding_pca=False, pca_components=8, latent_dim=8, carry_replacements=True,
         max_candidates=20, grid_steps=20, usage_start="cold", iterations=1,
         iteration_mode="append", replace_fraction=0.5, classifier=None, discrete_features=None,
-        artifacts=None, random_state=None,
+        memory=None, random_state=None,
     ) -> None:
         self.sample_selection = sample_selection
         self.member_probability = member_probability
@@ -168,7 +179,7 @@ class SEDGSampler(DenseSampler):
         self.replace_fraction = replace_fraction
         self.classifier = classifier
         self.discrete_features = discrete_features
-        self.artifacts = artifacts
+        self.memory = memory
         self.random_state = random_state
 
     def _needs_classifier(self) -> bool:
@@ -182,14 +193,15 @@ class SEDGSampler(DenseSampler):
     def _fit_resample(self, X: np.ndarray, y: np.ndarray):
         if self.classifier is None and self._needs_classifier():
             raise SedgInputError(f"SEDGSampler needs a classifier for {_NEEDS_CLASSIFIER}")
-        seed = self.random_state if self.random_state is not None else 0
-        rng = np.random.default_rng(self.random_state)
+        seed = resolve_seed(self.random_state)
+        rng = np.random.default_rng(seed)
+        self.memory_ = check_memory(self.memory)
         labels = np.unique(y)
         discrete = np.zeros(X.shape[1], dtype=bool)
         discrete[list(self.discrete_features or [])] = True
         model = None
         if self._needs_classifier():
-            model = fitted_classifier(self.classifier, X, y, artifacts=self.artifacts)
+            model = fitted_classifier(self.classifier, X, y, memory=self.memory_)
         X_syn, y_syn = np.empty((0, X.shape[1])), np.empty(0, dtype=y.dtype)
         self.sources_, self.modified_features_ = np.empty(0, dtype=int), []
         for round_ in range(self.iterations):
@@ -207,7 +219,7 @@ class SEDGSampler(DenseSampler):
         if self.sample_selection in ("pess", "ppss"):
             if round_ == 0:  # out-of-fold, shared; later rounds ask the retrained model
                 losses, aucs = classifier_diagnostics(
-                    self.classifier, X, y, labels, random_state=seed, artifacts=self.artifacts)
+                    self.classifier, X, y, labels, random_state=seed, memory=self.memory_)
             else:
                 losses, aucs = in_sample_diagnostics(model, X, y, labels)
         per_draw = (self.samples_per_draw, max(self.samples_per_draw, self.samples_per_draw_max or 0))
@@ -234,7 +246,7 @@ class SEDGSampler(DenseSampler):
             return imbalance_weights(X)
         return feature_importances(
             self.feature_importance, self.classifier, X, y, random_state=seed,
-            artifacts=self.artifacts)
+            memory=self.memory_)
 
     def _similarity(self, X, y, model, seed):
         if self.feature_modification == "random":
@@ -244,7 +256,7 @@ class SEDGSampler(DenseSampler):
         embedder = make_embedder(
             kind, X, y, classifier=self.classifier, discrete_features=self.discrete_features,
             latent_dim=self.latent_dim, pca=self.embedding_pca and kind != "pca",
-            pca_components=self.pca_components, random_state=seed, artifacts=self.artifacts,
+            pca_components=self.pca_components, random_state=seed, memory=self.memory_,
         )
         return similarity, embedder.transform
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
-from sedg.synthesis.base import normalise
+from sedg.synthesis._allocation import normalise
 
-__all__ = ["MEMBER_PROBABILITIES", "member_weights", "select_samples"]
+__all__ = ["MEMBER_PROBABILITIES", "SAMPLE_SELECTIONS", "member_weights", "select_samples"]
 
+SAMPLE_SELECTIONS = ("rss", "pass", "pess", "ppss")
 MEMBER_PROBABILITIES = ("proportional", "inverse", "uniform", "largest", "smallest")
 
 

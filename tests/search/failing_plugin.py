@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from imblearn import FunctionSampler
 
-from evaluation.resamplers import RESAMPLERS, ResamplerSpec
-from search.space import register_space
+from search import register_method
 
 
 def _explode(X, y):
     raise RuntimeError("this configuration always fails")
 
 
-RESAMPLERS["explode"] = ResamplerSpec(lambda seed, **params: FunctionSampler(func=_explode), "over")
-
-
-@register_space("explode")
-def _explode_space(trial, options: dict) -> None:
-    return None
+register_method(
+    "explode",
+    build=lambda params, random_state: FunctionSampler(func=_explode),
+    space=lambda trial, options: None,
+)

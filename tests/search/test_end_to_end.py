@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from search.artifacts import artifact_counts
+from sedg import artifact_counts
 
 pytestmark = pytest.mark.slow
 
@@ -74,3 +74,18 @@ def test_cv_on_student_por_improvement_is_metric_minus_baseline(cli, tmp_path, s
         np.testing.assert_allclose(rows[f"delta_{metric}"], rows[metric] - rows[f"baseline_{metric}"])
     counts = artifact_counts(tmp_path / "cv" / "artifacts")
     assert counts["baseline"]["computed"] == 5  # once per fold, shared by the 4 trials
+
+
+def test_a_plugin_method_runs_in_a_search_with_its_parameter_stored(cli, tmp_path):
+    cli("run", "--num-samples", "6", "--num-cpus", "2", "--storage-path", str(tmp_path),
+        "--name", "plugin", "--methods", "jitter,none", "--classifier", "blrr",
+        "--searcher", "random", "--plugin", "jitter_plugin")
+    rows = pd.read_parquet(tmp_path / "plugin" / "results")
+    assert len(rows) == 6 and (rows["status"] == "ok").all()
+    jitter = rows[rows["method"] == "jitter"]
+    assert len(jitter) >= 1 and jitter["shrinkage"].between(0.0, 2.0).all()
+    assert (jitter["synthetic_rows"] > 0).all()  # it really resampled
+    assert rows.loc[rows["method"] == "none", "shrinkage"].isna().all()
+    best = json.loads(cli("best", "plugin", "--storage-path", str(tmp_path), "--by", "method",
+                          "--format", "json").stdout)
+    assert {entry["method"] for entry in best} == set(rows["method"])

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from evaluation import EvaluationConfig, evaluate
-from search.report.base import open_experiment
+from search.report._experiment import open_experiment
 from search.space import resampler_params
 
 pytestmark = pytest.mark.slow

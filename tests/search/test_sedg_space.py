@@ -5,12 +5,13 @@ from __future__ import annotations
 import optuna
 import pytest
 
+from evaluation.methods import METHODS
 from search._schema import explore
-from search.space import METHOD_SPACES, define_space, resampler_params
+from search.space import define_space, resampler_params
 
 
 def _dimensions(classifier: str) -> set[str]:
-    return set(explore(lambda trial: METHOD_SPACES["sedg"](trial, {"classifier": classifier})))
+    return set(explore(lambda trial: METHODS["sedg"].space(trial, {"classifier": classifier})))
 
 
 def test_mdi_only_for_tree_based_and_warm_start_only_for_nnmodel():
@@ -30,7 +31,7 @@ def test_every_choice_of_the_paper_is_a_dimension():
         "embedding_pca", "pca_components", "latent_dim", "carry_replacements", "usage_start",
         "iterations", "iteration_mode", "replace_fraction", "n_synthetic",
     }
-    assert expected <= set(explore(lambda trial: METHOD_SPACES["sedg"](trial, {"classifier": None})))
+    assert expected <= set(explore(lambda trial: METHODS["sedg"].space(trial, {"classifier": None})))
 
 
 def test_random_trials_never_propose_an_impossible_configuration():
@@ -50,13 +51,13 @@ def test_random_trials_never_propose_an_impossible_configuration():
 
 
 def test_a_row_turns_back_into_a_sampler():
-    from sedg import SEDGSampler
+    from evaluation.methods import make_resampler
 
     config = {"method": "sedg", "classifier": "blrr", "sample_selection": "ppss",
               "feature_selection": "importance", "feature_importance_model_agnostic": "permutation",
               "feature_modification": "embedding_cosine", "embedding": "vae", "n_synthetic": 200,
               "n_features": 2, "iterations": 1}
-    sampler = SEDGSampler(**resampler_params(config, "sedg"))
+    sampler = make_resampler("sedg", params=resampler_params(config, "sedg"))
     assert sampler.feature_importance == "permutation" and sampler.embedding == "vae"
 
 
@@ -66,7 +67,7 @@ def test_sedg_search_with_nnmodel_on_student_por(cli, tmp_path, student_por_path
 
     import pandas as pd
 
-    from search.artifacts import artifact_counts
+    from sedg import artifact_counts
 
     cli("run", "--data", str(student_por_path), "--target", "G3", "--methods", "sedg",
         "--classifier", "nnmodel", "--num-samples", "10", "--num-cpus", "2",

@@ -7,7 +7,7 @@ import pytest
 
 from evaluation import MemoryArtifacts
 from sedg import DGMSampler, SedgInputError
-from sedg.synthesis.base import shortfall_counts
+from sedg.synthesis import shortfall_counts
 
 
 @pytest.mark.parametrize("model", ["ae", "vae", "aae", "avae", "caae", "cavae"])
@@ -63,7 +63,7 @@ def test_validation_guard_records_its_epoch(grades):
 def test_a_fitted_generator_is_reused_when_only_the_input_changes(grades):
     store = MemoryArtifacts()
     common = dict(model="cavae", epochs=3, discrete_features=grades.discrete_indices,
-                  artifacts=store, random_state=0)
+                  memory=store, random_state=0)
     DGMSampler(input="noise", **common).fit_resample(grades.X, grades.y)
     DGMSampler(input="rss", n_synthetic=50, **common).fit_resample(grades.X, grades.y)
     assert store.computed["generator_cavae"] == 1 and store.hits["generator_cavae"] == 1

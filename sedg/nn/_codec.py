@@ -1,5 +1,11 @@
 """Mixed-type rows in and out of a network: one-hot blocks for discrete features, scaled continuous.
 
+The one description of a table's columns that sedg's networks share: which
+features are discrete and how many codes each has, and the training rows'
+scaling of the continuous ones. NNModel feeds discrete codes to embedding
+tables (:meth:`MixedCodec.standardise`); the generators and their guards work
+on one-hot blocks (:meth:`MixedCodec.encode`, :meth:`MixedCodec.decode_logits`).
+
 Discrete features are reconstructed through a softmax per feature (a
 cross-entropy term each), continuous ones are standardised on the training
 rows, reconstructed with squared error, inverse-scaled and clipped to the
@@ -27,18 +33,29 @@ class MixedCodec:
     (4, True)
     """
 
-    def __init__(self, X: np.ndarray, discrete) -> None:
+    def __init__(self, X: np.ndarray, discrete, cardinalities=None) -> None:
+        given = [int(j) for j in (discrete if discrete is not None else [])]
         mask = np.zeros(X.shape[1], dtype=bool)
-        mask[list(discrete or [])] = True
+        mask[given] = True
         self.discrete = np.flatnonzero(mask)
         self.continuous = np.flatnonzero(~mask)
-        self.cardinalities = [int(X[:, j].max()) + 1 for j in self.discrete]
+        if cardinalities is not None:  # given in the order of ``discrete``
+            by_column = dict(zip(given, cardinalities))
+            self.cardinalities = [int(by_column[j]) for j in self.discrete]
+        else:
+            self.cardinalities = [int(X[:, j].max()) + 1 for j in self.discrete]
         self.offsets = np.cumsum([0, *self.cardinalities])
         values = X[:, self.continuous]
         self.mean, self.std = values.mean(axis=0), np.where(values.std(axis=0) > 0, values.std(axis=0), 1.0)
         self.low, self.high = values.min(axis=0), values.max(axis=0)
         self.n_features = X.shape[1]
         self.width = int(self.offsets[-1]) + self.continuous.size
+
+    def standardise(self, X: np.ndarray) -> np.ndarray:
+        """Discrete codes as they are, continuous values standardised (NNModel's input)."""
+        out = np.array(X, dtype=np.float64)
+        out[:, self.continuous] = (out[:, self.continuous] - self.mean) / self.std
+        return out
 
     def encode(self, X: np.ndarray) -> np.ndarray:
         """One-hot blocks (discrete) followed by standardised values (continuous)."""

@@ -13,9 +13,8 @@ from search.settings import SearchSettings, load_data
 from search.store import load_results
 from sedg import SedgInputError
 
-__all__ = ["Experiment", "IMPROVEMENTS", "open_experiment"]
+__all__ = ["Experiment", "open_experiment"]
 
-IMPROVEMENTS = ("delta_qwk", "delta_accuracy", "delta_macro_auc", "delta_minority_auc")
 
 
 @dataclass

@@ -1,39 +1,10 @@
-"""Shared helpers of the SEDG generator: cache keys, cached computation, probability vectors."""
+"""How many rows each class gets, and weights turned into probabilities."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-__all__ = ["cached", "data_key", "estimator_key", "normalise", "shortfall_counts"]
-
-
-def data_key(X: np.ndarray, y: np.ndarray) -> str:
-    """A content hash of the training rows: equal data, equal artifacts."""
-    digest = hashlib.sha256(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    digest.update(np.asarray(y).astype(str).astype("U").tobytes())
-    return digest.hexdigest()[:16]
-
-
-def estimator_key(estimator) -> str:
-    """A stable description of an unfitted estimator and all its parameters."""
-    if estimator is None:
-        return "none"
-    params = estimator.get_params(deep=True)
-    text = json.dumps({k: repr(v) for k, v in params.items()}, sort_keys=True)
-    return f"{type(estimator).__name__}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
-
-
-def cached(artifacts, kind: str, key: str, compute: Callable[[], Any]) -> Any:
-    """``compute()`` through an artifact store when there is one (duck-typed: ``get_or_compute``)."""
-    if artifacts is None:
-        return compute()
-    value, _ = artifacts.get_or_compute(kind, key, compute)
-    return value
+__all__ = ["normalise", "shortfall_counts"]
 
 
 def normalise(weights: np.ndarray) -> np.ndarray:

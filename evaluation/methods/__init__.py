@@ -1,0 +1,29 @@
+"""Methods: one spec each (how to build the sampler, which parameters the search suggests).
+
+Built-in: no resampling, imbalanced-learn's classics, GMCSMOTE, SEDG and the deep
+generative models. :func:`register_method` adds more (``--plugin``).
+"""
+
+from __future__ import annotations
+
+from evaluation.methods._registry import (
+    KINDS,
+    METHODS,
+    NO_RESAMPLING,
+    MethodSpec,
+    make_resampler,
+    register_method,
+)
+
+from evaluation.methods._classic import shortfall_strategy  # isort: skip (registers in order)
+from evaluation.methods import _dgm, _gmcsmote, _sedg  # noqa: F401,E402  isort: skip
+
+__all__ = [
+    "KINDS",
+    "METHODS",
+    "NO_RESAMPLING",
+    "MethodSpec",
+    "make_resampler",
+    "register_method",
+    "shortfall_strategy",
+]

@@ -1,0 +1,183 @@
+"""imbalanced-learn's classic resamplers as methods.
+
+Every one is wrapped so that it never fails on small classes (see
+:class:`~evaluation._safe.SafeResampler`). ``n_synthetic``, taken by the
+over-samplers, spreads that many new rows over the classes below the mode in
+proportion to their shortfall (the SEDG paper adds 200); without it they fill
+every class up to the mode's count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from imblearn.combine import SMOTEENN, SMOTETomek
+from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
+from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
+
+from evaluation._safe import SafeResampler
+from evaluation.methods._registry import NO_RESAMPLING, register_method
+from sedg import SedgInputError
+from sedg.synthesis import shortfall_counts
+
+__all__ = ["ENN_KINDS", "shortfall_strategy"]
+
+#: ENN's rule for removing a row; "mode" first: with 17 ordinal classes "all" removes nearly every row.
+ENN_KINDS = ("mode", "all")
+
+
+def shortfall_strategy(n_synthetic: int | None) -> Callable[[np.ndarray], dict] | str:
+    """Over-sampling targets: every class to the mode, or ``n_synthetic`` rows by shortfall.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shortfall_strategy(30)(np.array([0] * 10 + [1] * 4 + [2] * 8))
+    {0: 10, 1: 27, 2: 15}
+    """
+    if n_synthetic is None:
+        return "not majority"
+
+    def targets(y: np.ndarray) -> dict:
+        labels, counts = np.unique(y, return_counts=True)
+        extra = shortfall_counts(y, n_synthetic)
+        return {label: int(count + extra[label]) for label, count in zip(labels.tolist(), counts)}
+
+    return targets
+
+
+def _down_to_median(y: np.ndarray) -> dict:
+    """Under-sampling targets: classes above the median count go down to it, others stay."""
+    labels, counts = np.unique(y, return_counts=True)
+    median = int(np.median(counts))
+    return {label: median for label, count in zip(labels.tolist(), counts) if count > median}
+
+
+def _up_to_mode(y: np.ndarray) -> dict:
+    labels, counts = np.unique(y, return_counts=True)
+    return {label: int(counts.max()) for label in labels.tolist()}
+
+
+def _safe(sampler, method: str, neighbours: str | None = None, k=0) -> SafeResampler:
+    """Wrap ``sampler``; one needing ``k`` neighbours gets classes of at least ``k + 1`` rows."""
+    if neighbours is None:
+        return SafeResampler(sampler, min_class_size=0)
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+        raise SedgInputError(f"{method}: {neighbours} must be a positive integer, got {k!r}")
+    return SafeResampler(sampler, min_class_size=int(k) + 1)
+
+
+def _keywords(function: Callable) -> Callable[[dict, int], object]:
+    """``build(params, random_state)`` from ``function(random_state, **params)``."""
+    return lambda params, random_state: function(random_state, **params)
+
+
+def _random_over(random_state: int, n_synthetic: int | None = None):
+    strategy = shortfall_strategy(n_synthetic)
+    return _safe(RandomOverSampler(sampling_strategy=strategy, random_state=random_state), "random_over")
+
+
+def _random_under(random_state: int):
+    sampler = RandomUnderSampler(sampling_strategy=_down_to_median, random_state=random_state)
+    return _safe(sampler, "random_under")
+
+
+def _smote(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None):
+    sampler = SMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
+                    random_state=random_state)
+    return _safe(sampler, "smote", "k_neighbors", k_neighbors)
+
+
+def _borderline_smote(random_state: int, k_neighbors: int = 5, m_neighbors: int = 10,
+                      n_synthetic: int | None = None):
+    sampler = BorderlineSMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
+                              m_neighbors=m_neighbors, random_state=random_state)
+    return _safe(sampler, "borderline_smote", "k_neighbors", k_neighbors)
+
+
+def _adasyn(random_state: int, n_neighbors: int = 5, n_synthetic: int | None = None):
+    sampler = ADASYN(sampling_strategy=shortfall_strategy(n_synthetic), n_neighbors=n_neighbors,
+                     random_state=random_state)
+    return _safe(sampler, "adasyn", "n_neighbors", n_neighbors)
+
+
+def _tomek_links(random_state: int):
+    return _safe(TomekLinks(), "tomek_links")
+
+
+def _enn(random_state: int, n_neighbors: int = 3, kind_sel: str = ENN_KINDS[0]):
+    return _safe(EditedNearestNeighbours(n_neighbors=n_neighbors, kind_sel=kind_sel), "enn")
+
+
+def _combined(cls, method: str) -> Callable:
+    def build(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None):
+        smote = SMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
+                      random_state=random_state)
+        return _safe(cls(smote=smote, random_state=random_state), method, "k_neighbors", k_neighbors)
+
+    return build
+
+
+def _uniform_smote(random_state: int, k_neighbors: int = 5):
+    sampler = SMOTE(sampling_strategy=_up_to_mode, k_neighbors=k_neighbors, random_state=random_state)
+    return _safe(sampler, "uniform_smote", "k_neighbors", k_neighbors)
+
+
+def _amount(trial, options: dict) -> None:
+    # None: fill every class to the mode; a number: the SEDG paper's fixed budget.
+    trial.suggest_categorical("n_synthetic", [None, options.get("n_synthetic", 200)])
+
+
+def _no_parameters(trial, options: dict) -> None:
+    return None
+
+
+def _random_over_space(trial, options: dict) -> None:
+    _amount(trial, options)
+
+
+def _smote_space(trial, options: dict) -> None:
+    trial.suggest_int("k_neighbors", 1, 7)
+    _amount(trial, options)
+
+
+def _borderline_space(trial, options: dict) -> None:
+    trial.suggest_int("k_neighbors", 1, 7)
+    trial.suggest_int("m_neighbors", 5, 15)
+    _amount(trial, options)
+
+
+def _adasyn_space(trial, options: dict) -> None:
+    trial.suggest_int("n_neighbors", 1, 7)
+    _amount(trial, options)
+
+
+def _enn_space(trial, options: dict) -> None:
+    trial.suggest_int("n_neighbors", 1, 7)
+    trial.suggest_categorical("kind_sel", list(ENN_KINDS))
+
+
+def _uniform_space(trial, options: dict) -> None:
+    trial.suggest_int("k_neighbors", 1, 7)
+
+
+def _none_build(params: dict, random_state: int) -> None:
+    if params:
+        raise SedgInputError(f"resampler 'none' takes no parameters, got {sorted(params)}")
+    return None
+
+
+register_method(NO_RESAMPLING, build=_none_build, space=_no_parameters, kind="none")
+register_method("random_over", build=_keywords(_random_over), space=_random_over_space)
+register_method("random_under", build=_keywords(_random_under), space=_no_parameters, kind="under")
+register_method("smote", build=_keywords(_smote), space=_smote_space)
+register_method("borderline_smote", build=_keywords(_borderline_smote), space=_borderline_space)
+register_method("adasyn", build=_keywords(_adasyn), space=_adasyn_space)
+register_method("tomek_links", build=_keywords(_tomek_links), space=_no_parameters, kind="clean")
+register_method("enn", build=_keywords(_enn), space=_enn_space, kind="clean")
+register_method("smote_enn", build=_keywords(_combined(SMOTEENN, "smote_enn")), space=_smote_space,
+                kind="combined")
+register_method("smote_tomek", build=_keywords(_combined(SMOTETomek, "smote_tomek")),
+                space=_smote_space, kind="combined")
+register_method("uniform_smote", build=_keywords(_uniform_smote), space=_uniform_space)

@@ -1,0 +1,31 @@
+"""Deep generative models (the SEDG paper, Section 3.5) as a method."""
+
+from __future__ import annotations
+
+from evaluation.methods._registry import register_method
+from sedg import DGMSampler
+from sedg.dgm import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
+
+__all__: list[str] = []
+
+
+def _build(params: dict, random_state: int) -> DGMSampler:
+    return DGMSampler(random_state=random_state, **params)
+
+
+def _space(trial, options: dict) -> dict:
+    model = trial.suggest_categorical("model", list(MODELS))
+    trial.suggest_int("latent_dim", 4, 16)
+    trial.suggest_categorical("hidden_size", [32, 64, 128])
+    trial.suggest_int("n_layers", 1, 3)
+    trial.suggest_int("epochs", 20, 150)
+    trial.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
+    if model in ADVERSARIAL_MODELS:
+        trial.suggest_float("alpha", 0.05, 0.5)
+        trial.suggest_categorical("discriminator_target", list(DISCRIMINATOR_TARGETS))
+    trial.suggest_categorical("input", list(INPUTS))
+    trial.suggest_categorical("guard", list(GUARDS))
+    return {"n_synthetic": options.get("n_synthetic", 200)}
+
+
+register_method("dgm", build=_build, space=_space, uses_torch=True)

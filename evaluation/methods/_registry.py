@@ -1,0 +1,107 @@
+"""One spec per method: how to build its sampler and which parameters the search suggests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sedg import SedgInputError
+
+__all__ = ["KINDS", "METHODS", "NO_RESAMPLING", "MethodSpec", "make_resampler", "register_method"]
+
+#: The method that leaves the training rows as they are (the baseline's own configuration).
+NO_RESAMPLING = "none"
+#: What a method does to the training rows.
+KINDS = ("none", "over", "under", "clean", "combined")
+
+#: ``build(params, random_state) -> sampler or None``: an unfitted sampler from a configuration.
+BuildFunction = Callable[[dict, int], Any]
+#: ``space(trial, options) -> constants or None``: only ``trial.suggest_*`` calls (define-by-run).
+#: ``options`` holds ``classifier`` (None while the store's columns are listed: offer every
+#: branch then) and ``n_synthetic`` (the search's budget).
+SpaceFunction = Callable[[Any, dict], "dict | None"]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """Everything the project knows about one method, in one place.
+
+    The registry (:data:`METHODS`), the search space, the store's columns,
+    ``resampler_params`` and ``--plugin`` all read from it.
+
+    Parameters
+    ----------
+    name : str
+    build : callable
+        ``build(params, random_state)`` returns an unfitted sampler (None for
+        no resampling). Unknown parameters raise ``TypeError``.
+    space : callable
+        ``space(trial, options)`` suggests the method's parameters and may
+        return constants (parameters that are fixed, not searched).
+    kind : {"none", "over", "under", "clean", "combined"}, default="over"
+    uses_torch : bool, default=False
+        Whether its trials benefit from a GPU share (whatever the classifier).
+    """
+
+    name: str
+    build: BuildFunction
+    space: SpaceFunction
+    kind: str = "over"
+    uses_torch: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise SedgInputError(f"a method name must be an identifier, got {self.name!r}")
+        if not callable(self.build) or not callable(self.space):
+            raise SedgInputError(f"method {self.name!r}: build and space must be callables")
+        if self.kind not in KINDS:
+            raise SedgInputError(f"method {self.name!r}: kind must be one of {', '.join(KINDS)}")
+
+
+#: Every method by name, in registration order (built-ins first).
+METHODS: dict[str, MethodSpec] = {}
+
+
+def register_method(
+    name: str, *, build: BuildFunction, space: SpaceFunction, kind: str = "over",
+    uses_torch: bool = False,
+) -> MethodSpec:
+    """Register a method under ``name`` (registering a name again replaces it).
+
+    Examples
+    --------
+    >>> from imblearn.over_sampling import RandomOverSampler
+    >>> spec = register_method(
+    ...     "doc_random_over",
+    ...     build=lambda params, random_state: RandomOverSampler(random_state=random_state, **params),
+    ...     space=lambda trial, options: trial.suggest_float("shrinkage", 0.0, 1.0) and None,
+    ... )
+    >>> type(make_resampler("doc_random_over", params={"shrinkage": 0.5})).__name__
+    'RandomOverSampler'
+    >>> del METHODS["doc_random_over"]
+    """
+    spec = MethodSpec(name, build, space, kind, uses_torch)
+    METHODS[name] = spec
+    return spec
+
+
+def make_resampler(name: str, *, random_state: int = 0, params: dict | None = None):
+    """Build method ``name`` with ``params``; ``"none"`` gives None (no resampling).
+
+    Raises
+    ------
+    SedgInputError
+        Unknown name or parameter. Values are validated when the sampler runs.
+
+    Examples
+    --------
+    >>> type(make_resampler("smote", params={"k_neighbors": 3})).__name__
+    'SafeResampler'
+    """
+    if name not in METHODS:
+        raise SedgInputError(f"unknown resampler {name!r}; choose one of {', '.join(METHODS)}")
+    try:
+        return METHODS[name].build(dict(params or {}), random_state)
+    except TypeError as error:
+        raise SedgInputError(f"invalid parameter for resampler {name!r}: {error}") from None

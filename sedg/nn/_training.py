@@ -1,0 +1,89 @@
+"""The one training loop of sedg's torch models (NNModel, the SEDG embeddings, the generators).
+
+Each caller supplies what differs — how an epoch is batched, what one step
+does, how the held-out loss is measured — and gets the same epoch loop:
+train mode for the steps, eval mode after them, early stopping on the
+held-out loss (best weights restored) or on a caller's own stopping rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import torch
+from torch import nn
+
+__all__ = ["kl_divergence", "train_epochs"]
+
+
+def kl_divergence(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL(N(mean, exp(log_var)) || N(0, I)), summed over latent units, averaged over rows."""
+    return -0.5 * torch.mean(torch.sum(1 + log_var - mean**2 - log_var.exp(), dim=1))
+
+
+def train_epochs(
+    network: nn.Module,
+    *,
+    max_epochs: int,
+    batches: Callable[[], Iterable[Any]],
+    step: Callable[[Any], None],
+    validation_loss: Callable[[], float] | None = None,
+    patience: int = 10,
+    min_delta: float = 0.0,
+    on_validation: Callable[[float], None] | None = None,
+    should_stop: Callable[[int], bool] | None = None,
+) -> int:
+    """Train ``network`` for up to ``max_epochs``; return the last epoch run.
+
+    Parameters
+    ----------
+    batches : callable
+        Called once per epoch; yields what ``step`` takes.
+    step : callable
+        One optimisation step on a batch (zero_grad, loss, backward, step).
+    validation_loss : callable, optional
+        The held-out loss, measured after each epoch in eval mode. Training
+        stops after ``patience`` epochs without an improvement of more than
+        ``min_delta``, and the best weights are restored.
+    on_validation : callable, optional
+        Called with each held-out loss (a learning-rate scheduler's ``step``).
+    should_stop : callable, optional
+        ``should_stop(epoch)`` after each epoch, when there is no held-out loss.
+
+    Examples
+    --------
+    >>> import torch
+    >>> network = torch.nn.Linear(1, 1)
+    >>> optimiser = torch.optim.SGD(network.parameters(), lr=0.1)
+    >>> def step(batch):
+    ...     optimiser.zero_grad()
+    ...     ((network(batch) - 2 * batch) ** 2).mean().backward()
+    ...     optimiser.step()
+    >>> train_epochs(network, max_epochs=3, batches=lambda: [torch.ones(4, 1)], step=step)
+    3
+    """
+    best, best_state, stale, epoch = math.inf, None, 0, 0
+    for epoch in range(1, max_epochs + 1):  # noqa: B007 (returned after the loop)
+        network.train()
+        for batch in batches():
+            step(batch)
+        network.eval()
+        if validation_loss is not None:
+            loss = validation_loss()
+            if on_validation is not None:
+                on_validation(loss)
+            if loss < best - min_delta:
+                best, stale = loss, 0
+                best_state = {name: value.detach().clone() for name, value in network.state_dict().items()}
+            else:
+                stale += 1
+                if stale >= patience:
+                    break
+        elif should_stop is not None and should_stop(epoch):
+            break
+    if best_state is not None:
+        network.load_state_dict(best_state)
+    network.eval()
+    return epoch
