@@ -111,9 +111,9 @@ def search_efficiency(random_trials: int, seeds: int, data_path: str) -> dict:
 
 
 def _generator_timing(n_rows: int) -> dict:
-    from evaluation.resamplers import shortfall_strategy
     from imblearn.over_sampling import SMOTE
 
+    from evaluation.methods import shortfall_strategy
     from sedg import GMCSMOTE, SEDGSampler
     from sedg.datasets import make_grades
 

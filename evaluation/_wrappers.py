@@ -7,7 +7,8 @@ from scipy.special import softmax
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import BayesianRidge
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["BLRRClassifier", "LabelSetClassifier"]
 
@@ -30,13 +31,15 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
     [[1.0, 0.0, 0.0]]
     """
 
-    def __init__(self, estimator, labels) -> None:
+    def __init__(self, estimator, labels=None) -> None:
         self.estimator = estimator
         self.labels = labels
 
     def fit(self, X, y, **fit_params) -> LabelSetClassifier:
-        self.classes_ = np.asarray(self.labels)
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
         present = np.unique(y)
+        self.classes_ = np.asarray(self.labels) if self.labels is not None else present
         self.present_columns_ = np.searchsorted(self.classes_, present)
         self.estimator_ = clone(self.estimator)
         self.estimator_.fit(X, np.searchsorted(present, y), **fit_params)
@@ -56,6 +59,7 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "estimator_")
+        X = validate_data(self, X, reset=False)
         if hasattr(self.estimator_, "predict_proba"):
             scores = self.estimator_.predict_proba(X)
         else:
@@ -69,6 +73,7 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self, "estimator_")
+        X = validate_data(self, X, reset=False)
         codes = np.asarray(self.estimator_.predict(X)).astype(int)
         return self.classes_[self.present_columns_[codes]]
 
@@ -98,6 +103,8 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
 
     def fit(self, X, y) -> BLRRClassifier:
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
         self.classes_ = np.unique(y)
         self.values_ = (
             self.classes_.astype(float)
@@ -106,10 +113,12 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
         )
         target = self.values_[np.searchsorted(self.classes_, y)]
         self.regressor_ = BayesianRidge(max_iter=self.max_iter).fit(X, target)
+        self.n_iter_ = self.regressor_.n_iter_
         return self
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "regressor_")
+        X = validate_data(self, X, reset=False)
         mean, std = self.regressor_.predict(X, return_std=True)
         cuts = (self.values_[1:] + self.values_[:-1]) / 2
         edges = np.concatenate([[-np.inf], cuts, [np.inf]])
@@ -117,8 +126,15 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
         cumulative = norm.cdf((edges[None, :] - mean[:, None]) / std)
         return np.diff(cumulative, axis=1)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # A regression on the label scale: unordered classes (scikit-learn's check data) score poorly.
+        tags.classifier_tags.poor_score = True
+        return tags
+
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self, "regressor_")
+        X = validate_data(self, X, reset=False)
         mean = self.regressor_.predict(X)
         nearest = np.abs(mean[:, None] - self.values_[None, :]).argmin(axis=1)
         return self.classes_[nearest]

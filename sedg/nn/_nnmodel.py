@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
@@ -142,6 +143,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         self._validate_params()
         reuse = self.warm_start and hasattr(self, "network_")
         X, y = validate_data(self, X, y, reset=not reuse, dtype=np.float64)
+        check_classification_targets(y)
         classes = np.unique(y)
         if reuse and not np.all(np.isin(classes, self.classes_)):
             reuse = False
@@ -217,7 +219,8 @@ class NNModel(ClassifierMixin, BaseEstimator):
         return probabilities / probabilities.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        probabilities = self.predict_proba(X)  # checks fitted first
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
     def embed(self, X) -> np.ndarray:
         """The learned embedding of rows: the last LRND block's output, shape (n_samples, hidden_size)."""

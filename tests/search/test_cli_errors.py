@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from search.cli import main
+from search.settings import SearchSettings
+from sedg import SedgInputError
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -60,3 +62,27 @@ def test_storage_path_must_be_a_file_system_path():
 
     with pytest.raises(SedgInputError, match="--storage-path must be a file-system path"):
         SearchSettings(storage_path="s3://bucket/results", name="x")
+
+
+def test_run_options_come_from_the_settings_dataclass():
+    from dataclasses import fields
+
+    from search.cli import _build_parser
+    from search.settings import SearchSettings, cli_options
+
+    parser = _build_parser()
+    names = {name for name, _, _ in cli_options()}
+    assert names == {item.name for item in fields(SearchSettings)}
+    parsed = vars(parser.parse_args(["run"]))
+    assert not names & set(parsed)  # no defaults in argparse: the dataclass's apply
+    parsed = vars(parser.parse_args(["run", "--classifier", "blrr,svm_ovr", "--no-artifact-sharing",
+                                     "--plugin", "a", "--plugin", "b", "--metric", "qwk", "accuracy"]))
+    assert parsed["classifiers"] == ("blrr", "svm_ovr") and parsed["share_artifacts"] is False
+    assert parsed["plugins"] == ["a", "b"] and parsed["metrics"] == ["qwk", "accuracy"]
+
+
+def test_python_and_cli_get_the_same_message():
+    with pytest.raises(SedgInputError, match="--concurrency must be an integer >= 1, got 0"):
+        SearchSettings(concurrency=0)
+    with pytest.raises(SedgInputError, match="unknown searcher 'grid'; choose tpe or random"):
+        SearchSettings(searcher="grid")

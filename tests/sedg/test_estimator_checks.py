@@ -1,16 +1,22 @@
-"""imbalanced-learn's sampler checks, with the ones that cannot apply named and explained."""
+"""scikit-learn's and imbalanced-learn's estimator checks, with the ones that cannot apply named
+and explained."""
 
 from __future__ import annotations
 
-from imblearn.utils.estimator_checks import parametrize_with_checks
+from imblearn.utils.estimator_checks import parametrize_with_checks as sampler_checks
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks as estimator_checks
 
-from sedg import GMCSMOTE, SEDGSampler
+from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
+from sedg import GMCSMOTE, DGMSampler, NNModel, SEDGSampler
 
+DENSE_ONLY = {
+    # Candidates, embeddings and networks work on dense rows; sparse input is refused clearly.
+    "check_samplers_pandas_sparse": "dense input only",
+}
 EXPECTED = {
-    "SEDGSampler": {
-        # Candidates and embeddings work on dense rows; sparse input is refused with a clear error.
-        "check_samplers_pandas_sparse": "dense input only",
-    },
+    "SEDGSampler": DENSE_ONLY,
+    "DGMSampler": DENSE_ONLY,
     "GMCSMOTE": {
         # These checks expect every class balanced to the majority ('auto' strategy);
         # GMCSMOTE shapes counts as a bell around the mode on purpose and has no sampling_strategy.
@@ -20,10 +26,30 @@ EXPECTED = {
 }
 
 
-@parametrize_with_checks(
+@sampler_checks(
     [SEDGSampler(feature_modification="pca_cosine", n_synthetic=20, random_state=0),
-     GMCSMOTE(random_state=0)],
-    expected_failed_checks=lambda estimator: EXPECTED[type(estimator).__name__],
+     GMCSMOTE(random_state=0),
+     DGMSampler(model="vae", epochs=3, n_synthetic=20, device="cpu", random_state=0)],
+    expected_failed_checks=lambda estimator: EXPECTED.get(type(estimator).__name__, {}),
 )
 def test_imblearn_sampler_checks(estimator, check):
+    check(estimator)
+
+
+CLASSIFIER_EXPECTED = {
+    "BLRRClassifier": {
+        # predict rounds the predictive mean to the nearest grade (the regression's answer);
+        # the open-ended outer grades can hold more predictive mass than the nearest one.
+        "check_classifiers_train": "predict is the nearest grade, not always predict_proba's mode",
+    },
+}
+
+
+@estimator_checks(
+    [NNModel(max_epochs=3, device="cpu", random_state=0),
+     BLRRClassifier(),
+     LabelSetClassifier(DecisionTreeClassifier(random_state=0))],
+    expected_failed_checks=lambda estimator: CLASSIFIER_EXPECTED.get(type(estimator).__name__, {}),
+)
+def test_sklearn_classifier_checks(estimator, check):
     check(estimator)
