@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from ray.tune import Callback
 
-from search.store import ResultsStore
+from search.store import FAILED, OK, STOPPED, ResultsStore
 
 __all__ = ["ProgressCallback", "StoreCallback"]
 
@@ -39,7 +39,7 @@ class StoreCallback(Callback):
         if "row_json" in result:
             row = json.loads(result["row_json"])
         else:
-            row = self._partial_row(trial, result, "stopped", None)
+            row = self._partial_row(trial, result, STOPPED, None)
         self.store.write(row)
 
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
@@ -51,7 +51,7 @@ class StoreCallback(Callback):
                 message += ": " + (lines[-1] if lines else "")
             except OSError:
                 pass
-        row = self._partial_row(trial, trial.last_result or {}, "error", message)
+        row = self._partial_row(trial, trial.last_result or {}, FAILED, message)
         self.store.write(row)
 
     @staticmethod
@@ -79,7 +79,7 @@ class ProgressCallback(Callback):
 
     def _record(self, status: str, value) -> None:
         self.done += 1
-        self.errors += status not in ("ok", "stopped")
+        self.errors += status not in (OK, STOPPED)
         if isinstance(value, (int, float)) and math.isfinite(value):
             better = value > self.best if self.mode == "max" else value < self.best
             if math.isnan(self.best) or better:
@@ -95,8 +95,8 @@ class ProgressCallback(Callback):
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         result = trial.last_result or {}
-        status = json.loads(result["row_json"])["status"] if "row_json" in result else "stopped"
+        status = json.loads(result["row_json"])["status"] if "row_json" in result else STOPPED
         self._record(status, result.get(self.metric))
 
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
-        self._record("error", None)
+        self._record(FAILED, None)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaluation.metrics import DEFAULT_OBJECTIVE, IMPROVEMENTS
 from search.settings import DEFAULT_STORAGE_PATH
-from search.store import load_results
+from search.store import FAILED, INVALID, OK, load_results
 from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
@@ -86,7 +86,7 @@ def best(
     if by is not None and by not in frame.columns:
         raise SedgInputError(f"unknown dimension {by!r}; columns include {', '.join(config_columns(frame))}")
     values = pd.to_numeric(frame[metric], errors="coerce")
-    usable = frame[(frame["status"] == "ok") & np.isfinite(values)].copy()
+    usable = frame[(frame["status"] == OK) & np.isfinite(values)].copy()
     ascending = mode == "min"
     if by is None:
         ranked = usable.sort_values(metric, ascending=ascending, kind="stable").head(top)
@@ -115,7 +115,7 @@ def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.Data
         frame = load_results(experiment_dir)
         value = math.nan
         if not frame.empty and metric in frame:
-            ok = pd.to_numeric(frame.loc[frame["status"] == "ok", metric], errors="coerce")
+            ok = pd.to_numeric(frame.loc[frame["status"] == OK, metric], errors="coerce")
             ok = ok[np.isfinite(ok)]
             mode = dict(zip(settings.get("metrics", []), settings.get("modes", []))).get(metric, "max")
             value = (ok.max() if mode == "max" else ok.min()) if len(ok) else math.nan
@@ -123,7 +123,7 @@ def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.Data
             "name": experiment_dir.name,
             "trials": len(frame),
             "planned": settings.get("num_samples"),
-            "errors": int((frame["status"].isin(["error", "invalid"])).sum()) if len(frame) else 0,
+            "errors": int((frame["status"].isin([FAILED, INVALID])).sum()) if len(frame) else 0,
             "metric": metric,
             "best": value,
             "methods": ",".join(settings.get("methods", [])),

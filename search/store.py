@@ -27,7 +27,11 @@ import pyarrow.parquet as pq
 
 from sedg import SedgInputError
 
-__all__ = ["ResultsStore", "load_results"]
+__all__ = ["FAILED", "INVALID", "OK", "STOPPED", "ResultsStore", "load_results"]
+
+#: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
+#: a scheduler ended it early.
+OK, FAILED, INVALID, STOPPED = "ok", "error", "invalid", "stopped"
 
 
 class ResultsStore:

@@ -13,6 +13,7 @@ from evaluation.classifiers import CLASSIFIERS
 from evaluation.splits import n_splits
 from search.settings import SearchSettings, import_plugins, load_data
 from search.space import resampler_params
+from search.store import FAILED, INVALID, OK
 from sedg import DiskArtifacts, MemoryArtifacts
 
 __all__ = ["make_trainable", "run_trial", "uses_gpu"]
@@ -103,11 +104,11 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         result = evaluate(data, evaluation, artifacts=artifacts, on_fold=on_fold)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
-        row.update(status="ok", folds_done=n_folds, resampler_info=info)
+        row.update(status=OK, folds_done=n_folds, resampler_info=info)
     except InvalidConfiguration as error:
-        row.update(status="invalid", error=str(error))
+        row.update(status=INVALID, error=str(error))
     except Exception as error:  # recorded as the trial's outcome; the search goes on
-        row.update(status="error", error=f"{type(error).__name__}: {error}")
+        row.update(status=FAILED, error=f"{type(error).__name__}: {error}")
         row["traceback"] = traceback.format_exc(limit=5)
     used = getattr(artifacts, "used", [])
     row["artifacts_reused"] = json.dumps(sorted({e["kind"] for e in used if e["event"] == "hit"}))

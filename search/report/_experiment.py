@@ -10,7 +10,7 @@ import pandas as pd
 
 from evaluation.metrics import minority_labels
 from search.settings import SearchSettings, load_data
-from search.store import load_results
+from search.store import OK, load_results
 from sedg import SedgInputError
 
 __all__ = ["Experiment", "open_experiment"]
@@ -28,7 +28,7 @@ class Experiment:
     def ok(self) -> pd.DataFrame:
         if self.rows.empty:
             return self.rows
-        return self.rows[self.rows["status"] == "ok"]
+        return self.rows[self.rows["status"] == OK]
 
     @property
     def output(self) -> Path:

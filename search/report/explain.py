@@ -15,6 +15,7 @@ from evaluation.splits import make_splits
 from search.report._experiment import open_experiment
 from search.settings import DEFAULT_STORAGE_PATH
 from search.space import resampler_params
+from search.store import OK
 from sedg import MemoryArtifacts, SedgInputError
 
 __all__ = ["explain", "modification_table"]
@@ -27,7 +28,7 @@ def _choose(rows: pd.DataFrame, trial_id: str | None, metric: str, config: dict 
         if config.get("method") not in GENERATORS:
             raise SedgInputError("--config must name method sedg or dgm")
         return config
-    candidates = rows[(rows["status"] == "ok") & rows["method"].isin(GENERATORS)]
+    candidates = rows[(rows["status"] == OK) & rows["method"].isin(GENERATORS)]
     if trial_id is not None:
         candidates = candidates[candidates["trial_id"] == trial_id]
         if candidates.empty:

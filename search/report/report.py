@@ -14,6 +14,7 @@ from search.query import best
 from search.report._experiment import Experiment, open_experiment
 from search.report._figures import class_auc_figure, improvement_figure, progress_figure
 from search.settings import DEFAULT_STORAGE_PATH
+from search.store import OK
 from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "group_summary", "write_report"]
@@ -48,7 +49,7 @@ def _progress(experiment: Experiment, storage: Path, metric: str, mode: str) -> 
         if rows is None or rows.empty or metric not in rows:
             continue
         rows = rows.sort_values("finished_at")
-        value = pd.to_numeric(rows[metric], errors="coerce").where(rows["status"] == "ok")
+        value = pd.to_numeric(rows[metric], errors="coerce").where(rows["status"] == OK)
         best_so_far = value.cummax() if mode == "max" else value.cummin()
         label = f"{settings_file.parent.name} ({values.get('searcher', '?')})"
         curves[label] = best_so_far.reset_index(drop=True)
