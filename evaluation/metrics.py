@@ -34,6 +34,7 @@ __all__ = [
     "is_metric_name",
     "label_key",
     "metric_names",
+    "result_names",
     "minority_labels",
     "quadratic_weighted_kappa",
 ]
@@ -57,6 +58,12 @@ def metric_names(labels) -> list[str]:
     """
     names = [*METRICS, *(label_key(label) for label in labels)]
     return [*names, *(f"baseline_{n}" for n in names), *(f"delta_{n}" for n in names), "delta_minority_auc"]
+
+
+def result_names(labels) -> list[str]:
+    """:func:`metric_names` and the standard error of every improvement (``delta_<metric>_se``)."""
+    names = metric_names(labels)
+    return [*names, *(f"{name}_se" for name in names if name.startswith("delta_"))]
 
 
 def is_metric_name(name: str) -> bool:

@@ -13,7 +13,16 @@ from functools import cache
 
 import pyarrow as pa
 
-__all__ = ["CORE_COLUMNS", "method_parameters", "results_schema"]
+__all__ = ["CORE_COLUMNS", "evaluations_schema", "method_parameters", "results_schema"]
+
+#: One row per (trial, split): which split, its seed, and whether the search or a
+#: confirmation evaluated it; the metric columns follow.
+EVALUATION_COLUMNS: dict[str, pa.DataType] = {
+    "trial_id": pa.string(),
+    "phase": pa.string(),
+    "split": pa.int64(),
+    "seed": pa.int64(),
+}
 
 CORE_COLUMNS: dict[str, pa.DataType] = {
     "trial_id": pa.string(),
@@ -32,7 +41,7 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "n_train": pa.int64(),
     "synthetic_rows": pa.int64(),
     "n_folds": pa.int64(),
-    "folds_done": pa.int64(),
+    "n_splits": pa.int64(),
     "baseline_cache_hits": pa.int64(),
     "artifacts_reused": pa.string(),
     "resampler_info": pa.string(),
@@ -111,4 +120,11 @@ def results_schema(methods, metric_names) -> pa.Schema:
             fields.setdefault(name, kind)
     for name in metric_names:
         fields.setdefault(name, pa.float64())
+    return pa.schema(list(fields.items()))
+
+
+def evaluations_schema(metric_names) -> pa.Schema:
+    """The per-split store: identification, then every metric, baseline metric and improvement."""
+    fields = dict(EVALUATION_COLUMNS)
+    fields.update({name: pa.float64() for name in metric_names if not name.endswith("_se")})
     return pa.schema(list(fields.items()))

@@ -34,9 +34,13 @@ class StoreCallback(Callback):
             self._store = ResultsStore(self.experiment_dir)
         return self._store
 
+    def on_trial_result(self, iteration, trials, trial, result, **info) -> None:
+        if "split_json" in result:  # one evaluation per split, as the trial reports it
+            self.store.write_evaluation(json.loads(result["split_json"]))
+
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         result = trial.last_result or {}
-        if "row_json" in result:
+        if "row_json" in result:  # the final row, or the row so far of a trial stopped early
             row = json.loads(result["row_json"])
         else:
             row = self._partial_row(trial, result, STOPPED, None)
@@ -51,7 +55,11 @@ class StoreCallback(Callback):
                 message += ": " + (lines[-1] if lines else "")
             except OSError:
                 pass
-        row = self._partial_row(trial, trial.last_result or {}, FAILED, message)
+        result = trial.last_result or {}
+        if "row_json" in result:  # keep what its finished splits said
+            row = json.loads(result["row_json"]) | {"status": FAILED, "error": message}
+        else:
+            row = self._partial_row(trial, result, FAILED, message)
         self.store.write(row)
 
     @staticmethod

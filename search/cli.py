@@ -158,7 +158,7 @@ def _cell(column: str, value) -> str:
         return ""
     if isinstance(value, float):
         if column in ("max", "min", "mean", "median", "best") or "auc" in column or column.startswith(
-            ("delta_", "accuracy", "qwk")
+            ("delta_", "accuracy", "qwk", "confirmed_", "final_", "optimism_gap_")
         ):
             return f"{value:+.4f}"
         return f"{value:g}"
@@ -173,6 +173,8 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     elif frame.empty:
         print(f"{title}: no finished trials yet")
     else:
+        if frame.attrs.get("note"):
+            print(frame.attrs["note"])
         _print_table(frame, title)
 
 

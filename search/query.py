@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from evaluation.metrics import DEFAULT_OBJECTIVE, IMPROVEMENTS
 from search.settings import DEFAULT_STORAGE_PATH
-from search.store import FAILED, INVALID, OK, load_results
+from search.store import FAILED, INVALID, OK, load_confirmed, load_results
 from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
@@ -61,10 +62,18 @@ def best(
 
     Only rows with ``status == "ok"`` and a finite metric count, so a NaN or
     infinite value is never the best. Overall: the ``top`` rows with their
-    configuration. With ``by``: one row per value of that column with the
-    ``max``, ``mean``, ``median`` and ``count`` of the metric over its trials
-    and the trial id of its best one, sorted best first (the SEDG paper
-    reports the max over trials per method).
+    configuration, the metric's mean over the trial's splits, its standard
+    error and ``n_splits``, and where the configuration was confirmed on fresh
+    splits, ``confirmed_<metric>``, its standard error, the optimism gap
+    (in-search − confirmed) and ``final_<metric>`` (the untouched final-test
+    part, if kept). Confirmed configurations rank first, by their confirmed
+    mean. When none of them is above zero with confidence (one-sided 95 %),
+    ``frame.attrs["note"]`` says so. With ``by``: one row per value of that
+    column with the ``max``, ``mean``, ``median`` and ``count`` of the metric
+    over its trials and the trial id of its best one, sorted best first (the
+    SEDG paper's protocol reports the max over trials per method; it is
+    comparable only between groups with equal trial counts, see
+    ``--trials-per-method``).
     """
     storage_path = Path(storage_path)
     name = name or latest_experiment(storage_path)
@@ -89,11 +98,7 @@ def best(
     usable = frame[(frame["status"] == OK) & np.isfinite(values)].copy()
     ascending = mode == "min"
     if by is None:
-        ranked = usable.sort_values(metric, ascending=ascending, kind="stable").head(top)
-        columns = ["trial_id", *config_columns(ranked), metric]
-        extra = [c for c in IMPROVEMENTS if c in ranked and c != metric]
-        ranked = ranked[columns + extra]
-        return ranked.dropna(axis=1, how="all").reset_index(drop=True)
+        return _ranked(usable, load_confirmed(experiment_dir), metric, ascending, top)
     groups = usable.groupby(by, dropna=False)[metric]
     aggregates = ["min", "mean", "median", "count"] if ascending else ["max", "mean", "median", "count"]
     summary = groups.agg(aggregates)
@@ -102,6 +107,45 @@ def best(
     summary = summary.sort_values(aggregates[0], ascending=ascending)
     summary.insert(0, "metric", metric)
     return summary.reset_index()
+
+
+def _ranked(usable: pd.DataFrame, confirmed: pd.DataFrame, metric: str, ascending: bool,
+            top: int) -> pd.DataFrame:
+    confirmed_metric = f"confirmed_{metric}"
+    if not confirmed.empty and confirmed_metric in confirmed:
+        extra_columns = [c for c in confirmed.columns if c not in ("method", "classifier")]
+        usable = usable.merge(confirmed[extra_columns], on="trial_id", how="left")
+        usable[f"optimism_gap_{metric}"] = usable[metric] - usable[confirmed_metric]
+        usable["_confirmed"] = usable[confirmed_metric].notna()
+        usable["_rank"] = usable[confirmed_metric].where(usable["_confirmed"], usable[metric])
+        ranked = usable.sort_values(["_confirmed", "_rank"], ascending=[False, ascending], kind="stable")
+    else:
+        ranked = usable.sort_values(metric, ascending=ascending, kind="stable")
+    ranked = ranked.head(top)
+    shown = [metric, f"{metric}_se", "n_splits", confirmed_metric, f"{confirmed_metric}_se",
+             f"optimism_gap_{metric}", f"final_{metric}"]
+    columns = ["trial_id", *config_columns(ranked), *(c for c in shown if c in ranked)]
+    extra = [c for c in IMPROVEMENTS if c in ranked and c not in columns]
+    result = ranked[columns + extra].dropna(axis=1, how="all").reset_index(drop=True)
+    note = _confidence_note(ranked, metric, ascending)
+    if note:
+        result.attrs["note"] = note
+    return result
+
+
+def _confidence_note(ranked: pd.DataFrame, metric: str, ascending: bool) -> str | None:
+    """One line when no confirmed configuration improves on the baseline with confidence."""
+    column = f"confirmed_{metric}"
+    if column not in ranked or not metric.startswith("delta_") or ranked[column].isna().all():
+        return None
+    confirmed = ranked[ranked[column].notna()]
+    n = confirmed["confirmed_n_splits"].astype(float)
+    margin = student_t.ppf(0.95, np.maximum(n - 1, 1)) * confirmed[f"{column}_se"].fillna(np.inf)
+    sign = -1.0 if ascending else 1.0
+    if ((sign * confirmed[column] - margin) > 0).any():
+        return None
+    return (f"no confirmed configuration improves {metric} over the baseline with confidence "
+            f"(one-sided 95 % on {int(n.max())} fresh splits): the search found no reliable gain")
 
 
 def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.DataFrame:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.metrics import metric_names
-from search._schema import results_schema
+from evaluation.metrics import metric_names, result_names
+from search._schema import evaluations_schema, results_schema
 from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, load_data
 from search.store import ResultsStore, load_results
 from sedg import SedgInputError
@@ -87,7 +87,8 @@ def _searcher(settings: SearchSettings):
         storage = optuna.storages.RDBStorage(url)
     single = len(settings.metrics) == 1
     return OptunaSearch(
-        space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic),
+        space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic,
+                           trials_per_method=settings.trials_per_method),
         metric=settings.metrics[0] if single else list(settings.metrics),
         mode=settings.modes[0] if single else list(settings.modes),
         sampler=sampler,
@@ -97,16 +98,21 @@ def _searcher(settings: SearchSettings):
 
 
 def _scheduler(settings: SearchSettings):
+    """A trial reports once per split; racing and ASHA stop weak ones between splits."""
+    if settings.scheduler == "race" and settings.n_splits > 1:
+        from search.racing import RacingScheduler
+
+        return RacingScheduler(settings.metrics[0], settings.modes[0], settings.n_splits,
+                               alpha=settings.race_alpha)
     if settings.scheduler != "asha":
         return None
     from ray.tune.schedulers import ASHAScheduler
 
-    # A trial reports once per fold; weak ones stop after one or two folds.
     return ASHAScheduler(
         time_attr="training_iteration",
         metric=settings.metrics[0],
         mode=settings.modes[0],
-        max_t=5,
+        max_t=settings.n_splits,
         grace_period=1,
         reduction_factor=2,
     )
@@ -142,7 +148,8 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     _init_ray(settings, num_cpus)
     _check_gpus(settings)
     store = ResultsStore(experiment_dir)
-    store.initialise(results_schema(settings.methods, metric_names(data.labels)))
+    store.initialise(results_schema(settings.methods, result_names(data.labels)),
+                     evaluations_schema(metric_names(data.labels)))
     (experiment_dir / "search.json").write_text(settings.to_json())
     tuner = tune.Tuner(
         make_trainable(settings),
@@ -163,7 +170,16 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
         ),
     )
     tuner.fit()
+    _confirm(settings)
     return load_results(experiment_dir)
+
+
+def _confirm(settings: SearchSettings) -> None:
+    """The confirmed best (see :mod:`search.confirmation`), once the search has ended."""
+    if settings.confirm_top > 0:
+        from search.confirmation import confirm_top
+
+        confirm_top(settings)
 
 
 def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int | None = None,
@@ -193,4 +209,5 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
         resume_errored=True,
     )
     tuner.fit()
+    _confirm(settings)
     return load_results(experiment_dir)

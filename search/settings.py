@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.metrics import DEFAULT_OBJECTIVE, is_metric_name
-from evaluation.splits import N_FOLDS, PROTOCOLS, TEST_SIZE
+from evaluation.splits import (
+    DEFAULT_PROTOCOL,
+    N_FOLDS,
+    PROTOCOLS,
+    REPEATED_PROTOCOLS,
+    REPEATS,
+    TEST_SIZE,
+    n_splits,
+)
 from sedg import SedgInputError
 from sedg.datasets import TabularData, load_table, make_grades
 
@@ -35,7 +43,7 @@ DEFAULT_METHODS = (
 #: Where experiments live unless told otherwise (CLI and Python alike).
 DEFAULT_STORAGE_PATH = "./sedg-results"
 SEARCHERS = ("tpe", "random")
-SCHEDULERS = ("fifo", "asha")
+SCHEDULERS = ("race", "fifo", "asha")
 MODES = ("max", "min")
 #: The embedded data set's class column.
 GRADES_TARGET = "G3"
@@ -89,10 +97,26 @@ class SearchSettings:
     cpus_per_trial: float = field(default=1.0, metadata=option("CPUs per trial", parse=float))
     gpus_per_trial: float = field(default=0.0, metadata=option(
         "GPU share for torch-based trials (others ask for none)", parse=float))
-    protocol: str = field(default="holdout", metadata=option(
-        f"holdout ({TEST_SIZE:.0%} test) or cv ({N_FOLDS} folds)", choices=PROTOCOLS))
-    scheduler: str = field(default="fifo", metadata=option(
-        "asha stops weak cv trials between folds", choices=SCHEDULERS))
+    protocol: str = field(default=DEFAULT_PROTOCOL, metadata=option(
+        f"repeated_holdout: --repeats stratified {1 - TEST_SIZE:.0%}/{TEST_SIZE:.0%} splits; "
+        f"repeated_cv: --repeats x {N_FOLDS} folds; holdout and cv: the papers' single-seed protocols",
+        choices=PROTOCOLS))
+    repeats: int = field(default=REPEATS, metadata=option(
+        "repeats of a repeated protocol (paired: every trial sees the same splits)", parse=int))
+    scheduler: str = field(default="race", metadata=option(
+        "race stops a trial once it is significantly worse than the incumbent on shared splits; "
+        "asha stops by rank", choices=SCHEDULERS))
+    race_alpha: float = field(default=0.1, metadata=option(
+        "one-sided significance level at which racing stops a trial", parse=float))
+    confirm_top: int = field(default=3, metadata=option(
+        "configurations re-evaluated on fresh splits when the search ends (0: none)", parse=int))
+    confirm_repeats: int = field(default=10, metadata=option(
+        "repeats of the confirmation (splits the search never used)", parse=int))
+    final_test: float | None = field(default=None, metadata=option(
+        "share of the rows kept out of every search split and scored once by confirmation",
+        parse=float))
+    trials_per_method: int | None = field(default=None, metadata=option(
+        "exactly this many trials for every method (replaces --num-samples)", parse=int))
     seed: int = field(default=0, metadata=option("seeds splits, searcher and models", parse=int))
     name: str = field(default="", metadata=option("experiment name (default: search-<time>)"))
     storage_path: str = field(default=DEFAULT_STORAGE_PATH, metadata=option("where experiments live"))
@@ -135,14 +159,28 @@ class SearchSettings:
             raise SedgInputError(f"{_flag('modes')} takes {' or '.join(MODES)}, once or once per metric")
         for name in ("num_samples", "concurrency", "n_synthetic", "grades_samples"):
             _check_int(name, getattr(self, name), minimum=1)
-        for name in ("seed", "max_failures"):
+        for name in ("seed", "max_failures", "confirm_top"):
             _check_int(name, getattr(self, name), minimum=0)
+        _check_int("confirm_repeats", self.confirm_repeats, minimum=2)
+        if self.protocol in REPEATED_PROTOCOLS:
+            _check_int("repeats", self.repeats, minimum=2)
+        if self.trials_per_method is not None:
+            _check_int("trials_per_method", self.trials_per_method, minimum=1)
+            self.num_samples = self.trials_per_method * len(self.methods)
+        if self.final_test is not None and not (
+                isinstance(self.final_test, (int, float)) and 0 < self.final_test < 0.5):
+            raise SedgInputError(f"--final-test must be between 0 and 0.5, got {self.final_test!r}")
+        _check_number("race_alpha", self.race_alpha, positive=True)
+        if self.race_alpha >= 0.5:
+            raise SedgInputError(f"--race-alpha must be below 0.5, got {self.race_alpha!r}")
         _check_number("cpus_per_trial", self.cpus_per_trial, positive=True)
         _check_number("gpus_per_trial", self.gpus_per_trial, positive=False)
         for name in ("protocol", "searcher", "scheduler"):
             _check_choice(name, getattr(self, name))
-        if self.scheduler == "asha" and self.protocol != "cv":
-            raise SedgInputError("--scheduler asha stops trials between folds: it needs --protocol cv")
+        if self.scheduler == "asha" and self.n_splits < 2:
+            raise SedgInputError(
+                "--scheduler asha stops trials between splits: it needs a protocol with several "
+                "(cv, repeated_holdout or repeated_cv)")
         if self.data is not None:
             self.data = str(Path(self.data).resolve())
             if not Path(self.data).is_file():
@@ -161,6 +199,11 @@ class SearchSettings:
         self.storage_path = str(Path(self.storage_path).resolve())
 
     @property
+    def n_splits(self) -> int:
+        """Splits every trial evaluates (unless stopped early)."""
+        return n_splits(self.protocol, repeats=self.repeats)
+
+    @property
     def experiment_dir(self) -> Path:
         return Path(self.storage_path) / self.name
 
@@ -174,7 +217,7 @@ class SearchSettings:
         return cls(**{key: value for key, value in values.items() if key in known})
 
     def data_spec(self) -> tuple:
-        return (self.data, self.target, self.grades_samples)
+        return (self.data, self.target, self.grades_samples, self.final_test, self.seed)
 
 
 def cli_options() -> list[tuple[str, str, dict]]:
@@ -234,9 +277,47 @@ def import_plugins(plugins) -> None:
 
 
 @cache
-def load_data(spec: tuple) -> TabularData:
-    """The data set of a search, loaded once per process (trials on one worker share it)."""
-    path, target, grades_samples = spec
+def load_table_of(spec: tuple) -> TabularData:
+    """The whole table of a search, loaded once per process."""
+    path, target, grades_samples = spec[:3]
     if path is None:
         return make_grades(n_samples=grades_samples, seed=0)
     return load_table(path, target=target)
+
+
+@cache
+def load_data(spec: tuple) -> TabularData:
+    """The rows a search's splits are drawn from: the table less its final-test part, if any."""
+    return split_final_test(spec)[0]
+
+
+@cache
+def split_final_test(spec: tuple) -> tuple[TabularData, TabularData | None]:
+    """``(search part, final-test part)``; a stratified split of ``final_test`` of the rows.
+
+    1-member classes stay in the search part; a class left without a member
+    in the search part is an error (the search could never learn it).
+    """
+    data = load_table_of(spec)
+    final_test, seed = spec[3], spec[4]
+    if not final_test:
+        return data, None
+    from dataclasses import replace
+
+    from evaluation.splits import make_splits
+
+    try:
+        (search_rows, final_rows), = make_splits(data.y, "holdout", seed=seed, test_size=final_test)
+    except ValueError as error:  # too few rows for a stratified part
+        raise SedgInputError(
+            f"--final-test {final_test} cannot be stratified on this data: {error}") from None
+    missing = sorted(set(data.y.tolist()) - set(data.y[search_rows].tolist()))
+    if missing:
+        raise SedgInputError(
+            f"--final-test {final_test} leaves class(es) {missing} with no member in the search "
+            "part; use a smaller --final-test")
+
+    def part(rows, suffix):
+        return replace(data, X=data.X[rows], y=data.y[rows], name=f"{data.name}[{suffix}]")
+
+    return part(search_rows, "search"), part(final_rows, "final-test")

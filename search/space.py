@@ -49,6 +49,9 @@ class DesignSpace:
     """The define-by-run function for Optuna: method, classifier, then the method's own parameters.
 
     A single method or classifier is a constant (returned, not suggested).
+    With ``trials_per_method``, the method is a constant too, taken in turn by
+    the trial's number, so every method gets the same number of trials (the
+    SEDG paper's equal budget); the searcher samples the rest within it.
     A class rather than a closure so that Ray Tune can pickle the searcher's state.
     """
 
@@ -58,7 +61,9 @@ class DesignSpace:
 
     def __call__(self, trial) -> dict:
         constants = {}
-        if len(self.methods) > 1:
+        if self.options.get("trials_per_method") and len(self.methods) > 1:
+            method = constants["method"] = self.methods[trial.number % len(self.methods)]
+        elif len(self.methods) > 1:
             method = trial.suggest_categorical("method", self.methods)
         else:
             method = constants["method"] = self.methods[0]
@@ -66,7 +71,8 @@ class DesignSpace:
             classifier = trial.suggest_categorical("classifier", self.classifiers)
         else:
             classifier = constants["classifier"] = self.classifiers[0]
-        constants.update(METHODS[method].space(trial, {**self.options, "classifier": classifier}) or {})
+        options = {"n_synthetic": self.options.get("n_synthetic", 200), "classifier": classifier}
+        constants.update(METHODS[method].space(trial, options) or {})
         return constants
 
 

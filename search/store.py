@@ -4,6 +4,9 @@ Layout of an experiment directory ``<storage-path>/<name>/``:
 
 - ``results/<trial_id>.parquet``: one row per trial, all files with one schema
   (``schema.json``), so ``pandas.read_parquet("<name>/results")`` reads them;
+- ``evaluations/<trial_id>-<phase>-<split>.parquet``: one row per split a trial
+  (phase ``search``) or a confirmation (``confirm``, ``final``) evaluated;
+- ``confirmed/<trial_id>.parquet``: the confirmation of a top configuration;
 - ``search.json``: the settings of the search (for resume, best, reports);
 - ``artifacts/``: shared baselines and other artifacts (:mod:`search.artifacts`);
 - Ray Tune's own experiment state, beside them.
@@ -27,7 +30,10 @@ import pyarrow.parquet as pq
 
 from sedg import SedgInputError
 
-__all__ = ["FAILED", "INVALID", "OK", "STOPPED", "ResultsStore", "load_results"]
+__all__ = [
+    "FAILED", "INVALID", "OK", "STOPPED", "ResultsStore", "load_confirmed", "load_evaluations",
+    "load_results",
+]
 
 #: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
 #: a scheduler ended it early.
@@ -41,30 +47,41 @@ class ResultsStore:
         self.experiment_dir = Path(experiment_dir)
         self.results_dir = self.experiment_dir / "results"
         self.schema_path = self.experiment_dir / "schema.json"
+        self.evaluations_dir = self.experiment_dir / "evaluations"
+        self.evaluations_schema_path = self.experiment_dir / "evaluations_schema.json"
+        self.confirmed_dir = self.experiment_dir / "confirmed"
 
-    def initialise(self, schema: pa.Schema) -> None:
+    def initialise(self, schema: pa.Schema, evaluations: pa.Schema | None = None) -> None:
         self.results_dir.mkdir(parents=True, exist_ok=True)
-        if not self.schema_path.exists():
-            fields = [[field.name, str(field.type)] for field in schema]
-            _atomic_write_text(self.schema_path, json.dumps(fields, indent=1))
+        for path, value in ((self.schema_path, schema), (self.evaluations_schema_path, evaluations)):
+            if value is not None and not path.exists():
+                fields = [[field.name, str(field.type)] for field in value]
+                _atomic_write_text(path, json.dumps(fields, indent=1))
 
     @cached_property
     def schema(self) -> pa.Schema:
         """The experiment's column schema, read once per store object."""
-        fields = json.loads(self.schema_path.read_text())
-        types = {"string": pa.string(), "double": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
-        return pa.schema([(name, types[kind]) for name, kind in fields])
+        return _read_schema(self.schema_path)
+
+    @cached_property
+    def evaluations_schema(self) -> pa.Schema | None:
+        if not self.evaluations_schema_path.exists():
+            return None  # an experiment from before the per-split store
+        return _read_schema(self.evaluations_schema_path)
 
     def write(self, row: dict) -> Path:
         """Write one trial's row atomically; the same trial id overwrites its own file."""
-        schema = self.schema
-        known = {name: row.get(name) for name in schema.names}
-        table = pa.Table.from_pylist([known], schema=schema)
-        final = self.results_dir / f"{row['trial_id']}.parquet"
-        staging = self.results_dir / f".{row['trial_id']}.parquet.tmp"
-        pq.write_table(table, staging)
-        os.replace(staging, final)
-        return final
+        return _write_row(row, self.schema, self.results_dir, row["trial_id"])
+
+    def write_evaluation(self, row: dict) -> Path | None:
+        """Write one split's evaluation; a trial run again after a resume overwrites its own."""
+        if self.evaluations_schema is None:
+            return None
+        name = f"{row['trial_id']}-{row['phase']}-{row['split']}"
+        return _write_row(row, self.evaluations_schema, self.evaluations_dir, name)
+
+    def write_confirmed(self, row: dict, schema: pa.Schema) -> Path:
+        return _write_row(row, schema, self.confirmed_dir, row["trial_id"])
 
     def load(self) -> pd.DataFrame:
         """All rows, one per trial, sorted by finishing time."""
@@ -89,6 +106,41 @@ def load_results(experiment_dir: str | Path) -> pd.DataFrame:
     if "finished_at" in frame:
         frame = frame.sort_values("finished_at", kind="stable").reset_index(drop=True)
     return frame
+
+
+def load_evaluations(experiment_dir: str | Path) -> pd.DataFrame:
+    """Every (trial, split) evaluation of an experiment (an empty frame if none yet)."""
+    return _read_folder(Path(experiment_dir) / "evaluations")
+
+
+def load_confirmed(experiment_dir: str | Path) -> pd.DataFrame:
+    """The confirmations of an experiment's top configurations (an empty frame if none)."""
+    return _read_folder(Path(experiment_dir) / "confirmed")
+
+
+def _read_folder(folder: Path) -> pd.DataFrame:
+    if not folder.is_dir() or not any(folder.glob("*.parquet")):
+        return pd.DataFrame()
+    return pd.read_parquet(folder)
+
+
+_TYPES = {"string": pa.string(), "double": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
+
+
+def _read_schema(path: Path) -> pa.Schema:
+    return pa.schema([(name, _TYPES[kind]) for name, kind in json.loads(path.read_text())])
+
+
+def _write_row(row: dict, schema: pa.Schema, folder: Path, name: str) -> Path:
+    """One row as ``folder/name.parquet``, staged under a hidden name and renamed (atomic)."""
+    known = {column: row.get(column) for column in schema.names}
+    table = pa.Table.from_pylist([known], schema=schema)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{name}.parquet"
+    staging = folder / f".{name}.parquet.{os.getpid()}.tmp"
+    pq.write_table(table, staging)
+    os.replace(staging, final)
+    return final
 
 
 def _atomic_write_text(path: Path, text: str) -> None:

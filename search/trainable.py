@@ -10,13 +10,14 @@ from datetime import datetime, timezone
 
 from evaluation import METHODS, EvaluationConfig, InvalidConfiguration, evaluate
 from evaluation.classifiers import CLASSIFIERS
-from evaluation.splits import n_splits
+from evaluation.metrics import minority_labels
+from evaluation.protocol import summarise_splits
 from search.settings import SearchSettings, import_plugins, load_data
 from search.space import resampler_params
-from search.store import FAILED, INVALID, OK
+from search.store import FAILED, INVALID, OK, STOPPED
 from sedg import DiskArtifacts, MemoryArtifacts
 
-__all__ = ["make_trainable", "run_trial", "uses_gpu"]
+__all__ = ["classifier_params", "make_trainable", "run_trial", "uses_gpu"]
 
 NAN = float("nan")
 
@@ -55,7 +56,13 @@ def make_trainable(settings: SearchSettings):
 
 
 def run_trial(config: dict, settings: SearchSettings) -> dict:
-    """Evaluate ``config``; report per fold (cv) and a final result carrying the row."""
+    """Evaluate ``config``; report after every split, the final report carrying the row.
+
+    Every report carries the split's own values (``split_json``, stored as one
+    evaluation row; ``split_value`` for racing), the running objective over
+    the splits done, and the trial's row so far (``row_json``), so a trial a
+    scheduler stops keeps a row with ``status="stopped"`` and its ``n_splits``.
+    """
     import ray
     import torch
     from ray import tune
@@ -82,29 +89,43 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         artifacts = DiskArtifacts(settings.experiment_dir / "artifacts", trial_id=trial_id)
     else:  # every trial computes its own (for measuring what sharing saves)
         artifacts = MemoryArtifacts()
-    n_folds = n_splits(settings.protocol)
+    planned = settings.n_splits
+    done: dict[str, list] = {"metrics": [], "baselines": [], "deltas": []}
+    minority: list = []
 
-    def on_fold(fold: int, metrics: dict, deltas: dict) -> None:
-        if fold < n_folds - 1:  # the last fold's values come with the final report
-            folds_metrics.append({**metrics, **deltas})
-            tune.report(_objective(_running_mean(folds_metrics), settings) | {"folds_done": fold + 1})
+    def on_split(split: int, seed: int, metrics: dict, baseline: dict, deltas: dict) -> None:
+        for key, values in zip(done, (metrics, baseline, deltas)):
+            done[key].append(values)
+        values = {**metrics, **{f"baseline_{k}": v for k, v in baseline.items()}, **deltas}
+        so_far = summarise_splits(done["metrics"], done["baselines"], done["deltas"], minority)
+        report = {**_objective(so_far, settings), "n_splits": split + 1,
+                  "split": split, "split_value": _finite(values.get(settings.metrics[0])),
+                  "split_json": json.dumps({"trial_id": trial_id, "split": split, "seed": seed,
+                                            "phase": "search", **values}, default=_jsonable)}
+        if split < planned - 1:  # the last split comes with the final report
+            partial = {**row, **so_far, "status": STOPPED}
+            tune.report(report | {"row_json": json.dumps(partial, default=_jsonable)})
+        else:
+            last.update(report)
 
-    folds_metrics: list[dict] = []
+    last: dict = {}
     try:
         data = load_data(settings.data_spec())
-        row.update(dataset=data.name, dataset_fingerprint=data.fingerprint)
+        minority.extend(minority_labels(data.class_counts))
+        row.update(dataset=data.name, dataset_fingerprint=data.fingerprint, n_folds=planned)
         evaluation = EvaluationConfig(
             classifier=classifier,
             resampler=method,
             resampler_params=params,
             protocol=settings.protocol,
+            repeats=settings.repeats,
             seed=settings.seed,
-            classifier_params=_classifier_params(config, classifier, settings),
+            classifier_params=classifier_params(config, classifier, settings),
         )
-        result = evaluate(data, evaluation, artifacts=artifacts, on_fold=on_fold)
+        result = evaluate(data, evaluation, artifacts=artifacts, on_split=on_split)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
-        row.update(status=OK, folds_done=n_folds, resampler_info=info)
+        row.update(status=OK, n_folds=planned, resampler_info=info)
     except InvalidConfiguration as error:
         row.update(status=INVALID, error=str(error))
     except Exception as error:  # recorded as the trial's outcome; the search goes on
@@ -114,13 +135,17 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
     row["artifacts_reused"] = json.dumps(sorted({e["kind"] for e in used if e["event"] == "hit"}))
     row["time_total"] = time.perf_counter() - started
     row["finished_at"] = datetime.now(timezone.utc).isoformat()
-    final = _objective(row, settings) | {"folds_done": row.get("folds_done", 0)}
+    final = {**last, **_objective(row, settings), "n_splits": row.get("n_splits", 0)}
     final["row_json"] = json.dumps(row, default=_jsonable)
     tune.report(final)
     return row
 
 
-def _classifier_params(config: dict, classifier: str, settings: SearchSettings) -> dict:
+def _finite(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else NAN
+
+
+def classifier_params(config: dict, classifier: str, settings: SearchSettings) -> dict:
     if classifier == "nnmodel" and settings.gpus_per_trial > 0:
         return {"device": "auto"}
     if classifier == "nnmodel":
@@ -135,15 +160,6 @@ def _objective(values: dict, settings: SearchSettings) -> dict:
         value = values.get(metric, NAN)
         out[metric] = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else NAN
     return out
-
-
-def _running_mean(folds: list[dict]) -> dict:
-    keys = folds[0].keys()
-    means = {}
-    for key in keys:
-        values = [fold[key] for fold in folds if math.isfinite(fold[key])]
-        means[key] = sum(values) / len(values) if values else NAN
-    return means
 
 
 def _jsonable(value):

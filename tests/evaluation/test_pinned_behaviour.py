@@ -56,6 +56,7 @@ def data():
 def test_same_seed_same_metrics(data, classifier, method, params, expected):
     classifier_params = {"device": "cpu", "max_epochs": 15} if classifier == "nnmodel" else {}
     result = evaluate(data, classifier=classifier, resampler=method, resampler_params=params, seed=1,
+                      protocol="holdout",
                       classifier_params=classifier_params, artifacts=MemoryArtifacts())
     qwk, accuracy, macro_auc, synthetic_rows = expected
     assert result.metrics["qwk"] == pytest.approx(qwk, abs=1e-9)

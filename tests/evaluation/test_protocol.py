@@ -29,8 +29,9 @@ def test_baseline_is_fitted_once_per_key(grades):
     first = evaluate(grades, classifier="blrr", resampler="smote", artifacts=store)
     second = evaluate(grades, classifier="blrr", resampler="gmcsmote", artifacts=store)
     third = evaluate(grades, classifier="blrr", resampler="gmcsmote", seed=1, artifacts=store)
-    assert (first.baseline_cache_hits, second.baseline_cache_hits, third.baseline_cache_hits) == (0, 1, 0)
-    assert store.computed["baseline"] == 2 and store.hits["baseline"] == 1
+    # one baseline per split (5 repeated holdouts), shared by the second configuration
+    assert (first.baseline_cache_hits, second.baseline_cache_hits, third.baseline_cache_hits) == (0, 5, 0)
+    assert store.computed["baseline"] == 10 and store.hits["baseline"] == 5
     assert first.baseline["qwk"] == second.baseline["qwk"]
 
 
@@ -42,6 +43,37 @@ def test_cv_keeps_folds_and_improvement_is_metric_minus_baseline(student_por):
             result.metrics[name] - result.baseline[name]
         )
         assert result.metrics[name] == pytest.approx(np.nanmean([f[name] for f in result.fold_metrics]))
+
+
+def test_every_configuration_sees_the_same_splits_and_each_repeat_its_own(student_por):
+    first = make_splits(student_por.y, "repeated_holdout", seed=3)
+    again = make_splits(student_por.y, "repeated_holdout", seed=3)
+    assert len(first) == 5
+    for (train, test), (train_again, test_again) in zip(first, again):
+        np.testing.assert_array_equal(train, train_again)
+        np.testing.assert_array_equal(test, test_again)
+    tests = {tuple(test) for _, test in first}
+    assert len(tests) == 5  # every repeat its own split
+    assert tests.isdisjoint({tuple(test) for _, test in make_splits(
+        student_por.y, "repeated_holdout", seed=3, stream=1)})  # confirmation never reuses them
+    cv = make_splits(student_por.y, "repeated_cv", seed=3, repeats=2)
+    assert len(cv) == 10 and np.array_equal(np.sort(np.concatenate([t for _, t in cv[:5]])),
+                                            np.arange(student_por.y.size))
+
+
+def test_repeated_protocol_pairs_seeds_and_reports_standard_errors(grades):
+    seen = []
+    result = evaluate(grades, classifier="blrr", resampler="smote", protocol="repeated_holdout",
+                      repeats=4, on_split=lambda split, seed, *values: seen.append((split, seed)))
+    other = evaluate(grades, classifier="blrr", resampler="gmcsmote", protocol="repeated_holdout",
+                     repeats=4)
+    assert [seed for _, seed in seen] == result.split_seeds == other.split_seeds
+    assert len(set(result.split_seeds)) == 4
+    deltas = np.array([split["delta_qwk"] for split in result.split_deltas])
+    assert result.deltas["delta_qwk"] == pytest.approx(deltas.mean())
+    assert result.standard_errors["delta_qwk_se"] == pytest.approx(deltas.std(ddof=1) / 2)
+    row = result.to_row()
+    assert row["n_splits"] == 4 and row["delta_qwk_se"] > 0
 
 
 def test_holdout_puts_single_member_classes_in_training(student_por):
@@ -57,7 +89,8 @@ def test_holdout_puts_single_member_classes_in_training(student_por):
 def test_all_classifiers_with_none_smote_gmcsmote(student_por, classifier):
     store = MemoryArtifacts()
     for resampler in ("none", "smote", "gmcsmote"):
-        result = evaluate(student_por, classifier=classifier, resampler=resampler, artifacts=store)
+        result = evaluate(student_por, classifier=classifier, resampler=resampler, artifacts=store,
+                          protocol="holdout")
         assert np.isfinite(result.metrics["accuracy"]) and np.isfinite(result.metrics["qwk"])
         assert np.isfinite(result.deltas["delta_macro_auc"])
     assert store.computed["baseline"] == 1
@@ -70,6 +103,7 @@ def test_all_classifiers_with_none_smote_gmcsmote(student_por, classifier):
     ({"seed": -1}, "seed must be a non-negative integer"),
     ({"test_size": 1.5}, "test_size must be between 0 and 1"),
     ({"n_folds": 1}, "n_folds must be an integer >= 2"),
+    ({"repeats": 0}, "repeats must be an integer >= 1"),
 ])
 def test_bad_configuration_is_rejected(fields, message):
     with pytest.raises(SedgInputError, match=message):
@@ -88,7 +122,7 @@ def test_invalid_parameter_values_are_invalid_configurations(grades):
 def test_sedg_warm_start_continues_the_samplers_model(student_por):
     store = MemoryArtifacts()
     result = evaluate(
-        student_por, classifier="nnmodel", resampler="sedg", artifacts=store,
+        student_por, classifier="nnmodel", resampler="sedg", artifacts=store, protocol="holdout",
         resampler_params={"usage_start": "warm", "feature_modification": "random", "n_synthetic": 50},
     )
     assert result.n_synthetic == 50 and np.isfinite(result.metrics["qwk"])

@@ -17,7 +17,12 @@ from sedg import SedgInputError
     (["run", "--metric", "delta_class_auc_99"], "metric 'delta_class_auc_99' does not exist"),
     (["run", "--num-samples", "0"], "--num-samples must be an integer >= 1"),
     (["run", "--protocol", "loo"], "unknown protocol 'loo'"),
-    (["run", "--scheduler", "asha"], "asha stops trials between folds: it needs --protocol cv"),
+    (["run", "--scheduler", "asha", "--protocol", "holdout"], "asha stops trials between splits"),
+    (["run", "--repeats", "1"], "--repeats must be an integer >= 2, got 1"),
+    (["run", "--confirm-top", "-1"], "--confirm-top must be an integer >= 0, got -1"),
+    (["run", "--final-test", "0.6"], "--final-test must be between 0 and 0.5, got 0.6"),
+    (["run", "--final-test", "0"], "--final-test must be between 0 and 0.5, got 0.0"),
+    (["run", "--trials-per-method", "0"], "--trials-per-method must be an integer >= 1, got 0"),
     (["run", "--mode", "up"], "--mode takes max or min"),
     (["run", "--plugin", "no_such_module"], "cannot import plugin 'no_such_module'"),
     (["run", "--num-samples", "many"], "argument --num-samples: invalid int value"),
@@ -86,3 +91,16 @@ def test_python_and_cli_get_the_same_message():
         SearchSettings(concurrency=0)
     with pytest.raises(SedgInputError, match="unknown searcher 'grid'; choose tpe or random"):
         SearchSettings(searcher="grid")
+
+
+def test_a_final_test_part_that_cannot_be_stratified_is_refused(tmp_path, capsys):
+    import pandas as pd
+
+    table = tmp_path / "small.csv"
+    pd.DataFrame({"x": range(30), "target": [i % 6 for i in range(30)]}).to_csv(table, index=False)
+    storage = tmp_path / "store"
+    code = main(["run", "--data", str(table), "--final-test", "0.1", "--storage-path", str(storage)])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("sedg-search: error: --final-test 0.1 cannot be stratified on this data")
+    assert len(err.splitlines()) == 1 and not storage.exists()

@@ -37,4 +37,10 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path):
     rows = pd.read_parquet(results)
     assert len(rows) == 12 and rows["trial_id"].is_unique
     assert before <= set(rows["trial_id"])  # finished trials kept, not duplicated
-    assert (rows["status"] == "ok").all()
+    assert rows["status"].isin(["ok", "stopped"]).all()
+    assert (rows["protocol"] == "repeated_holdout").all()  # the default: a repeated, raced search
+    evaluations = pd.read_parquet(tmp_path / "killed" / "evaluations")
+    searched = evaluations[evaluations["phase"] == "search"]
+    assert not searched.duplicated(["trial_id", "split"]).any()
+    assert (searched.groupby("trial_id").size() == rows.set_index("trial_id")["n_splits"]).all()
+    assert (tmp_path / "killed" / "confirmed").is_dir()

@@ -28,7 +28,7 @@ def test_sharing_survives_evaluate_which_clones_the_sampler():
     data = make_grades(n_samples=200, seed=0)
     store = MemoryArtifacts()
     for seed in (0, 0):
-        evaluate(data, resampler=_sampler(store), classifier="blrr", seed=seed)
+        evaluate(data, resampler=_sampler(store), classifier="blrr", seed=seed, protocol="holdout")
     assert store.computed["classifier_diagnostics"] == 1
     assert store.hits["classifier_diagnostics"] == 1
 
