@@ -97,17 +97,24 @@ def search_efficiency(random_trials: int, seeds: int, data_path: str) -> dict:
                                            sampler=optuna.samplers.RandomSampler(seed=seed))
         random_study.optimize(objective, n_trials=random_trials)
         target = random_study.best_value
-        tpe = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
-        reached = None
-        for count in range(1, random_trials + 1):
-            tpe.optimize(objective, n_trials=1)
-            if tpe.best_value >= target - 1e-12:
-                reached = count
-                break
-        needed.append(reached if reached is not None else np.nan)
-    finite = [n for n in needed if np.isfinite(n)]
+        # As the product runs it: constant liar, two trials in flight at a time.
+        tpe = optuna.create_study(direction="maximize",
+                                  sampler=optuna.samplers.TPESampler(seed=seed, constant_liar=True))
+        reached, count = None, 0
+        while count < random_trials and reached is None:
+            batch = [tpe.ask() for _ in range(min(2, random_trials - count))]
+            for trial in batch:
+                value = objective(trial)
+                tpe.tell(trial, value)
+                count += 1
+                if reached is None and value >= target - 1e-12:
+                    reached = count
+        needed.append(reached)
+    # A seed that never reached the target counts as the full budget (censored), never dropped.
+    counted = [n if n is not None else random_trials for n in needed]
     return {"random_trials": random_trials, "seeds": seeds, "tpe_trials_needed": needed,
-            "mean_ratio_tpe_to_random": round(float(np.mean(finite)) / random_trials, 3) if finite else None}
+            "never_reached": sum(n is None for n in needed),
+            "mean_ratio_tpe_to_random": round(float(np.mean(counted)) / random_trials, 3)}
 
 
 def _generator_timing(n_rows: int) -> dict:
@@ -192,8 +199,9 @@ def _markdown(results: dict) -> str:
     efficiency["reached_within_budget"] = f"{sum(np.isfinite(n) for n in needed)} of {len(needed)}"
     efficiency["tpe_trials_needed"] = str(needed)
     lines += ["## (c) Search efficiency (TPE trials needed to reach random search's best)", "",
-              "nan: TPE had not reached it within as many trials as random search used; the ratio",
-              "is over the seeds that reached it.", "",
+              "None: TPE had not reached it within as many trials as random search used; such a seed",
+              "counts as the full budget in the ratio. TPE runs as the product does (constant liar,",
+              "two trials in flight).", "",
               _table(pd.DataFrame([efficiency])), "",
               "## (d) Generator speed (seconds per 1,000 synthetic rows; ratio to SMOTE)", "",
               _table(pd.DataFrame(results["generator_speed"])), "",

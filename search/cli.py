@@ -55,7 +55,8 @@ def _build_parser() -> _Parser:
     report.add_argument("name")
     report.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     report.add_argument("--by", default="method", help="dimension to group by")
-    report.add_argument("--agg", default="max", help="max, mean or median over trials")
+    report.add_argument("--agg", default="mean",
+                        help="mean (default), median, or max over trials (the papers' protocol)")
 
     explain = commands.add_parser("explain", help="which features a generator modified, per class")
     explain.add_argument("name")

@@ -57,8 +57,12 @@ def _progress(experiment: Experiment, storage: Path, metric: str, mode: str) -> 
 
 
 def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, by: str = "method",
-                 agg: str = "max", top: int = 10) -> list[Path]:
-    """Write the figures and ``report.html`` into ``<storage>/<name>/report/``; return their paths."""
+                 agg: str = "mean", top: int = 10) -> list[Path]:
+    """Write the figures and ``report.html`` into ``<storage>/<name>/report/``; return their paths.
+
+    ``agg="mean"`` (the default) averages each group's trials; ``"max"`` is the papers'
+    protocol (the best trial per group), comparable only between equal trial counts.
+    """
     if agg not in AGGREGATES:
         raise SedgInputError(f"--agg must be one of {', '.join(AGGREGATES)}, got {agg!r}")
     experiment = open_experiment(name, storage_path)
@@ -118,6 +122,12 @@ def _html(experiment: Experiment, sections, top_table: pd.DataFrame, by: str, ag
               f"<p>Minority classes (below the median count): {', '.join(map(str, sorted(minority)))}</p>",
               "<img src='class_auc.png' alt='class AUC improvement'>",
               "<h2>Search progress</h2><img src='progress.png' alt='best value by trial'>",
-              f"<h2>Top configurations by {settings.metrics[0]}</h2>", _table(top_table),
+              f"<h2>Top configurations by {settings.metrics[0]}</h2>",
+              f"<p>{html.escape(top_table.attrs.get('note', ''))}</p>",
+              "<p>In-search values are means over the trial's splits (with their standard error). "
+              "<code>confirmed_*</code>: the mean on fresh splits the search never used; "
+              "<code>optimism_gap_*</code>: in-search − confirmed, what picking the best of many noisy "
+              "trials added.</p>",
+              _table(top_table),
               "</body></html>"]
     return "\n".join(parts)

@@ -124,10 +124,14 @@ def test_a_search_runs_on_several_nodes(cluster, tmp_path):
     started = time.monotonic()
     _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "12",
          "--concurrency", "3", "--methods", "none,smote,gmcsmote", "--classifier", "random_forest",
-         "--protocol", "cv", "--storage-path", str(tmp_path), "--name", "spread")
+         "--protocol", "cv", "--confirm-top", "1", "--confirm-repeats", "2",
+         "--storage-path", str(tmp_path), "--name", "spread")
     rows = pd.read_parquet(tmp_path / "spread" / "results")
-    assert len(rows) == 12 and rows["trial_id"].is_unique and (rows["status"] == "ok").all()
+    assert len(rows) == 12 and rows["trial_id"].is_unique
+    assert rows["status"].isin(["ok", "stopped"]).all() and (rows["status"] == "ok").any()
     assert rows["node_id"].nunique() > 1
+    confirmed = pd.read_parquet(tmp_path / "spread" / "confirmed")  # Ray tasks on the cluster
+    assert len(confirmed) == 1 and confirmed["confirmed_n_splits"].iloc[0] == 10
     print(f"12-trial search on the 3-node cluster: {time.monotonic() - started:.1f} s, "
           f"trials per node {rows['node_id'].str[:8].value_counts().to_dict()}")
 
@@ -136,7 +140,7 @@ def test_gpu_requests_only_for_torch_configurations(cluster, tmp_path):
     _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "6",
          "--concurrency", "3", "--methods", "none,smote", "--classifier", "blrr,nnmodel",
          "--gpus-per-trial", "0.5", "--searcher", "random", "--storage-path", str(tmp_path),
-         "--name", "gpus")
+         "--name", "gpus", "--protocol", "holdout", "--confirm-top", "0")
     rows = pd.read_parquet(tmp_path / "gpus" / "results")
     assert (rows["status"] == "ok").all()
     torch_rows = rows["classifier"] == "nnmodel"
@@ -148,7 +152,7 @@ def test_gpu_requests_only_for_torch_configurations(cluster, tmp_path):
 def test_submit_a_search_as_a_ray_job(cluster, tmp_path):
     process = _cli(cluster["state_dir"], "cluster", "submit", "--", "--num-samples", "4",
                    "--methods", "none,smote", "--classifier", "blrr", "--storage-path", str(tmp_path),
-                   "--name", "job")
+                   "--name", "job", "--repeats", "2", "--confirm-top", "1", "--confirm-repeats", "2")
     assert "submitted job raysubmit_" in process.stdout and "SUCCEEDED" in process.stdout
     assert "[   4/4]" in process.stdout  # the driver's log streamed back
     assert len(pd.read_parquet(tmp_path / "job" / "results")) == 4
@@ -163,6 +167,7 @@ def test_a_worker_node_dies_mid_search(cluster, tmp_path):
     args = [sys.executable, "-m", "search.cli", "run", "--address", f"127.0.0.1:{PORT}",
             "--num-samples", "12", "--concurrency", "3", "--methods", "none,smote,gmcsmote",
             "--classifier", "random_forest", "--protocol", "cv", "--max-failures", "3",
+            "--scheduler", "fifo", "--confirm-top", "0",
             "--storage-path", str(tmp_path), "--name", "dying"]
     driver = subprocess.Popen(args, env=_env(cluster["state_dir"]), cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -25,7 +25,7 @@ def test_dgm_and_nnmodel_trials_ask_for_the_gpu_share_others_do_not():
 def test_dgm_search_on_student_por(cli, tmp_path, student_por_path):
     cli("run", "--data", str(student_por_path), "--target", "G3", "--methods", "dgm",
         "--classifier", "blrr", "--num-samples", "6", "--num-cpus", "2", "--searcher", "random",
-        "--storage-path", str(tmp_path), "--name", "dgm")
+        "--storage-path", str(tmp_path), "--name", "dgm", "--protocol", "holdout", "--confirm-top", "0")
     rows = pd.read_parquet(tmp_path / "dgm" / "results")
     assert len(rows) == 6 and (rows["status"] == "ok").all(), rows[["status", "error"]]
     for column in ("model", "latent_dim", "epochs", "learning_rate", "input", "guard"):

@@ -24,26 +24,31 @@ def test_run_on_embedded_data_then_best(cli, tmp_path):
     rows = pd.read_parquet(tmp_path / "e2e" / "results")  # plain pandas
     assert len(rows) == 8 and rows["trial_id"].is_unique
     assert set(DOCUMENTED) <= set(rows.columns)
-    assert (rows["status"] == "ok").all()
+    assert rows["status"].isin(["ok", "stopped"]).all() and (rows["status"] == "ok").any()
+    assert (rows.loc[rows["status"] == "ok", "n_splits"] == 5).all()  # the default: 5 paired splits
     labels = json.loads((tmp_path / "e2e" / "search.json").read_text())
     assert labels["num_samples"] == 8
     assert any(column.startswith("delta_class_auc_") for column in rows.columns)
     assert "cap" in rows.columns and "k_neighbors" in rows.columns  # every dimension a column
     np.testing.assert_allclose(rows["delta_qwk"], rows["qwk"] - rows["baseline_qwk"], atol=1e-12)
-    # one baseline fit for the one split, classifier and seed; every other trial hit the cache
+    # one baseline fit per split (5 in the search, 10 fresh ones in the confirmation), shared
+    confirmed = pd.read_parquet(tmp_path / "e2e" / "confirmed")
     counts = artifact_counts(tmp_path / "e2e" / "artifacts")
-    assert counts["baseline"]["computed"] == 1 and counts["baseline"]["hit"] == 7
+    assert counts["baseline"]["computed"] == 5 + 10
+    assert counts["baseline"]["hit"] == rows["n_splits"].sum() - 5 + 10 * len(confirmed) - 10
 
     best = json.loads(cli("best", "e2e", "--storage-path", str(tmp_path), "--format", "json",
                           "--top", "3").stdout)
-    expected = rows.sort_values("delta_qwk", ascending=False).head(3)
-    assert [entry["trial_id"] for entry in best] == expected["trial_id"].tolist()
-    assert [entry["delta_qwk"] for entry in best] == pytest.approx(expected["delta_qwk"].tolist())
+    expected = confirmed.sort_values("confirmed_delta_qwk", ascending=False)
+    assert [entry["trial_id"] for entry in best][:len(expected)] == expected["trial_id"].tolist()[:3]
+    in_search = rows.set_index("trial_id")["delta_qwk"]
+    assert [entry["delta_qwk"] for entry in best] == pytest.approx(
+        [in_search[entry["trial_id"]] for entry in best])
 
     by_method = json.loads(cli("best", "--storage-path", str(tmp_path), "--by", "method",
                                "--format", "json").stdout)  # the latest experiment
     for entry in by_method:
-        group = rows.loc[rows["method"] == entry["method"], "delta_qwk"]
+        group = rows.loc[(rows["method"] == entry["method"]) & (rows["status"] == "ok"), "delta_qwk"]
         assert entry["max"] == pytest.approx(group.max()) and entry["count"] == len(group)
 
     listing = cli("list", "--storage-path", str(tmp_path)).stdout
@@ -59,7 +64,7 @@ def test_a_raising_configuration_is_recorded_and_the_search_goes_on(cli, tmp_pat
     failed = rows[rows["method"] == "explode"]
     assert len(failed) >= 1 and (failed["status"] == "error").all()
     assert failed["error"].str.contains("RuntimeError: this configuration always fails").all()
-    assert (rows.loc[rows["method"] != "explode", "status"] == "ok").all()
+    assert rows.loc[rows["method"] != "explode", "status"].isin(["ok", "stopped"]).all()
     best = json.loads(cli("best", "boom", "--storage-path", str(tmp_path), "--format", "json").stdout)
     assert all(entry["method"] != "explode" for entry in best)
 
@@ -67,7 +72,7 @@ def test_a_raising_configuration_is_recorded_and_the_search_goes_on(cli, tmp_pat
 def test_cv_on_student_por_improvement_is_metric_minus_baseline(cli, tmp_path, student_por_path):
     cli("run", "--data", str(student_por_path), "--target", "G3", "--protocol", "cv",
         "--num-samples", "4", "--num-cpus", "2", "--storage-path", str(tmp_path), "--name", "cv",
-        "--methods", "gmcsmote,smote", "--classifier", "blrr")
+        "--methods", "gmcsmote,smote", "--classifier", "blrr", "--scheduler", "fifo", "--confirm-top", "0")
     rows = pd.read_parquet(tmp_path / "cv" / "results")
     assert len(rows) == 4 and (rows["status"] == "ok").all() and (rows["n_folds"] == 5).all()
     for metric in ["accuracy", "qwk", "macro_auc", "class_auc_0", "class_auc_18"]:
@@ -79,7 +84,8 @@ def test_cv_on_student_por_improvement_is_metric_minus_baseline(cli, tmp_path, s
 def test_a_plugin_method_runs_in_a_search_with_its_parameter_stored(cli, tmp_path):
     cli("run", "--num-samples", "6", "--num-cpus", "2", "--storage-path", str(tmp_path),
         "--name", "plugin", "--methods", "jitter,none", "--classifier", "blrr",
-        "--searcher", "random", "--plugin", "jitter_plugin")
+        "--searcher", "random", "--plugin", "jitter_plugin", "--repeats", "2", "--confirm-top", "1",
+        "--confirm-repeats", "2")
     rows = pd.read_parquet(tmp_path / "plugin" / "results")
     assert len(rows) == 6 and (rows["status"] == "ok").all()
     jitter = rows[rows["method"] == "jitter"]

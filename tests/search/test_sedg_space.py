@@ -71,7 +71,7 @@ def test_sedg_search_with_nnmodel_on_student_por(cli, tmp_path, student_por_path
 
     cli("run", "--data", str(student_por_path), "--target", "G3", "--methods", "sedg",
         "--classifier", "nnmodel", "--num-samples", "10", "--num-cpus", "2",
-        "--storage-path", str(tmp_path), "--name", "sedg")
+        "--storage-path", str(tmp_path), "--name", "sedg", "--protocol", "holdout", "--confirm-top", "0")
     rows = pd.read_parquet(tmp_path / "sedg" / "results")
     assert len(rows) == 10
     assert (rows["status"] == "ok").mean() >= 0.8, rows[["status", "error"]]
