@@ -40,7 +40,7 @@ def significantly_worse(differences: list[float], alpha: float) -> bool:
     spread = math.sqrt(sum((d - mean) ** 2 for d in differences) / (n - 1))
     if spread == 0.0:
         return mean < 0.0
-    return mean + student_t.ppf(1.0 - alpha, n - 1) * spread / math.sqrt(n) < 0.0
+    return bool(mean + student_t.ppf(1.0 - alpha, n - 1) * spread / math.sqrt(n) < 0.0)
 
 
 class RacingScheduler(FIFOScheduler):
