@@ -162,8 +162,8 @@ def main(argv=None) -> int:
         return 2
     started = time.perf_counter()
     repeats = 5
-    # (data, label, seeds, trials): the setting (student-por, 30 trials) in full, and
-    # the embedded data with a smaller budget so that the whole run fits in about 45 minutes.
+    # (data, label, seeds, trials): the setting (student-por, 30 trials), and the
+    # embedded data with a smaller budget, so that the whole run fits in about 30 minutes.
     sets = ([(None, "grades", [0], 12)] if args.quick else
             [(args.data, "student-por", [0, 1, 2], 30), (None, "grades", [0, 1], 20)])
     with tempfile.TemporaryDirectory() as storage:

@@ -54,7 +54,11 @@ class RacingScheduler(FIFOScheduler):
     n_splits : int
         Splits every trial runs when not stopped.
     alpha : float, default=0.1
-        One-sided significance level of the paired test.
+        One-sided significance level of the paired test. The search uses 0.2
+        (``--race-alpha``): racing only saves time, and the confirmation on
+        fresh splits, not the race, makes the final answer; at 0.2 a replay of
+        30-trial searches on student-por saved 41-44 % of split evaluations and
+        kept the chosen configuration within one standard error (0.1: 9-34 %).
     min_splits : int, default=2
         Splits a trial runs before it can be stopped.
     """

@@ -106,7 +106,7 @@ class SearchSettings:
     scheduler: str = field(default="race", metadata=option(
         "race stops a trial once it is significantly worse than the incumbent on shared splits; "
         "asha stops by rank", choices=SCHEDULERS))
-    race_alpha: float = field(default=0.1, metadata=option(
+    race_alpha: float = field(default=0.2, metadata=option(
         "one-sided significance level at which racing stops a trial", parse=float))
     confirm_top: int = field(default=3, metadata=option(
         "configurations re-evaluated on fresh splits when the search ends (0: none)", parse=int))
