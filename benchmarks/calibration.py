@@ -89,14 +89,14 @@ def calibrate(data: str | None, label: str, seeds: list[int], trials: int, repea
             row = {"data": label, "seed": seed, "way": way, "chosen": _describe(chosen),
                    "in_search": chosen["delta_qwk"], "independent": mean, "independent_se": se,
                    "gap": chosen["delta_qwk"] - mean,
-                   "below_zero": _significantly_below_zero(mean, se, INDEPENDENT_REPEATS),
+                   "below_zero": bool(_significantly_below_zero(mean, se, INDEPENDENT_REPEATS)),
                    "wall_s": outcome["wall_s"], "split_evaluations": outcome["splits_done"],
                    "split_evaluations_all": outcome["splits_planned"]}
             confirmed = chosen.get("confirmed_delta_qwk")
             if confirmed is not None and not (isinstance(confirmed, float) and math.isnan(confirmed)):
                 confirmed_se = chosen["confirmed_delta_qwk_se"]
                 row.update(confirmed=confirmed, confirmed_se=confirmed_se,
-                           agree=abs(confirmed - mean) <= 2 * math.hypot(confirmed_se, se))
+                           agree=bool(abs(confirmed - mean) <= 2 * math.hypot(confirmed_se, se)))
             rows.append(row)
             print(json.dumps(row, default=str), flush=True)
     return rows
@@ -111,6 +111,9 @@ def _describe(chosen: dict) -> str:
 def _reported(frame: pd.DataFrame) -> pd.DataFrame:
     """What each way answers: (a) and (b') their in-search value, (b) its confirmed value."""
     frame = frame.copy()
+    for column in ("below_zero", "agree"):  # booleans may come back from JSON as strings
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: None if v is None or v != v else v in (True, "True"))
     confirmed = frame["confirmed"] if "confirmed" in frame else pd.Series(np.nan, index=frame.index)
     frame["reported"] = confirmed.where(confirmed.notna(), frame["in_search"])
     frame["reported_gap"] = frame["reported"] - frame["independent"]
@@ -125,8 +128,11 @@ def _summary(frame: pd.DataFrame) -> pd.DataFrame:
                           below_zero=("below_zero", "sum"), mean_wall_s=("wall_s", "mean"),
                           split_evaluations=("split_evaluations", "sum"),
                           split_evaluations_all=("split_evaluations_all", "sum"))
+    summary["below_zero"] = grouped["below_zero"].apply(lambda v: f"{int(v.sum())}/{len(v)}")
     if "agree" in frame:
-        summary["confirmed_agrees"] = grouped["agree"].apply(lambda v: f"{int(v.sum())}/{v.notna().sum()}")
+        summary["confirmed_agrees"] = grouped["agree"].apply(
+            lambda v: f"{int(v.dropna().sum())}/{v.notna().sum()}" if v.notna().any() else "")
+    summary["split_evaluations_saved"] = 1 - summary["split_evaluations"] / summary["split_evaluations_all"]
     return summary.reset_index()
 
 
