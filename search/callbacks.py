@@ -76,7 +76,8 @@ class StoreCallback(Callback):
 
 
 class ProgressCallback(Callback):
-    """One line per finished trial: done/total, errors, elapsed time, best value so far."""
+    """One line per finished trial: done/total, errors, elapsed time, best value so far (among
+    trials that ran every split)."""
 
     def __init__(self, total: int, metric: str, mode: str, stream=None) -> None:
         self.total, self.metric, self.mode = total, metric, mode
@@ -88,7 +89,8 @@ class ProgressCallback(Callback):
     def _record(self, status: str, value) -> None:
         self.done += 1
         self.errors += status not in (OK, STOPPED)
-        if isinstance(value, (int, float)) and math.isfinite(value):
+        # Only trials that ran every split count: a stopped trial's partial mean is no answer.
+        if status == OK and isinstance(value, (int, float)) and math.isfinite(value):
             better = value > self.best if self.mode == "max" else value < self.best
             if math.isnan(self.best) or better:
                 self.best = value
