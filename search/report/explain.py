@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaluation.classifiers import make_classifier
 from evaluation.methods import make_resampler
-from evaluation.splits import make_splits
+from evaluation.splits import make_splits, split_seeds
 from search.report._experiment import open_experiment
 from search.settings import DEFAULT_STORAGE_PATH
 from search.space import resampler_params
@@ -82,9 +82,11 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
     method = chosen["method"]
     classifier = chosen.get("classifier") or settings.classifiers[0]
     data = experiment.data()
-    train, _ = make_splits(data.y, settings.protocol, seed=settings.seed)[0]
-    sampler = make_resampler(method, random_state=settings.seed, params=resampler_params(chosen, method))
-    sampler.set_params(classifier=make_classifier(classifier, data, random_state=settings.seed),
+    # The trial's first split, with the seed its resampler and classifier used there.
+    train, _ = make_splits(data.y, settings.protocol, seed=settings.seed, repeats=settings.repeats)[0]
+    seed = split_seeds(settings.protocol, settings.seed, repeats=settings.repeats)[0]
+    sampler = make_resampler(method, random_state=seed, params=resampler_params(chosen, method))
+    sampler.set_params(classifier=make_classifier(classifier, data, random_state=seed),
                        discrete_features=data.discrete_indices, memory=MemoryArtifacts())
     X_res, y_res = sampler.fit_resample(data.X[train], data.y[train])
     X_syn, y_syn = data.snap(X_res[len(train):]), y_res[len(train):]
