@@ -83,10 +83,10 @@ def load_table(
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        header = handle.readline()
-    delimiter = _detect_delimiter(header)
     try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            header = handle.readline()
+        delimiter = _detect_delimiter(header)
         return pd.read_csv(path, sep=delimiter, quotechar='"', skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise SedgInputError(f"data file is empty: {path}") from None
@@ -165,9 +165,15 @@ def _encode_target(column: pd.Series, target: str) -> np.ndarray:
             values = values.astype(np.int64)
     else:
         values = column.astype(str).to_numpy()
-    if np.unique(values).size < 2:
+    labels, counts = np.unique(values, return_counts=True)
+    if labels.size < 2:
         raise SedgInputError(
             f"target column {target!r} has a single class ({values[0]!r}): nothing to classify"
+        )
+    if np.mean(counts == 1) > 0.5:  # a continuous measurement, not classes
+        raise SedgInputError(
+            f"target column {target!r} looks continuous: {int(np.sum(counts == 1))} of its "
+            f"{labels.size} values occur once; bin it into classes first (e.g. pandas.cut)"
         )
     return values
 

@@ -58,6 +58,8 @@ def test_snap_makes_generated_rows_decodable(student_por):
         ("age,b\n1,0\n2,1\nxx,0\n4,1\n", "b", "column 'age' is numeric but row 3 holds 'xx'"),
         ("a,b\n1,0\n,1\n3,0\n", "b", "column 'a' has 1 missing values"),
         ("a,b\n1,0\n2,\n3,1\n", "b", "target column 'b' has a missing value in row 2"),
+        ("a,b\n1,0.11\n2,0.52\n3,0.93\n4,0.52\n5,0.37\n", "b",
+         r"target column 'b' looks continuous: 3 of its 4 values occur once; bin it into classes"),
     ],
 )
 def test_bad_input_names_the_problem(tmp_path, content, target, message):
@@ -66,6 +68,13 @@ def test_bad_input_names_the_problem(tmp_path, content, target, message):
         path.write_text(content)
     with pytest.raises(SedgInputError, match=message):
         load_table(path, target=target)
+
+
+def test_a_binary_file_is_bad_input_not_a_traceback(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(SedgInputError, match="cannot parse CSV file"):
+        load_table(path, target="G3")
 
 
 def test_make_grades_is_deterministic_and_student_shaped():
