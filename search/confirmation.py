@@ -65,19 +65,24 @@ def _values(metrics: dict, baseline: dict, deltas: dict) -> dict:
     return {**metrics, **{f"baseline_{k}": v for k, v in baseline.items()}, **deltas}
 
 
-def confirm_split(settings_json: str, row: dict, split: int) -> dict:
-    """One configuration on one fresh split (runs as a Ray task)."""
-    settings = SearchSettings.from_json(settings_json)
-    import_plugins(settings.plugins)
-    data = load_data(settings.data_spec())
+def _one_split(data, config: EvaluationConfig, artifacts, **which) -> dict:
+    """Evaluate one split; return its index, seed, metrics, baseline and improvements."""
     out: dict = {}
 
     def keep(index, seed, metrics, baseline, deltas):
         out.update(split=index, seed=seed, metrics=metrics, baseline=baseline, deltas=deltas)
 
-    evaluate(data, _config(settings, row), artifacts=_artifacts(settings, f"confirm-{row['trial_id']}"),
-             on_split=keep, split_indices=[split])
+    evaluate(data, config, artifacts=artifacts, on_split=keep, **which)
     return out
+
+
+def confirm_split(settings_json: str, row: dict, split: int) -> dict:
+    """One configuration on one fresh split (runs as a Ray task)."""
+    settings = SearchSettings.from_json(settings_json)
+    import_plugins(settings.plugins)
+    data = load_data(settings.data_spec())
+    return _one_split(data, _config(settings, row), _artifacts(settings, f"confirm-{row['trial_id']}"),
+                      split_indices=[split])
 
 
 def final_split(settings_json: str, row: dict) -> dict:
@@ -88,14 +93,8 @@ def final_split(settings_json: str, row: dict) -> dict:
     (search_rows, final_rows), = make_splits(whole.y, "holdout", seed=settings.seed,
                                              test_size=settings.final_test)
     config = replace(_config(settings, row), protocol="holdout", stream=FINAL_STREAM)
-    out: dict = {}
-
-    def keep(index, seed, metrics, baseline, deltas):
-        out.update(split=index, seed=seed, metrics=metrics, baseline=baseline, deltas=deltas)
-
-    evaluate(whole, config, artifacts=_artifacts(settings, f"final-{row['trial_id']}"), on_split=keep,
-             splits=[(search_rows, final_rows)])
-    return out
+    return _one_split(whole, config, _artifacts(settings, f"final-{row['trial_id']}"),
+                      splits=[(search_rows, final_rows)])
 
 
 def _top(settings: SearchSettings) -> list[dict]:
