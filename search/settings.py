@@ -107,7 +107,8 @@ class SearchSettings:
         "race stops a trial once it is significantly worse than the incumbent on shared splits; "
         "asha stops by rank", choices=SCHEDULERS))
     race_alpha: float = field(default=0.2, metadata=option(
-        "one-sided significance level at which racing stops a trial", parse=float))
+        "one-sided significance level at which racing stops a trial (0.5: as soon as its mean on "
+        "shared splits is below the incumbent's, SMAC's rule)", parse=float))
     confirm_top: int = field(default=3, metadata=option(
         "configurations re-evaluated on fresh splits when the search ends (0: none)", parse=int))
     confirm_repeats: int = field(default=10, metadata=option(
@@ -171,8 +172,8 @@ class SearchSettings:
                 isinstance(self.final_test, (int, float)) and 0 < self.final_test < 0.5):
             raise SedgInputError(f"--final-test must be between 0 and 0.5, got {self.final_test!r}")
         _check_number("race_alpha", self.race_alpha, positive=True)
-        if self.race_alpha >= 0.5:
-            raise SedgInputError(f"--race-alpha must be below 0.5, got {self.race_alpha!r}")
+        if self.race_alpha > 0.5:  # 0.5: stop once the mean is below the incumbent's (SMAC's rule)
+            raise SedgInputError(f"--race-alpha must be at most 0.5, got {self.race_alpha!r}")
         _check_number("cpus_per_trial", self.cpus_per_trial, positive=True)
         _check_number("gpus_per_trial", self.gpus_per_trial, positive=False)
         for name in ("protocol", "searcher", "scheduler"):

@@ -23,6 +23,7 @@ from sedg import SedgInputError
     (["run", "--final-test", "0.6"], "--final-test must be between 0 and 0.5, got 0.6"),
     (["run", "--final-test", "0"], "--final-test must be between 0 and 0.5, got 0.0"),
     (["run", "--trials-per-method", "0"], "--trials-per-method must be an integer >= 1, got 0"),
+    (["run", "--race-alpha", "0.7"], "--race-alpha must be at most 0.5, got 0.7"),
     (["run", "--mode", "up"], "--mode takes max or min"),
     (["run", "--plugin", "no_such_module"], "cannot import plugin 'no_such_module'"),
     (["run", "--num-samples", "many"], "argument --num-samples: invalid int value"),

@@ -46,3 +46,8 @@ def test_the_paired_test():
     assert significantly_worse([-0.05, -0.06, -0.04], alpha=0.1)
     assert not significantly_worse([-0.05, 0.04, -0.01], alpha=0.1)
     assert not significantly_worse([-0.5], alpha=0.1)  # one pair is never enough
+
+
+def test_alpha_one_half_is_smacs_rule_stop_when_the_mean_is_below():
+    assert significantly_worse([-0.01, 0.005], alpha=0.5)  # mean below zero, however noisy
+    assert not significantly_worse([0.01, -0.005], alpha=0.5)
