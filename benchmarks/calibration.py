@@ -73,13 +73,13 @@ def _significantly_below_zero(mean: float, se: float, n: int) -> bool:
 
 
 def calibrate(data: str | None, label: str, seeds: list[int], trials: int, repeats: int,
-              storage: Path) -> list[dict]:
+              storage: Path, race: dict | None = None) -> list[dict]:
     """Every seed's three searches and the independent re-evaluation of each choice."""
     rows = []
     for seed in seeds:
         today = _search(storage, f"{label}-a-{seed}", data, seed, trials, protocol="holdout",
                         scheduler="fifo", confirm_top=0)
-        product = _search(storage, f"{label}-b-{seed}", data, seed, trials, repeats=repeats)
+        product = _search(storage, f"{label}-b-{seed}", data, seed, trials, repeats=repeats, **(race or {}))
         unraced = _search(storage, f"{label}-c-{seed}", data, seed, trials, repeats=repeats,
                           scheduler="fifo", confirm_top=0)
         for way, outcome in (("a: holdout + max", today), ("b: repeated + race + confirm", product),
@@ -149,8 +149,11 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _markdown(frame: pd.DataFrame, summary: pd.DataFrame, meta: dict) -> str:
+    alpha = meta.get("race_alpha")
+    options = " --quick" if meta["quick"] else ""
+    options += f" --race-alpha {alpha:g}" if alpha is not None else ""
     lines = ["# Calibration of the chosen configuration", "",
-             f"`python -m benchmarks.calibration{' --quick' if meta['quick'] else ''}`: "
+             f"`python -m benchmarks.calibration{options}`: "
              + "; ".join(f"{label}: seeds {seeds}, {trials} trials per search"
                          for label, seeds, trials in meta["sets"])
              + f"; repeats {meta['repeats']}; total {meta['total_s']:.0f} s on {meta['machine']}.", "",
@@ -176,6 +179,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "benchmarks"))
     parser.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "student-por.csv"))
     parser.add_argument("--from-json", help="re-render the tables of an earlier run's JSON")
+    parser.add_argument("--race-alpha", type=float,
+                        help="racing level for (b) instead of the product's default (output file suffixed)")
     args = parser.parse_args(argv)
     if args.from_json:
         saved = json.loads(Path(args.from_json).read_text())
@@ -194,16 +199,19 @@ def main(argv=None) -> int:
     sets = ([(None, "grades", [0], 12)] if args.quick else
             [(args.data, "student-por", [0, 1, 2], 30), (None, "grades", [0, 1], 20)])
     with tempfile.TemporaryDirectory() as storage:
+        race = {"race_alpha": args.race_alpha} if args.race_alpha is not None else None
         rows = [row for data, label, seeds, trials in sets
-                for row in calibrate(data, label, seeds, trials, repeats, Path(storage))]
+                for row in calibrate(data, label, seeds, trials, repeats, Path(storage), race)]
     frame = _reported(pd.DataFrame(rows))
     summary = _summary(frame)
-    meta = {"quick": args.quick, "sets": [(label, seeds, trials) for _, label, seeds, trials in sets],
+    meta = {"quick": args.quick, "race_alpha": args.race_alpha,
+            "sets": [(label, seeds, trials) for _, label, seeds, trials in sets],
             "repeats": repeats,
             "total_s": time.perf_counter() - started,
             "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores"}
     out = Path(args.out)
-    suffix = "-quick" if args.quick else ""
+    suffix = ("-quick" if args.quick else "") + (
+        f"-race-alpha-{args.race_alpha:g}" if args.race_alpha is not None else "")
     (out / f"CALIBRATION{suffix}.json").write_text(
         json.dumps({"meta": meta, "runs": rows}, indent=1, default=str))
     text = _markdown(frame, summary, meta)
