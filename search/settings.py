@@ -106,7 +106,7 @@ class SearchSettings:
     scheduler: str = field(default="race", metadata=option(
         "race stops a trial once it is significantly worse than the incumbent on shared splits; "
         "asha stops by rank", choices=SCHEDULERS))
-    race_alpha: float = field(default=0.2, metadata=option(
+    race_alpha: float = field(default=0.5, metadata=option(
         "one-sided significance level at which racing stops a trial (0.5: as soon as its mean on "
         "shared splits is below the incumbent's, SMAC's rule)", parse=float))
     confirm_top: int = field(default=3, metadata=option(
