@@ -30,7 +30,7 @@ from search.store import OK, ResultsStore, load_results
 from sedg import DiskArtifacts, MemoryArtifacts
 
 __all__ = [
-    "CONFIRMED_PREFIX", "FINAL_PREFIX", "confirm_top", "confirmation_protocol", "confirmed_columns",
+    "CONFIRMED_PREFIX", "FINAL_PREFIX", "confirm_top", "confirmation_protocol",
 ]
 
 CONFIRMED_PREFIX, FINAL_PREFIX = "confirmed_", "final_"
@@ -176,9 +176,3 @@ def confirm_top(settings: SearchSettings) -> pd.DataFrame:
         store.write_confirmed(confirmed, schema)
         summaries.append(confirmed)
     return pd.DataFrame(summaries)
-
-
-def confirmed_columns(metric: str) -> list[str]:
-    """The confirmation columns ``best`` shows for ``metric``."""
-    return [f"{CONFIRMED_PREFIX}{metric}", f"{CONFIRMED_PREFIX}{metric}_se", f"{FINAL_PREFIX}{metric}"]
-

@@ -125,7 +125,7 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         result = evaluate(data, evaluation, artifacts=artifacts, on_split=on_split)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
-        row.update(status=OK, n_folds=planned, resampler_info=info)
+        row.update(status=OK, resampler_info=info)
     except InvalidConfiguration as error:
         row.update(status=INVALID, error=str(error))
     except Exception as error:  # recorded as the trial's outcome; the search goes on
