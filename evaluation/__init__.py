@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evaluation._embedding import EmbeddingClassifier
 from evaluation.classifiers import CLASSIFIERS, make_classifier
 from evaluation.methods import METHODS, MethodSpec, make_resampler, register_method
 from evaluation.metrics import METRICS, compute_metrics, improvements, minority_labels
@@ -14,6 +15,7 @@ __all__ = [
     "METHODS",
     "METRICS",
     "ArtifactStore",
+    "EmbeddingClassifier",
     "EvaluationConfig",
     "EvaluationResult",
     "InvalidConfiguration",

@@ -18,7 +18,10 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
 
     A training part may lack a class of the data (a 1-member grade that landed
     in the test part); the wrapped estimator sees labels ``0 .. k-1`` of the
-    classes present (XGBoost requires it), and ``predict_proba`` returns one
+    classes present (XGBoost requires it) or, with ``encode_labels=False``,
+    the labels themselves (a regression on the label scale, such as BLRR,
+    must see the score values: on a gapped scale 0, 2, 4, 18, 20 the codes
+    0..4 would erase the gaps), and ``predict_proba`` returns one
     column per entry of ``labels``, zero for classes never seen. Estimators
     without ``predict_proba`` (SVMs) get a softmax of their decision values.
 
@@ -31,9 +34,13 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
     [[1.0, 0.0, 0.0]]
     """
 
-    def __init__(self, estimator, labels=None) -> None:
+    def __init__(self, estimator, labels=None, encode_labels: bool = True) -> None:
         self.estimator = estimator
         self.labels = labels
+        self.encode_labels = encode_labels
+
+    def _target(self, y: np.ndarray, present: np.ndarray) -> np.ndarray:
+        return np.searchsorted(present, y) if self.encode_labels else y
 
     def fit(self, X, y, **fit_params) -> LabelSetClassifier:
         X, y = validate_data(self, X, y)
@@ -42,7 +49,7 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.asarray(self.labels) if self.labels is not None else present
         self.present_columns_ = np.searchsorted(self.classes_, present)
         self.estimator_ = clone(self.estimator)
-        self.estimator_.fit(X, np.searchsorted(present, y), **fit_params)
+        self.estimator_.fit(X, self._target(y, present), **fit_params)
         return self
 
     def warm_fit(self, X, y) -> LabelSetClassifier:
@@ -54,7 +61,7 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
             return self.fit(X, y)
         if "warm_start" in self.estimator_.get_params():
             self.estimator_.set_params(warm_start=True)
-        self.estimator_.fit(X, np.searchsorted(present, y))
+        self.estimator_.fit(X, self._target(y, present))
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -74,8 +81,10 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self, "estimator_")
         X = validate_data(self, X, reset=False)
-        codes = np.asarray(self.estimator_.predict(X)).astype(int)
-        return self.classes_[self.present_columns_[codes]]
+        predicted = np.asarray(self.estimator_.predict(X))
+        if not self.encode_labels:
+            return predicted
+        return self.classes_[self.present_columns_[predicted.astype(int)]]
 
 
 class BLRRClassifier(ClassifierMixin, BaseEstimator):

@@ -21,6 +21,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
 from xgboost import XGBClassifier
 
+from evaluation._embedding import EmbeddingClassifier
 from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
 from sedg import NNModel, SedgInputError
 from sedg.datasets import TabularData
@@ -35,13 +36,19 @@ class ClassifierSpec:
     ``tree_based``: offers mean-decrease-in-impurity importances;
     ``warm_start``: keeps its weights when refitted on augmented data (NNModel; a
     forest would only add trees, XGBoost restarts);
-    ``uses_torch``: benefits from a GPU.
+    ``uses_torch``: benefits from a GPU;
+    ``on_label_scale``: regresses on the label values, so it is given the
+    labels themselves rather than class codes (BLRR);
+    ``embeds``: fitted on NNModel's embedding of the rows (the SEDG paper's
+    Table 1), the network trained once per training split by the protocol.
     """
 
     build: Callable[[TabularData, int, dict], object]
     tree_based: bool = False
     warm_start: bool = False
     uses_torch: bool = False
+    on_label_scale: bool = False
+    embeds: bool = False
 
 
 def _preprocessor(data: TabularData) -> ColumnTransformer:
@@ -61,14 +68,16 @@ def _scaled(data: TabularData, model) -> Pipeline:
     return Pipeline([("prepare", _preprocessor(data)), ("model", model)])
 
 
+def _svc(seed: int, params: dict) -> SVC:
+    return SVC(**{"C": 1.0, "kernel": "rbf", "random_state": seed, **params})
+
+
 def _svm_ovr(data: TabularData, seed: int, params: dict):
-    svc = SVC(**{"C": 1.0, "kernel": "rbf", "random_state": seed, **params})
-    return _scaled(data, OneVsRestClassifier(svc))
+    return _scaled(data, OneVsRestClassifier(_svc(seed, params)))
 
 
 def _svm_ovo(data: TabularData, seed: int, params: dict):
-    model = SVC(**{"C": 1.0, "kernel": "rbf", "random_state": seed, **params})
-    return _scaled(data, model)
+    return _scaled(data, _svc(seed, params))
 
 
 def _random_forest(data: TabularData, seed: int, params: dict):
@@ -87,6 +96,16 @@ def _xgboost(data: TabularData, seed: int, params: dict):
         "verbosity": 0,
     }
     return XGBClassifier(**{**defaults, **params})
+
+
+def _on_embedding(model: Callable[[int, dict], object]) -> Callable[[TabularData, int, dict], object]:
+    """A builder of ``model`` fitted on NNModel's input embedding (scaled: it is unbounded)."""
+
+    def build(data: TabularData, seed: int, params: dict):
+        downstream = Pipeline([("scale", StandardScaler()), ("model", model(seed, params))])
+        return EmbeddingClassifier(downstream, _nnmodel(data, seed, {}))
+
+    return build
 
 
 def _blrr(data: TabularData, seed: int, params: dict):
@@ -108,9 +127,20 @@ CLASSIFIERS: dict[str, ClassifierSpec] = {
     "svm_ovo": ClassifierSpec(_svm_ovo),
     "random_forest": ClassifierSpec(_random_forest, tree_based=True),
     "xgboost": ClassifierSpec(_xgboost, tree_based=True),
-    "blrr": ClassifierSpec(_blrr),
+    "blrr": ClassifierSpec(_blrr, on_label_scale=True),
     "nnmodel": ClassifierSpec(_nnmodel, warm_start=True, uses_torch=True),
 }
+#: Table 1 of the SEDG paper: each traditional classifier on NNModel's trained embedding.
+CLASSIFIERS.update({
+    f"nnmodel_embedding_{name}": ClassifierSpec(
+        _on_embedding(model), embeds=True, uses_torch=True)
+    for name, model in {
+        "svm_ovr": lambda seed, params: OneVsRestClassifier(_svc(seed, params)),
+        "svm_ovo": _svc,
+        "random_forest": lambda seed, params: _random_forest(None, seed, params),
+        "xgboost": lambda seed, params: _xgboost(None, seed, params),
+    }.items()
+})
 
 
 def make_classifier(
@@ -145,8 +175,9 @@ def make_classifier(
         raise SedgInputError(
             f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIERS)}"
         )
+    spec = CLASSIFIERS[name]
     try:
-        estimator = CLASSIFIERS[name].build(data, random_state, dict(params or {}))
+        estimator = spec.build(data, random_state, dict(params or {}))
     except TypeError as error:
         raise SedgInputError(f"invalid parameter for classifier {name!r}: {error}") from None
-    return LabelSetClassifier(estimator, data.labels)
+    return LabelSetClassifier(estimator, data.labels, encode_labels=not spec.on_label_scale)

@@ -28,8 +28,9 @@ from evaluation.splits import (
     split_seeds,
 )
 from sedg import MemoryArtifacts, SedgInputError
-from sedg._memory import ArtifactStore
+from sedg._memory import ArtifactStore, data_key
 from sedg.datasets import TabularData
+from sedg.synthesis import ModelEmbedder, continue_training
 
 __all__ = [
     "EvaluationConfig", "EvaluationResult", "InvalidConfiguration", "evaluate", "mean_metrics",
@@ -310,7 +311,8 @@ def evaluate(
     for index, (train, test), seed in zip(indices, splits, seeds):
         X_train, y_train, X_test, y_test = data.X[train], data.y[train], data.X[test], data.y[test]
 
-        fit_baseline = partial(_baseline, config, data, seed, X_train, y_train, X_test, y_test)
+        fit_baseline = partial(
+            _baseline, config, data, seed, X_train, y_train, X_test, y_test, artifacts)
         started = time.perf_counter()
         key = config.baseline_key(data, index, seed)
         baseline, hit = artifacts.get_or_compute("baseline", key, fit_baseline)
@@ -320,7 +322,7 @@ def evaluate(
         if config.resampler == NO_RESAMPLING:
             metrics = dict(baseline)
         else:
-            sampler = _build_resampler(config, data, seed, artifacts)
+            sampler = _build_resampler(config, data, seed, artifacts, (X_train, y_train))
             started = time.perf_counter()
             X_res, y_res = _resample(sampler, X_train, y_train, config)
             X_res = data.snap(X_res)
@@ -329,10 +331,10 @@ def evaluate(
             info = _resampler_info(sampler)
             started = time.perf_counter()
             model = getattr(sampler, "warm_start_model_", None)
-            if model is not None:  # warm start: keep the weights the sampler trained
-                model.warm_fit(X_res, y_res)
+            if model is not None:  # warm start: one more fit, continuing the sampler's weights
+                continue_training(model, X_res, y_res)
             else:
-                model = _build_classifier(config, data, seed)
+                model = _build_classifier(config, data, seed, (X_train, y_train), artifacts)
                 _fit(model, X_res, y_res, config)
             timings["fit"] += time.perf_counter() - started
             started = time.perf_counter()
@@ -362,17 +364,29 @@ def evaluate(
     )
 
 
-def _baseline(config, data, seed, X_train, y_train, X_test, y_test) -> dict[str, float]:
-    model = _build_classifier(config, data, seed)
+def _baseline(config, data, seed, X_train, y_train, X_test, y_test, artifacts) -> dict[str, float]:
+    model = _build_classifier(config, data, seed, (X_train, y_train), artifacts)
     _fit(model, X_train, y_train, config)
     return _score(model, X_test, y_test, data.labels)
 
 
-def _build_classifier(config: EvaluationConfig, data: TabularData, seed: int):
-    return make_classifier(config.classifier, data, random_state=seed, params=config.classifier_params)
+def _build_classifier(config: EvaluationConfig, data: TabularData, seed: int, train, artifacts):
+    """The trial's classifier; one on NNModel's embedding gets the split's shared network."""
+    model = make_classifier(config.classifier, data, random_state=seed, params=config.classifier_params)
+    if CLASSIFIERS[config.classifier].embeds:
+        X_train, y_train = train
+
+        def fit_network() -> ModelEmbedder:
+            network = make_classifier("nnmodel", data, random_state=seed)
+            return ModelEmbedder(network.fit(X_train, y_train))
+
+        key = f"{data_key(X_train, y_train)}|seed{seed}"
+        embedder, _ = artifacts.get_or_compute("nnmodel_embedding", key, fit_network)
+        model.set_params(estimator__embedder=embedder)
+    return model
 
 
-def _build_resampler(config: EvaluationConfig, data: TabularData, seed: int, artifacts):
+def _build_resampler(config: EvaluationConfig, data: TabularData, seed: int, artifacts, train):
     if isinstance(config.resampler, str):
         sampler = make_resampler(config.resampler, random_state=seed, params=config.resampler_params)
     else:
@@ -385,7 +399,7 @@ def _build_resampler(config: EvaluationConfig, data: TabularData, seed: int, art
     if sampler is not None and hasattr(sampler, "get_params"):
         params = sampler.get_params(deep=False)
         context = {
-            "classifier": lambda: _build_classifier(config, data, seed),
+            "classifier": lambda: _build_classifier(config, data, seed, train, artifacts),
             "discrete_features": lambda: data.discrete_indices,
             "memory": lambda: artifacts,
         }

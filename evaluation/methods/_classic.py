@@ -54,11 +54,6 @@ def _down_to_median(y: np.ndarray) -> dict:
     return {label: median for label, count in zip(labels.tolist(), counts) if count > median}
 
 
-def _up_to_mode(y: np.ndarray) -> dict:
-    labels, counts = np.unique(y, return_counts=True)
-    return {label: int(counts.max()) for label in labels.tolist()}
-
-
 def _safe(sampler, method: str, neighbours: str | None = None, k=0) -> SafeResampler:
     """Wrap ``sampler``; one needing ``k`` neighbours gets classes of at least ``k + 1`` rows."""
     if neighbours is None:
@@ -119,11 +114,6 @@ def _combined(cls, method: str) -> Callable:
     return build
 
 
-def _uniform_smote(random_state: int, k_neighbors: int = 5):
-    sampler = SMOTE(sampling_strategy=_up_to_mode, k_neighbors=k_neighbors, random_state=random_state)
-    return _safe(sampler, "uniform_smote", "k_neighbors", k_neighbors)
-
-
 def _amount(trial, options: dict) -> None:
     # None: fill every class to the mode; a number: the SEDG paper's fixed budget.
     trial.suggest_categorical("n_synthetic", [None, options.get("n_synthetic", 200)])
@@ -158,10 +148,6 @@ def _enn_space(trial, options: dict) -> None:
     trial.suggest_categorical("kind_sel", list(ENN_KINDS))
 
 
-def _uniform_space(trial, options: dict) -> None:
-    trial.suggest_int("k_neighbors", 1, 7)
-
-
 def _none_build(params: dict, random_state: int) -> None:
     if params:
         raise SedgInputError(f"resampler 'none' takes no parameters, got {sorted(params)}")
@@ -180,4 +166,3 @@ register_method("smote_enn", build=_keywords(_combined(SMOTEENN, "smote_enn")), 
                 kind="combined")
 register_method("smote_tomek", build=_keywords(_combined(SMOTETomek, "smote_tomek")),
                 space=_smote_space, kind="combined")
-register_method("uniform_smote", build=_keywords(_uniform_smote), space=_uniform_space)

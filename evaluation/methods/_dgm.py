@@ -25,6 +25,7 @@ def _space(trial, options: dict) -> dict:
         trial.suggest_categorical("discriminator_target", list(DISCRIMINATOR_TARGETS))
     trial.suggest_categorical("input", list(INPUTS))
     trial.suggest_categorical("guard", list(GUARDS))
+    trial.suggest_float("noise_scale", 0.1, 1.5)
     return {"n_synthetic": options.get("n_synthetic", 200)}
 
 

@@ -58,9 +58,15 @@ class DGMSampler(DenseSampler):
         Weight of the adversarial loss (reconstruction gets ``1 - alpha``).
     discriminator_target : {"latent", "sample"}, default="latent"
     input : {"noise", "rss", "pass", "pess", "ppss"}, default="noise"
-    guard : {"heuristic", "validation", "none"}, default="validation"
+    guard : {"heuristic", "validation", "none"}, default="heuristic"
+        When training stops before ``epochs``: the paper's heuristic (stop once
+        at least 50 % of the training rows are reconstructed with at least 80 %
+        of their features unchanged: the model has begun to copy), the
+        validation loss (a deviation: early stopping on 10 % held out), or never.
     n_synthetic : int, default=200
     noise_scale : float, default=0.5
+        Latent noise, in spreads of the training codes (the paper gives no value;
+        the search explores it).
     classifier : estimator or None
         Needed for ``pess`` and ``ppss`` input.
     discrete_features : list of int or None
@@ -112,7 +118,7 @@ class DGMSampler(DenseSampler):
     def __init__(
         self, *, model="vae", latent_dim=8, hidden_size=64, n_layers=2, epochs=100,
         learning_rate=1e-3, alpha=0.2, discriminator_target="latent", input="noise",
-        guard="validation", n_synthetic=200, noise_scale=0.5, classifier=None,
+        guard="heuristic", n_synthetic=200, noise_scale=0.5, classifier=None,
         discrete_features=None, memory=None, device="auto", random_state=None,
     ) -> None:
         self.model = model

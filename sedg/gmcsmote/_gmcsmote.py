@@ -7,13 +7,17 @@ import numbers
 import numpy as np
 from imblearn.over_sampling import SMOTE
 from imblearn.over_sampling.base import BaseOverSampler
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sedg._errors import SedgInputError
 from sedg.gmcsmote._replication import replicate_small_classes
 from sedg.gmcsmote._targets import DISTANCES, gaussian_targets
 
-__all__ = ["GMCSMOTE"]
+__all__ = ["GMCSMOTE", "SHAPES"]
+
+#: Target shapes: the paper's bell around the mode, or its uniform-SMOTE baseline.
+SHAPES = ("gaussian", "uniform")
 
 
 class GMCSMOTE(BaseOverSampler):
@@ -30,8 +34,16 @@ class GMCSMOTE(BaseOverSampler):
        mode, which ``n_c / d`` could not give) and capped at 250 % of the class;
     3. SMOTE, one class against the rest, fills each class up to its target.
 
-    ``d`` is counted in positions of the sorted label set (``distance="index"``)
-    or as the difference of label values (``distance="value"``, numeric labels).
+    ``d`` is the difference of label values (``distance="value"``, the
+    paper's ``posAway <- M - class``, numeric labels) or, a deviation for
+    labels that are not numbers, positions in the sorted label set
+    (``distance="index"``).
+
+    ``shape="uniform"`` is the paper's baseline: the same replication and
+    the same SMOTE, every class filled up to the mode's count, so the two
+    differ only in their targets. SMOTE runs on the raw features, as in the
+    paper; ``standardize=True`` finds neighbours on standardised features
+    instead (features in wide units then no longer rule the neighbourhoods).
 
     Parameters
     ----------
@@ -42,13 +54,15 @@ class GMCSMOTE(BaseOverSampler):
     k_neighbors : int, default=5
         SMOTE's neighbours; lowered to ``min class count - 1`` when a class is
         smaller, recorded in ``k_neighbors_``.
-    distance : {"index", "value"}, default="index"
+    distance : {"value", "index"}, default="value"
+    shape : {"gaussian", "uniform"}, default="gaussian"
+    standardize : bool, default=False
     random_state : int, RandomState instance or None, default=None
 
     Attributes
     ----------
     target_counts_ : dict
-        Class count after resampling, per label.
+        Class count after resampling, per label (bell-shaped, or all the mode's count).
     replicated_ : dict
         Rows added by replication, per label.
     k_neighbors_ : int
@@ -71,6 +85,8 @@ class GMCSMOTE(BaseOverSampler):
         "min_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "distance": [StrOptions(set(DISTANCES))],
+        "shape": [StrOptions(set(SHAPES))],
+        "standardize": ["boolean"],
         "random_state": ["random_state"],
     }
     # The base class checks this strategy before ``_fit_resample``; GMCSMOTE's
@@ -83,22 +99,32 @@ class GMCSMOTE(BaseOverSampler):
         cap: float = 2.5,
         min_samples: int = 6,
         k_neighbors: int = 5,
-        distance: str = "index",
+        distance: str = "value",
+        shape: str = "gaussian",
+        standardize: bool = False,
         random_state=None,
     ) -> None:
         self.cap = cap
         self.min_samples = min_samples
         self.k_neighbors = k_neighbors
         self.distance = distance
+        self.shape = shape
+        self.standardize = standardize
         self.random_state = random_state
 
     def _fit_resample(self, X: np.ndarray, y: np.ndarray):
-        if self.distance == "value" and not np.issubdtype(y.dtype, np.number):
-            raise SedgInputError("GMCSMOTE distance='value' needs numeric class labels")
-        X_rep, y_rep, self.replicated_ = replicate_small_classes(X, y, self.min_samples)
+        gaussian = self.shape == "gaussian"
+        if gaussian and self.distance == "value" and not np.issubdtype(y.dtype, np.number):
+            raise SedgInputError(
+                "GMCSMOTE distance='value' needs numeric class labels; use distance='index'")
+        scaler = StandardScaler().fit(X) if self.standardize else None
+        Z = scaler.transform(X) if scaler is not None else X
+        Z_rep, y_rep, self.replicated_ = replicate_small_classes(Z, y, self.min_samples)
         labels, counts = np.unique(y_rep, return_counts=True)
-        targets = gaussian_targets(
-            dict(zip(labels.tolist(), counts.tolist())), cap=self.cap, distance=self.distance
+        counted = dict(zip(labels.tolist(), counts.tolist()))
+        targets = (
+            gaussian_targets(counted, cap=self.cap, distance=self.distance) if gaussian
+            else dict.fromkeys(counted, int(counts.max()))
         )
         self.target_counts_ = targets
         grow = {
@@ -107,9 +133,9 @@ class GMCSMOTE(BaseOverSampler):
             if target > count
         }
         self.k_neighbors_ = int(min(self.k_neighbors, counts.min() - 1))
-        if not grow:
-            return X_rep, y_rep
-        smote = SMOTE(
-            sampling_strategy=grow, k_neighbors=self.k_neighbors_, random_state=self.random_state
-        )
-        return smote.fit_resample(X_rep, y_rep)
+        if grow:
+            smote = SMOTE(
+                sampling_strategy=grow, k_neighbors=self.k_neighbors_, random_state=self.random_state
+            )
+            Z_rep, y_rep = smote.fit_resample(Z_rep, y_rep)
+        return (scaler.inverse_transform(Z_rep) if scaler is not None else Z_rep), y_rep

@@ -6,20 +6,22 @@ import numpy as np
 
 __all__ = ["DISTANCES", "gaussian_targets"]
 
-#: How far a class is from the mode: positions in the sorted label set, or label values.
-DISTANCES = ("index", "value")
+#: How far a class is from the mode: the difference of label values (the paper's
+#: ``posAway <- M - class``), or positions in the sorted label set.
+DISTANCES = ("value", "index")
 
 
 def gaussian_targets(
-    counts: dict, *, cap: float = 2.5, distance: str = "index"
+    counts: dict, *, cap: float = 2.5, distance: str = "value"
 ) -> dict:
     """Bell-shaped target count per class around the mode class.
 
     ``counts`` maps each label to its member count (after the replication of
     tiny classes). The mode keeps its count; a class at distance ``d`` from
     the mode gets ``max(n_c, floor(min(n_mode / d, cap * n_c)))``.
-    ``distance="index"`` measures ``d`` in positions of the sorted label set,
-    ``"value"`` as ``|label - mode|`` (numeric labels only). Ties for the mode
+    ``distance="value"`` measures ``d`` as ``|label - mode|`` (numeric labels
+    only), ``"index"`` in positions of the sorted label set (they differ on a
+    gapped scale such as 0, 2, 4, 18, 20). Ties for the mode
     go to the class closest to the middle of the label order, then the lowest.
 
     Examples

@@ -35,6 +35,16 @@ class FeatureEmbedding(nn.Module):
             parts.append((values * self.weight + self.bias).flatten(1))
         return torch.cat(parts, dim=1)
 
+    def embed_values(self, feature: int, values: torch.Tensor) -> torch.Tensor:
+        """phi_i: the embedding of values of one feature (codes or standardised values)."""
+        discrete = (self.discrete == feature).nonzero()
+        if discrete.numel():
+            position = int(discrete[0, 0])
+            codes = values.round().long().clamp(min=0, max=int(self.limits[position]))
+            return self.tables[position](codes)
+        position = int((self.continuous == feature).nonzero()[0, 0])
+        return values[:, None] * self.weight[position] + self.bias[position]
+
 
 class LRNDNetwork(nn.Module):
     """Embeddings, then N blocks of Linear, ReLU, BatchNorm, Dropout, then class logits."""
@@ -61,8 +71,8 @@ class LRNDNetwork(nn.Module):
         self.blocks = nn.Sequential(*blocks)
         self.head = nn.Linear(width, n_classes)
 
-    def embed(self, x: torch.Tensor) -> torch.Tensor:
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
         return self.blocks(self.embedding(x))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.embed(x))
+        return self.head(self.hidden(x))

@@ -18,7 +18,10 @@ from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
 from sedg.nn._training import train_epochs
 
-__all__ = ["NNModel", "resolve_device"]
+__all__ = ["EMBEDDING_LAYERS", "NNModel", "resolve_device"]
+
+#: Where :meth:`NNModel.embed` reads rows: the input embedding phi, or the last LRND block.
+EMBEDDING_LAYERS = ("input", "hidden")
 
 
 def resolve_device(device: str) -> torch.device:
@@ -85,8 +88,8 @@ class NNModel(ClassifierMixin, BaseEstimator):
     >>> X = np.column_stack([rng.integers(0, 3, 120), rng.normal(size=120)])
     >>> y = (X[:, 0] + (X[:, 1] > 0)).astype(int)
     >>> model = NNModel(discrete_features=[0], max_epochs=5, random_state=0).fit(X, y)
-    >>> model.predict_proba(X).shape, model.embed(X).shape
-    ((120, 4), (120, 64))
+    >>> model.predict_proba(X).shape, model.embed(X).shape, model.embed(X, layer="hidden").shape
+    ((120, 4), (120, 16), (120, 64))
     """
 
     _parameter_constraints: dict = {
@@ -222,9 +225,34 @@ class NNModel(ClassifierMixin, BaseEstimator):
         probabilities = self.predict_proba(X)  # checks fitted first
         return self.classes_[np.argmax(probabilities, axis=1)]
 
-    def embed(self, X) -> np.ndarray:
-        """The learned embedding of rows: the last LRND block's output, shape (n_samples, hidden_size)."""
-        return self._forward(X, "embed")
+    def embed(self, X, layer: str = "input") -> np.ndarray:
+        """The learned embedding of rows.
+
+        ``layer="input"`` (default) is the SEDG paper's embedding mapping phi
+        (its Fig. 5 and Eq. 3): every feature mapped to an ``embedding_dim``
+        vector, concatenated, shape (n_samples, n_features * embedding_dim).
+        ``layer="hidden"`` is the last LRND block's output, shape
+        (n_samples, hidden_size).
+        """
+        if layer not in EMBEDDING_LAYERS:
+            raise ValueError(f"layer must be one of {EMBEDDING_LAYERS}, got {layer!r}")
+        return self._forward(X, "embedding" if layer == "input" else "hidden")
+
+    def embed_values(self, feature: int, values) -> np.ndarray:
+        """phi_i, one feature's own embedding of candidate ``values`` (raw units), one row each.
+
+        The SEDG paper compares a feature's current value with its candidates
+        under phi_i: yi -> Ei; this is that mapping.
+        """
+        check_is_fitted(self, "network_")
+        column = np.zeros((len(values), self.n_features_in_))
+        column[:, feature] = np.asarray(values, dtype=np.float64)
+        standardised = self.codec_.standardise(column)[:, feature]
+        self.network_.eval()
+        with torch.no_grad():
+            inputs = torch.as_tensor(standardised, dtype=torch.float32).to(self.device_)
+            output = self.network_.embedding.embed_values(int(feature), inputs)
+        return output.cpu().numpy().astype(np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

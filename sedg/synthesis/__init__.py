@@ -4,10 +4,11 @@ embedding-guided feature modification, synthetic sample usage)."""
 from __future__ import annotations
 
 from sedg.synthesis._allocation import normalise, shortfall_counts
-from sedg.synthesis._context import classifier_diagnostics
+from sedg.synthesis._context import classifier_diagnostics, continue_training, keeps_weights
 from sedg.synthesis._embeddings import (
     EMBEDDINGS,
     AutoEncoderEmbedder,
+    ModelEmbedder,
     PCAEmbedder,
     fit_autoencoder,
 )
@@ -20,7 +21,7 @@ from sedg.synthesis._features import (
     importance_weights,
 )
 from sedg.synthesis._modification import FEATURE_MODIFICATIONS, candidate_values, modify
-from sedg.synthesis._sampler import ITERATION_MODES, USAGE_STARTS, SEDGSampler
+from sedg.synthesis._sampler import FEATURE_COMPARISONS, ITERATION_MODES, USAGE_STARTS, SEDGSampler
 from sedg.synthesis._selection import (
     MEMBER_PROBABILITIES,
     SAMPLE_SELECTIONS,
@@ -30,6 +31,7 @@ from sedg.synthesis._selection import (
 
 __all__ = [
     "EMBEDDINGS",
+    "FEATURE_COMPARISONS",
     "FEATURE_IMPORTANCES",
     "FEATURE_MODIFICATIONS",
     "FEATURE_SELECTIONS",
@@ -39,10 +41,13 @@ __all__ = [
     "SAMPLE_SELECTIONS",
     "USAGE_STARTS",
     "AutoEncoderEmbedder",
+    "ModelEmbedder",
     "PCAEmbedder",
     "SEDGSampler",
     "candidate_values",
     "choose_features",
+    "continue_training",
+    "keeps_weights",
     "classifier_diagnostics",
     "fit_autoencoder",
     "imbalance_weights",

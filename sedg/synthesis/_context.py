@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.ensemble import BaseEnsemble, HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
@@ -14,7 +15,10 @@ from sedg.nn import NNModel
 from sedg.synthesis._embeddings import ModelEmbedder, PCAEmbedder, Reduced, fit_autoencoder
 from sedg.synthesis._features import importance_weights
 
-__all__ = ["classifier_diagnostics", "fitted_classifier", "make_embedder", "proba_for"]
+__all__ = [
+    "classifier_diagnostics", "continue_training", "fitted_classifier", "has_embed", "keeps_weights",
+    "make_embedder", "proba_for",
+]
 
 
 def proba_for(model, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -55,11 +59,6 @@ def classifier_diagnostics(classifier, X, y, labels, *, random_state, memory):
     return cached(memory, "classifier_diagnostics", key, compute)
 
 
-def in_sample_diagnostics(model, X, y, labels):
-    """Loss and class AUC of a model trained in an earlier round, on the original rows."""
-    return _losses_and_aucs(proba_for(model, X, labels), y, labels)
-
-
 def fitted_classifier(classifier, X, y, *, memory):
     """The classifier fitted on the training rows (a private copy: callers may keep training it)."""
     key = f"{data_key(X, y)}|{estimator_key(classifier)}"
@@ -77,9 +76,14 @@ def feature_importances(kind, classifier, X, y, *, random_state, memory):
 
 def make_embedder(
     kind: str, X, y, *, classifier, discrete_features, latent_dim, pca, pca_components,
-    random_state, memory,
+    random_state, memory, layer: str = "input", fitted_model=None,
 ):
-    """An embedder of ``kind`` (``pca``, ``ae``, ``vae``, ``nnmodel``), optionally PCA-reduced."""
+    """An embedder of ``kind`` (``pca``, ``ae``, ``vae``, ``nnmodel``), optionally PCA-reduced.
+
+    For ``nnmodel`` the classifier's own network is used when it is one
+    (``fitted_model`` when given: a later round's retrained model), else an
+    NNModel trained on ``X, y``; ``layer`` picks phi (``"input"``) or the last block.
+    """
     base_key = f"{data_key(X, y)}|seed{random_state}"
     if kind == "pca":
         key = f"{base_key}|pca{pca_components}"
@@ -90,21 +94,51 @@ def make_embedder(
         embedder = cached(memory, f"embedding_{kind}", key, lambda: fit_autoencoder(
             X, variational=kind == "vae", latent_dim=latent_dim, random_state=random_state))
     elif kind == "nnmodel":
-        model = classifier if _has_embed(classifier) else NNModel(
-            discrete_features=discrete_features, random_state=random_state)
-        key = f"{base_key}|nnmodel|{estimator_key(model)}"
-        embedder = cached(memory, "embedding_nnmodel", key,
-                          lambda: ModelEmbedder(clone(model).fit(X, y)))
+        if has_embed(classifier):
+            model = fitted_model if fitted_model is not None else fitted_classifier(
+                classifier, X, y, memory=memory)
+            embedder = ModelEmbedder(model, layer)
+        else:
+            network = NNModel(discrete_features=discrete_features, random_state=random_state)
+            key = f"{base_key}|nnmodel|{estimator_key(network)}"
+            fitted = cached(memory, "embedding_nnmodel", key, lambda: clone(network).fit(X, y))
+            embedder = ModelEmbedder(fitted, layer)
+        kind = f"nnmodel_{layer}"
     else:
         raise ValueError(f"unknown embedding {kind!r}")
     if not pca:
         return embedder
-    key = f"{base_key}|{kind}|latent{latent_dim}|pca{pca_components}"
+    if fitted_model is not None:  # a round's own model: nothing to share
+        return Reduced(embedder, X, pca_components, random_state)
+    key = f"{base_key}|{kind}|latent{latent_dim}|{estimator_key(classifier)}|pca{pca_components}"
     return cached(memory, f"embedding_{kind}_pca", key,
                   lambda: Reduced(embedder, X, pca_components, random_state))
 
 
-def _has_embed(model) -> bool:
+def has_embed(model) -> bool:
+    """Whether ``model`` (or the estimator it wraps) is a network with a learned embedding."""
     return model is not None and (
         hasattr(model, "embed") or hasattr(getattr(model, "estimator", None), "embed")
     )
+
+
+def keeps_weights(classifier) -> bool:
+    """Whether refitting ``classifier`` with ``warm_start=True`` continues from its weights.
+
+    NNModel, scikit-learn's MLPs and linear models do; ensembles whose warm start
+    only grows more members (forests, gradient boosting) and models without the
+    parameter (SVMs, XGBoost's scikit-learn API) do not.
+    """
+    inner = getattr(classifier, "estimator", classifier)
+    params = inner.get_params(deep=False) if hasattr(inner, "get_params") else {}
+    growing = isinstance(inner, (BaseEnsemble, HistGradientBoostingClassifier))
+    return "warm_start" in params and not growing
+
+
+def continue_training(model, X, y):
+    """Fit ``model`` again on ``X, y`` from its current weights (SEDG's warm start)."""
+    warm_fit = getattr(model, "warm_fit", None)
+    if warm_fit is not None:
+        return warm_fit(X, y)
+    model.set_params(warm_start=True)
+    return model.fit(X, y)

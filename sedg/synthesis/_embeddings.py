@@ -40,14 +40,32 @@ class PCAEmbedder:
 
 
 class ModelEmbedder:
-    """The learned embedding of a fitted classifier that has ``embed`` (NNModel)."""
+    """The learned embedding of a fitted classifier that has ``embed`` (NNModel).
 
-    def __init__(self, model) -> None:
-        self.model = model
+    ``layer="input"`` is the paper's phi (one vector per feature,
+    concatenated), which also offers the per-feature phi_i through
+    :meth:`embed_values`; ``"hidden"`` is the last LRND block's output.
+    A handle: copies are the embedder itself (it is read-only once fitted), so
+    classifiers cloned around it share one fitted network.
+    """
+
+    def __init__(self, model, layer: str = "input") -> None:
+        self.model, self.layer = model, layer
+
+    def _inner(self):
+        return getattr(self.model, "estimator_", self.model)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        inner = getattr(self.model, "estimator_", self.model)
-        return inner.embed(X)
+        return self._inner().embed(X, layer=self.layer)
+
+    def embed_values(self, feature: int, values: np.ndarray) -> np.ndarray:
+        return self._inner().embed_values(feature, values)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 class Reduced:

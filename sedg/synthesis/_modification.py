@@ -17,12 +17,23 @@ def candidate_values(
 
     Discrete: the other values seen in training (a random ``max_candidates``
     of them when there are more). Continuous: a grid of ``grid_steps`` evenly
-    spaced values over the training range, without the current value.
+    spaced values over the training range, without the current value; a
+    column whose training values are all whole numbers (absences, earlier
+    grades) gets its grid rounded to whole numbers, so it stays integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> candidate_values(np.array([0.0, 3.0, 9.0]), False, 3.0, max_candidates=20, grid_steps=4,
+    ...                  rng=np.random.default_rng(0)).tolist()
+    [0.0, 6.0, 9.0]
     """
     if discrete:
         values = np.unique(column)
     else:
         values = np.linspace(column.min(), column.max(), grid_steps)
+        if np.all(column == np.round(column)):
+            values = np.unique(np.round(values))
     values = values[values != current]
     if values.size > max_candidates:
         values = rng.choice(values, size=max_candidates, replace=False)
@@ -37,6 +48,17 @@ def _similarity(candidates: np.ndarray, references: np.ndarray, kind: str) -> np
     return -np.linalg.norm(candidates - references, axis=1)  # nearest neighbour
 
 
+def _feature_scores(embed_values, owner, column, value, base, kind: str) -> np.ndarray:
+    """Similarity of phi_i(candidate) to phi_i(current value), one embedding call per feature."""
+    score = np.empty(owner.size)
+    for feature in np.unique(column):
+        at = np.flatnonzero(column == feature)
+        candidates = embed_values(int(feature), value[at])
+        references = embed_values(int(feature), base[owner[at], feature])
+        score[at] = _similarity(candidates, references, kind)
+    return score
+
+
 def modify(
     rows: np.ndarray,
     features: list[np.ndarray],
@@ -45,6 +67,7 @@ def modify(
     *,
     similarity: str,
     embed=None,
+    embed_values=None,
     carry: bool = True,
     max_candidates: int = 20,
     grid_steps: int = 20,
@@ -53,7 +76,10 @@ def modify(
     """Replace the chosen features of each row by the candidate most similar to the row.
 
     ``similarity`` is ``"random"`` (any candidate), ``"nn"`` (smallest
-    Euclidean distance between embeddings) or ``"cosine"``. For each feature
+    Euclidean distance between embeddings) or ``"cosine"``. Rows are compared
+    whole (``embed``: phi(S) against phi(S')) or, given ``embed_values``
+    (``(feature, values) -> vectors``), feature by feature (phi_i of the
+    candidate against phi_i of the current value, the paper's phi_i: yi -> Ei). For each feature
     position, the candidate rows of all samples are embedded in one call and
     scored against their samples' embeddings. With ``carry`` each replacement
     is kept for the comparisons of the following features (the modified row
@@ -95,6 +121,8 @@ def modify(
         owner, value, column = np.concatenate(owners), np.concatenate(values), np.concatenate(columns)
         if similarity == "random":
             score = rng.random(owner.size)
+        elif embed_values is not None:
+            score = _feature_scores(embed_values, owner, column, value, base, similarity)
         else:
             candidates = embed(np.vstack(candidate_rows))
             references = embed(base)[owner]

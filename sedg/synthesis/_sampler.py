@@ -12,12 +12,15 @@ from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg._memory import MEMORY_CONSTRAINT, check_memory
 from sedg._random import resolve_seed
+from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis._allocation import normalise
 from sedg.synthesis._context import (
     classifier_diagnostics,
+    continue_training,
     feature_importances,
     fitted_classifier,
-    in_sample_diagnostics,
+    has_embed,
+    keeps_weights,
     make_embedder,
 )
 from sedg.synthesis._embeddings import EMBEDDINGS
@@ -30,10 +33,12 @@ from sedg.synthesis._features import (
 from sedg.synthesis._modification import FEATURE_MODIFICATIONS, modify
 from sedg.synthesis._selection import MEMBER_PROBABILITIES, SAMPLE_SELECTIONS, select_samples
 
-__all__ = ["ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
+__all__ = ["FEATURE_COMPARISONS", "ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
 
 USAGE_STARTS = ("cold", "warm")
 ITERATION_MODES = ("append", "replace", "replace_fraction")
+#: Whole rows under phi, or each feature's value under its own phi_i (NNModel's input embedding).
+FEATURE_COMPARISONS = ("row", "feature")
 
 _NEEDS_CLASSIFIER = "sample_selection in (pess, ppss), feature_selection='importance' or warm start"
 
@@ -54,15 +59,32 @@ class SEDGSampler(DenseSampler):
        (raw features' principal components), ``embedding_nn``,
        ``embedding_cosine`` (an ``embedding`` from ``nnmodel``, ``ae`` or
        ``vae``, optionally PCA-reduced): each chosen feature takes the
-       candidate value that keeps the row most similar under the embedding;
-    4. **usage** — ``iterations`` rounds (1: non-iterative), each generating
-       from a classifier retrained on the augmented data, the new rows
-       appended, replacing all, or replacing ``replace_fraction`` of the
-       previous synthetic rows; ``usage_start="warm"`` hands the last trained
-       classifier on in ``warm_start_model_`` for the final fit to continue.
+       candidate value that keeps the row most similar under the embedding.
+       The NNModel embedding is the paper's input embedding phi
+       (``embedding_layer="input"``; ``"hidden"``, the last LRND block, is the
+       alternative), compared row by row or, with
+       ``feature_comparison="feature"``, value by value under phi_i;
+    4. **usage** — ``iterations`` rounds (1: non-iterative). Every round
+       recomputes what it generates from — the classifier's diagnostics,
+       importances, feature imbalance and the embedding — on the training rows
+       plus the synthetic rows so far, with the classifier retrained on them
+       (from scratch, or continuing its weights with ``usage_start="warm"``);
+       source rows are always original ones. New rows are appended (the
+       ``n_synthetic`` budget split over the rounds, so the total stays
+       ``n_synthetic``: a deviation, the paper leaves append's growth open),
+       replace all previous ones, or replace ``replace_fraction`` of them.
+       With ``usage_start="warm"`` the classifier trained last is handed on in
+       ``warm_start_model_`` and the caller's final fit continues it once
+       (:func:`sedg.synthesis.continue_training`); warm start needs a
+       classifier whose warm start keeps weights (NNModel, an MLP, a linear
+       model) and is refused for the others.
 
     Synthetic rows take the label of the row they were made from. The
     returned data is the original rows followed by the synthetic ones.
+    Deliberate deviations from the paper, each a parameter: PeSS/PPSS
+    diagnostics are out-of-fold (3 folds) rather than in-sample, so a
+    classifier that memorises its training rows still ranks them; features
+    whose training values are whole numbers keep whole-number candidates.
     Expensive pieces (fitted classifier, out-of-fold losses and class AUCs,
     importances, embeddings) are cached in ``memory`` when given, so a search
     computes each once per training set.
@@ -70,8 +92,8 @@ class SEDGSampler(DenseSampler):
     Parameters
     ----------
     sample_selection : {"rss", "pass", "pess", "ppss"}, default="pass"
-    member_probability : {"proportional", "inverse", "uniform", "largest", "smallest"}, default="inverse"
-        How PaSS picks a class.
+    member_probability : {"proportional", "inverse", "uniform", "largest", "smallest"}, default="proportional"
+        How PaSS picks a class; the paper's is proportional to class size.
     member_replacement : bool, default=True
     samples_per_draw, samples_per_draw_max : int, default=10, None
         Rows per class draw (PaSS, PPSS): fixed, or uniform between the two.
@@ -83,6 +105,10 @@ class SEDGSampler(DenseSampler):
     feature_modification : {"random", "pca_nn", "pca_cosine", "embedding_nn", "embedding_cosine"}
         Default ``"embedding_cosine"``.
     embedding : {"nnmodel", "ae", "vae"}, default="ae"
+    embedding_layer : {"input", "hidden"}, default="input"
+        Where the NNModel embedding is read: phi (the paper), or the last block.
+    feature_comparison : {"row", "feature"}, default="row"
+        ``"feature"`` needs the NNModel embedding's input layer, without PCA.
     embedding_pca : bool, default=False
     pca_components : int, default=8
     latent_dim : int, default=8
@@ -129,6 +155,8 @@ class SEDGSampler(DenseSampler):
         "n_features_max": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "feature_modification": [StrOptions(set(FEATURE_MODIFICATIONS))],
         "embedding": [StrOptions(set(EMBEDDINGS))],
+        "embedding_layer": [StrOptions(set(EMBEDDING_LAYERS))],
+        "feature_comparison": [StrOptions(set(FEATURE_COMPARISONS))],
         "embedding_pca": ["boolean"],
         "pca_components": [Interval(numbers.Integral, 1, None, closed="left")],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -146,11 +174,12 @@ class SEDGSampler(DenseSampler):
     }
 
     def __init__(
-        self, *, sample_selection="pass", member_probability="inverse", member_replacement=True,
+        self, *, sample_selection="pass", member_probability="proportional", member_replacement=True,
         samples_per_draw=10, samples_per_draw_max=None, n_synthetic=200,
         feature_selection="imbalance", feature_importance="permutation", n_features=3,
         n_features_max=None, feature_modification="embedding_cosine", embedding="ae",
-        embedding_pca=False, pca_components=8, latent_dim=8, carry_replacements=True,
+        embedding_layer="input", feature_comparison="row", embedding_pca=False, pca_components=8,
+        latent_dim=8, carry_replacements=True,
         max_candidates=20, grid_steps=20, usage_start="cold", iterations=1,
         iteration_mode="append", replace_fraction=0.5, classifier=None, discrete_features=None,
         memory=None, random_state=None,
@@ -167,6 +196,8 @@ class SEDGSampler(DenseSampler):
         self.n_features_max = n_features_max
         self.feature_modification = feature_modification
         self.embedding = embedding
+        self.embedding_layer = embedding_layer
+        self.feature_comparison = feature_comparison
         self.embedding_pca = embedding_pca
         self.pca_components = pca_components
         self.latent_dim = latent_dim
@@ -190,13 +221,32 @@ class SEDGSampler(DenseSampler):
             or self.iterations > 1
         )
 
-    def _fit_resample(self, X: np.ndarray, y: np.ndarray):
+    def _check_choices(self) -> None:
         if self.classifier is None and self._needs_classifier():
             raise SedgInputError(f"SEDGSampler needs a classifier for {_NEEDS_CLASSIFIER}")
+        if self.usage_start == "warm" and not keeps_weights(self.classifier):
+            raise SedgInputError(
+                f"usage_start='warm' needs a classifier whose warm start keeps its weights "
+                f"(NNModel, an MLP, a linear model); {type(self.classifier).__name__} does not")
+        per_feature = self.feature_comparison == "feature"
+        if per_feature and not (
+            self.feature_modification.startswith("embedding") and self.embedding == "nnmodel"
+            and self.embedding_layer == "input" and not self.embedding_pca
+        ):
+            raise SedgInputError(
+                "feature_comparison='feature' needs feature_modification='embedding_*' with "
+                "embedding='nnmodel', embedding_layer='input' and embedding_pca=False")
+
+    def _round_sizes(self) -> list[int]:
+        if self.iteration_mode == "append":  # the budget spread over the rounds
+            return [part.size for part in np.array_split(np.arange(self.n_synthetic), self.iterations)]
+        return [self.n_synthetic] * self.iterations
+
+    def _fit_resample(self, X: np.ndarray, y: np.ndarray):
+        self._check_choices()
         seed = resolve_seed(self.random_state)
         rng = np.random.default_rng(seed)
         self.memory_ = check_memory(self.memory)
-        labels = np.unique(y)
         discrete = np.zeros(X.shape[1], dtype=bool)
         discrete[list(self.discrete_features or [])] = True
         model = None
@@ -204,36 +254,48 @@ class SEDGSampler(DenseSampler):
             model = fitted_classifier(self.classifier, X, y, memory=self.memory_)
         X_syn, y_syn = np.empty((0, X.shape[1])), np.empty(0, dtype=y.dtype)
         self.sources_, self.modified_features_ = np.empty(0, dtype=int), []
-        for round_ in range(self.iterations):
-            rows, features, X_new = self._generate(X, y, labels, discrete, model, round_, seed, rng)
-            X_syn, y_syn, self.sources_ = self._combine(
-                X_syn, y_syn, X_new, y[rows], self.sources_, rows, round_, rng)
-            self.modified_features_ = features
-            if round_ < self.iterations - 1 or self.usage_start == "warm":
+        sizes = self._round_sizes()
+        for round_, size in enumerate(sizes):
+            if size:
+                known = (np.vstack([X, X_syn]), np.concatenate([y, y_syn]))
+                rows, features, X_new = self._generate(
+                    X, y, known, discrete, model if round_ else None, size, seed, rng)
+                X_syn, y_syn, self.sources_ = self._combine(
+                    X_syn, y_syn, X_new, y[rows], self.sources_, rows, round_, rng)
+                self.modified_features_ = features
+            if round_ < len(sizes) - 1:  # the next round generates from a retrained classifier
                 model = self._retrain(model, np.vstack([X, X_syn]), np.concatenate([y, y_syn]))
         self.warm_start_model_ = model if self.usage_start == "warm" else None
         return np.vstack([X, X_syn]).astype(X.dtype, copy=False), np.concatenate([y, y_syn])
 
-    def _generate(self, X, y, labels, discrete, model, round_, seed, rng):
+    def _generate(self, X, y, known, discrete, model, size, seed, rng):
+        """One round: ``size`` rows from original ones, guided by everything ``known`` so far.
+
+        ``model`` is the round's retrained classifier (None in the first round,
+        which reads the shared, cached pieces of the training rows).
+        """
+        X_known, y_known = known
+        labels = np.unique(y_known)
         losses = aucs = None
         if self.sample_selection in ("pess", "ppss"):
-            if round_ == 0:  # out-of-fold, shared; later rounds ask the retrained model
-                losses, aucs = classifier_diagnostics(
-                    self.classifier, X, y, labels, random_state=seed, memory=self.memory_)
-            else:
-                losses, aucs = in_sample_diagnostics(model, X, y, labels)
+            losses, aucs = classifier_diagnostics(
+                self.classifier, X_known, y_known, labels, random_state=seed, memory=self.memory_)
+            losses, aucs = losses[: y.size], aucs[np.searchsorted(labels, np.unique(y))]
         per_draw = (self.samples_per_draw, max(self.samples_per_draw, self.samples_per_draw_max or 0))
         rows = select_samples(
-            self.sample_selection, y, self.n_synthetic, rng,
+            self.sample_selection, y, size, rng,
             member_probability=self.member_probability, replacement=self.member_replacement,
             per_draw=per_draw, losses=losses, class_aucs=aucs,
         )
-        weights = self._feature_weights(X, y, seed)
+        weights = self._feature_weights(X_known, y_known, seed)
         count = (self.n_features, max(self.n_features, self.n_features_max or 0))
         features = choose_features(weights, rows.size, count, rng)
-        similarity, embed = self._similarity(X, y, model, seed)
+        similarity, embedder = self._similarity(X_known, y_known, model, seed)
+        per_feature = self.feature_comparison == "feature" and embedder is not None
         X_new = modify(
-            X[rows], features, X, discrete, similarity=similarity, embed=embed,
+            X[rows], features, X, discrete, similarity=similarity,
+            embed=getattr(embedder, "transform", None),
+            embed_values=embedder.embed_values if per_feature else None,
             carry=self.carry_replacements, max_candidates=self.max_candidates,
             grid_steps=self.grid_steps, rng=rng,
         )
@@ -257,8 +319,10 @@ class SEDGSampler(DenseSampler):
             kind, X, y, classifier=self.classifier, discrete_features=self.discrete_features,
             latent_dim=self.latent_dim, pca=self.embedding_pca and kind != "pca",
             pca_components=self.pca_components, random_state=seed, memory=self.memory_,
+            layer=self.embedding_layer,
+            fitted_model=model if has_embed(self.classifier) else None,
         )
-        return similarity, embedder.transform
+        return similarity, embedder
 
     def _combine(self, X_syn, y_syn, X_new, y_new, sources, rows, round_, rng):
         if round_ == 0 or self.iteration_mode == "append":
@@ -274,5 +338,4 @@ class SEDGSampler(DenseSampler):
     def _retrain(self, model, X, y):
         if self.usage_start == "cold" or model is None:
             return clone(self.classifier).fit(X, y)
-        warm_fit = getattr(model, "warm_fit", None)
-        return warm_fit(X, y) if warm_fit is not None else model.fit(X, y)
+        return continue_training(model, X, y)

@@ -59,7 +59,7 @@ def select_samples(
     k: int,
     rng: np.random.Generator,
     *,
-    member_probability: str = "inverse",
+    member_probability: str = "proportional",
     replacement: bool = True,
     per_draw: tuple[int, int] = (10, 10),
     losses: np.ndarray | None = None,

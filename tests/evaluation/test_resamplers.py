@@ -24,7 +24,9 @@ def test_every_resampler_survives_a_one_member_class(tiny_with_singleton, name):
     sampler = make_resampler(name, random_state=0, params=None)
     X_res, y_res = sampler.fit_resample(data.X, data.y)
     assert len(X_res) == len(y_res)
-    if METHODS[name].kind == "over":
+    # SEDG's default PaSS draws classes in proportion to their size (the paper's reading),
+    # so it need not pick the 1-member class.
+    if METHODS[name].kind == "over" and name != "sedg":
         assert (y_res == 4).sum() > 1  # the 1-member class grew
         if isinstance(sampler, SafeResampler) and sampler.min_class_size > 0:
             assert sampler.replicated_.get(4, 0) >= 1

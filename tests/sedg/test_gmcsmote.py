@@ -31,8 +31,8 @@ def test_histogram_matches_hand_computed_counts():
 
 def test_value_distance_uses_label_gaps():
     counts = {0: 10, 10: 40, 11: 100, 12: 40}
-    by_index = gaussian_targets(counts)
-    by_value = gaussian_targets(counts, distance="value")
+    by_index = gaussian_targets(counts, distance="index")
+    by_value = gaussian_targets(counts)  # the paper's reading is the default
     assert by_index[0] == 25  # d=2: min(50, 25)
     assert by_value[0] == 10  # d=11: min(9.09, 25) is below the count, so it stays
     assert by_value[12] == by_index[12] == 100

@@ -32,8 +32,27 @@ def test_fit_predict_proba_shapes(small):
 
 def test_embedding_has_documented_shape(small):
     X, y = small
-    model = _model(hidden_size=16).fit(X, y)
-    assert model.embed(X[:7]).shape == (7, 16)
+    model = _model(hidden_size=16, embedding_dim=4).fit(X, y)
+    assert model.embed(X[:7]).shape == (7, X.shape[1] * 4)
+    assert model.embed(X[:7], layer="hidden").shape == (7, 16)
+
+
+def test_input_embedding_is_the_per_feature_mapping_phi(small):
+    # phi(S) is the concatenation of phi_i(f_i): the paper's per-feature comparison reads the same map.
+    X, y = small
+    model = _model(embedding_dim=4).fit(X, y)
+    rows = model.embed(X[:5])
+    for feature in range(X.shape[1]):
+        np.testing.assert_allclose(
+            model.embed_values(feature, X[:5, feature]), rows[:, 4 * feature: 4 * feature + 4],
+            rtol=1e-5, atol=1e-6)
+
+
+def test_embed_refuses_an_unknown_layer(small):
+    X, y = small
+    model = _model().fit(X, y)
+    with pytest.raises(ValueError, match="layer must be one of"):
+        model.embed(X, layer="output")
 
 
 def test_same_seed_same_model(small):

@@ -112,14 +112,15 @@ def test_iterative_replace_keeps_the_synthetic_set_size_constant(grades, mode):
     assert len(y_res) == len(grades.y) + 50 and sampler.sources_.size == 50
 
 
-def test_iterative_append_grows(grades):
+@pytest.mark.parametrize("mode", ["append", "replace", "replace_fraction"])
+def test_iterative_usage_keeps_the_synthetic_budget(grades, mode):
     from evaluation import make_classifier
 
-    sampler = SEDGSampler(classifier=make_classifier("blrr", grades), n_synthetic=40, iterations=2,
-                          feature_modification="random", discrete_features=grades.discrete_indices,
-                          random_state=0)
+    sampler = SEDGSampler(classifier=make_classifier("blrr", grades), n_synthetic=40, iterations=3,
+                          iteration_mode=mode, feature_modification="random",
+                          discrete_features=grades.discrete_indices, random_state=0)
     _, y_res = sampler.fit_resample(grades.X, grades.y)
-    assert len(y_res) == len(grades.y) + 80
+    assert len(y_res) == len(grades.y) + 40 and sampler.sources_.size == 40
 
 
 @pytest.mark.parametrize("params", [
