@@ -11,8 +11,10 @@ from __future__ import annotations
 from evaluation.classifiers import CLASSIFIERS
 from evaluation.methods._registry import register_method
 from sedg import SEDGSampler
+from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis import (
     EMBEDDINGS,
+    FEATURE_COMPARISONS,
     FEATURE_IMPORTANCES,
     FEATURE_MODIFICATIONS,
     FEATURE_SELECTIONS,
@@ -58,10 +60,16 @@ def _space(trial, options: dict) -> dict:
     trial.suggest_int("n_features", 1, 8)
     modification = trial.suggest_categorical("feature_modification", list(FEATURE_MODIFICATIONS))
     if modification.startswith("embedding"):
-        if trial.suggest_categorical("embedding", list(EMBEDDINGS)) != "nnmodel":
+        embedding = trial.suggest_categorical("embedding", list(EMBEDDINGS))
+        if embedding != "nnmodel":
             trial.suggest_int("latent_dim", 4, 16)
-        if trial.suggest_categorical("embedding_pca", [True, False]):
+        pca = trial.suggest_categorical("embedding_pca", [True, False])
+        if pca:
             trial.suggest_int("pca_components", 2, 10)
+        if embedding == "nnmodel":
+            layer = trial.suggest_categorical("embedding_layer", list(EMBEDDING_LAYERS))
+            if layer == "input" and not pca:
+                trial.suggest_categorical("feature_comparison", list(FEATURE_COMPARISONS))
     elif modification.startswith("pca"):
         trial.suggest_int("pca_components", 2, 10)
     if modification != "random":
