@@ -1,0 +1,184 @@
+"""The evaluations behind the reproduction: pools of random configurations, each on every split.
+
+A pool is a list of configurations drawn at random (Optuna's random sampler over
+sedg-search's own space, as the SEDG paper drew its 50 trials per method). Every
+configuration is evaluated on the paper's one 60/40 split and on ``repeats`` fresh
+paired splits; the figures group one pool by the design choice they compare, so one
+evaluation serves several figures. Evaluations run in a process pool sharing one
+disk artifact store (baselines, diagnostics, importances, embeddings: once per split).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: The paper's protocol: one stratified 60/40 split (seed 0). Fresh splits come from another stream.
+PAPER_SEED = 0
+HONEST_STREAM = 3
+TRADITIONAL = ("svm_ovr", "svm_ovo", "random_forest", "xgboost")
+CLASSIC = ("random_over", "random_under", "smote", "borderline_smote", "adasyn", "tomek_links",
+           "enn", "smote_enn", "smote_tomek")
+
+
+@dataclass
+class Trial:
+    """One configuration: its method, classifier, parameters, and per-split improvements."""
+
+    pool: str
+    method: str
+    classifier: str
+    params: dict
+    paper: dict = field(default_factory=dict)       # improvements on the paper's split
+    honest: list = field(default_factory=list)      # improvements on each fresh split
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def draw_pool(pool: str, methods: list[str], classifiers: tuple[str, ...], n: int, seed: int,
+              fixed: dict | None = None) -> list[Trial]:
+    """``n`` random configurations of ``methods`` (in turn) and ``classifiers`` (at random)."""
+    import optuna
+
+    from search.space import define_space, resampler_params
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.RandomSampler(seed=seed)
+    if fixed:
+        sampler = optuna.samplers.PartialFixedSampler(fixed, sampler)
+    study = optuna.create_study(sampler=sampler)
+    space = define_space(methods, list(classifiers), trials_per_method=True, n_synthetic=200)
+    trials = []
+    for _ in range(n):
+        trial = study.ask()
+        config = {**trial.params, **space(trial)}
+        study.tell(trial, 0.0)
+        method = config.pop("method", methods[0])
+        classifier = config.pop("classifier", classifiers[0])
+        trials.append(Trial(pool, method, classifier, resampler_params(config, method)))
+    return trials
+
+
+def _limit_threads() -> None:
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _evaluate(data_spec, store_path: str, trial: Trial, split: str, repeats: int,
+              index: int) -> tuple[dict, float, str | None]:
+    """Improvements of ``trial`` on one split: the paper's, or fresh split ``index``."""
+    import time
+    import warnings
+
+    _limit_threads()
+    from benchmarks.reproduce._data import load
+    from evaluation import evaluate
+    from sedg import DiskArtifacts
+
+    warnings.filterwarnings("ignore")
+    data = load(data_spec)
+    if split == "paper":
+        fields = {"protocol": "holdout", "seed": PAPER_SEED}
+    else:
+        fields = {"protocol": "repeated_holdout", "seed": PAPER_SEED, "repeats": repeats,
+                  "stream": HONEST_STREAM, "split_indices": [index]}
+    started = time.perf_counter()
+    try:
+        result = evaluate(data, classifier=trial.classifier, resampler=trial.method,
+                          resampler_params=trial.params, artifacts=DiskArtifacts(store_path),
+                          **fields)
+    except Exception as error:  # noqa: BLE001 - a failed configuration is a reported row, not a crash
+        return {}, time.perf_counter() - started, f"{type(error).__name__}: {error}"
+    return result.deltas, time.perf_counter() - started, None
+
+
+def run_trials(trials: list[Trial], data_spec, store_path: str, repeats: int, jobs: int) -> None:
+    """Fill every trial's ``paper`` and ``honest`` improvements (in place)."""
+    from joblib import Parallel, delayed
+
+    tasks = [(t, "paper", 0) for t in trials] + [
+        (t, "honest", r) for t in trials for r in range(repeats)]
+    results = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(_evaluate)(data_spec, store_path, trial, split, repeats, index)
+        for trial, split, index in tasks)
+    for (trial, split, _), (deltas, seconds, error) in zip(tasks, results):
+        trial.seconds += seconds
+        trial.error = trial.error or error
+        if split == "paper":
+            trial.paper = deltas
+        else:
+            trial.honest.append(deltas)
+
+
+def baselines(classifiers: list[str], data_spec, store_path: str, repeats: int,
+              jobs: int) -> dict[str, dict]:
+    """No-resampling metrics per classifier: on the paper's split and on each fresh split."""
+    trials = [Trial("baseline", "none", name, {}) for name in classifiers]
+    from joblib import Parallel, delayed
+
+    tasks = [(t, "paper", 0) for t in trials] + [
+        (t, "honest", r) for t in trials for r in range(repeats)]
+    results = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(_baseline)(data_spec, store_path, trial.classifier, split, repeats, index)
+        for trial, split, index in tasks)
+    out: dict[str, dict] = {name: {"paper": {}, "honest": []} for name in classifiers}
+    for (trial, split, _), metrics in zip(tasks, results):
+        if split == "paper":
+            out[trial.classifier]["paper"] = metrics
+        else:
+            out[trial.classifier]["honest"].append(metrics)
+    return out
+
+
+def _baseline(data_spec, store_path, classifier, split, repeats, index) -> dict:
+    _limit_threads()
+    from benchmarks.reproduce._data import load
+    from evaluation import evaluate
+    from sedg import DiskArtifacts
+
+    data = load(data_spec)
+    if split == "paper":
+        fields = {"protocol": "holdout", "seed": PAPER_SEED}
+    else:
+        fields = {"protocol": "repeated_holdout", "seed": PAPER_SEED, "repeats": repeats,
+                  "stream": HONEST_STREAM, "split_indices": [index]}
+    result = evaluate(data, classifier=classifier, resampler="none",
+                      artifacts=DiskArtifacts(store_path), **fields)
+    return result.baseline
+
+
+def cv_means(data_spec, methods: list[str], repeats: int, jobs: int) -> dict[str, dict]:
+    """The GMCSMOTE paper's protocol: BLRR, 5-fold cv, QWK; once (the paper) and ``repeats`` times."""
+    from joblib import Parallel, delayed
+
+    tasks = [(m, "paper", 0) for m in methods] + [(m, "honest", r) for m in methods
+                                                  for r in range(repeats)]
+    results = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(_cv)(data_spec, method, split, repeats, index) for method, split, index in tasks)
+    out = {m: {"paper": None, "honest": []} for m in methods}
+    for (method, split, _), value in zip(tasks, results):
+        if split == "paper":
+            out[method]["paper"] = value
+        else:
+            out[method]["honest"].append(value)
+    return out
+
+
+def _cv(data_spec, method, split, repeats, index) -> float:
+    _limit_threads()
+    from benchmarks.reproduce._data import load
+    from evaluation import MemoryArtifacts, evaluate
+
+    data = load(data_spec)
+    if split == "paper":
+        fields = {"protocol": "cv", "seed": PAPER_SEED}
+    else:  # one repeat of 5-fold cv: the mean over its folds
+        fields = {"protocol": "cv", "seed": 1000 + index}
+    result = evaluate(data, classifier="blrr", resampler=method, artifacts=MemoryArtifacts(),
+                      **fields)
+    return float(np.mean([fold["qwk"] for fold in result.fold_metrics]))
