@@ -13,6 +13,7 @@ from evaluation.methods._registry import register_method
 from sedg import SEDGSampler
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis import (
+    DIAGNOSTICS,
     EMBEDDINGS,
     FEATURE_COMPARISONS,
     FEATURE_IMPORTANCES,
@@ -49,6 +50,8 @@ def _space(trial, options: dict) -> dict:
     selection = trial.suggest_categorical("sample_selection", list(SAMPLE_SELECTIONS))
     if selection == "pass":
         trial.suggest_categorical("member_probability", list(MEMBER_PROBABILITIES))
+    if selection in ("pess", "ppss"):
+        trial.suggest_categorical("diagnostics", list(DIAGNOSTICS))
     if selection in ("pass", "ppss"):
         trial.suggest_categorical("member_replacement", [True, False])
         trial.suggest_int("samples_per_draw", 1, 20)

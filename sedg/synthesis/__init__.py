@@ -21,7 +21,13 @@ from sedg.synthesis._features import (
     importance_weights,
 )
 from sedg.synthesis._modification import FEATURE_MODIFICATIONS, candidate_values, modify
-from sedg.synthesis._sampler import FEATURE_COMPARISONS, ITERATION_MODES, USAGE_STARTS, SEDGSampler
+from sedg.synthesis._sampler import (
+    DIAGNOSTICS,
+    FEATURE_COMPARISONS,
+    ITERATION_MODES,
+    USAGE_STARTS,
+    SEDGSampler,
+)
 from sedg.synthesis._selection import (
     MEMBER_PROBABILITIES,
     SAMPLE_SELECTIONS,
@@ -30,6 +36,7 @@ from sedg.synthesis._selection import (
 )
 
 __all__ = [
+    "DIAGNOSTICS",
     "EMBEDDINGS",
     "FEATURE_COMPARISONS",
     "FEATURE_IMPORTANCES",

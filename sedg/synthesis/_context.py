@@ -16,7 +16,8 @@ from sedg.synthesis._embeddings import ModelEmbedder, PCAEmbedder, Reduced, fit_
 from sedg.synthesis._features import importance_weights
 
 __all__ = [
-    "classifier_diagnostics", "continue_training", "fitted_classifier", "has_embed", "keeps_weights",
+    "classifier_diagnostics", "continue_training", "fitted_classifier", "has_embed",
+    "in_sample_diagnostics", "keeps_weights",
     "make_embedder", "proba_for",
 ]
 
@@ -57,6 +58,11 @@ def classifier_diagnostics(classifier, X, y, labels, *, random_state, memory):
 
     key = f"{data_key(X, y)}|{estimator_key(classifier)}|oof3|{random_state}"
     return cached(memory, "classifier_diagnostics", key, compute)
+
+
+def in_sample_diagnostics(model, X, y, labels):
+    """Loss per row and AUC per class of a model fitted on these rows (the paper's reading)."""
+    return _losses_and_aucs(proba_for(model, X, labels), y, labels)
 
 
 def fitted_classifier(classifier, X, y, *, memory):

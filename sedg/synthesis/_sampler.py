@@ -20,6 +20,7 @@ from sedg.synthesis._context import (
     feature_importances,
     fitted_classifier,
     has_embed,
+    in_sample_diagnostics,
     keeps_weights,
     make_embedder,
 )
@@ -33,10 +34,12 @@ from sedg.synthesis._features import (
 from sedg.synthesis._modification import FEATURE_MODIFICATIONS, modify
 from sedg.synthesis._selection import MEMBER_PROBABILITIES, SAMPLE_SELECTIONS, select_samples
 
-__all__ = ["FEATURE_COMPARISONS", "ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
+__all__ = ["DIAGNOSTICS", "FEATURE_COMPARISONS", "ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
 
 USAGE_STARTS = ("cold", "warm")
 ITERATION_MODES = ("append", "replace", "replace_fraction")
+#: Where PeSS/PPSS read losses and class AUCs: the trained model on its rows, or out of fold.
+DIAGNOSTICS = ("in_sample", "out_of_fold")
 #: Whole rows under phi, or each feature's value under its own phi_i (NNModel's input embedding).
 FEATURE_COMPARISONS = ("row", "feature")
 
@@ -81,10 +84,12 @@ class SEDGSampler(DenseSampler):
 
     Synthetic rows take the label of the row they were made from. The
     returned data is the original rows followed by the synthetic ones.
-    Deliberate deviations from the paper, each a parameter: PeSS/PPSS
-    diagnostics are out-of-fold (3 folds) rather than in-sample, so a
-    classifier that memorises its training rows still ranks them; features
-    whose training values are whole numbers keep whole-number candidates.
+    PeSS and PPSS read the trained classifier's loss per row and AUC per
+    class on the training rows (the paper's reading, ``diagnostics="in_sample"``);
+    ``"out_of_fold"`` (3 folds) is the deliberate alternative, for a classifier
+    that memorises its training rows and so ranks them all alike. The "range
+    with a fixed step" of a feature whose training values are whole numbers is
+    read as whole-number steps.
     Expensive pieces (fitted classifier, out-of-fold losses and class AUCs,
     importances, embeddings) are cached in ``memory`` when given, so a search
     computes each once per training set.
@@ -94,6 +99,8 @@ class SEDGSampler(DenseSampler):
     sample_selection : {"rss", "pass", "pess", "ppss"}, default="pass"
     member_probability : {"proportional", "inverse", "uniform", "largest", "smallest"}, default="proportional"
         How PaSS picks a class; the paper's is proportional to class size.
+    diagnostics : {"in_sample", "out_of_fold"}, default="in_sample"
+        Where PeSS/PPSS losses and class AUCs come from.
     member_replacement : bool, default=True
     samples_per_draw, samples_per_draw_max : int, default=10, None
         Rows per class draw (PaSS, PPSS): fixed, or uniform between the two.
@@ -145,6 +152,7 @@ class SEDGSampler(DenseSampler):
     _parameter_constraints: dict = {
         "sample_selection": [StrOptions(set(SAMPLE_SELECTIONS))],
         "member_probability": [StrOptions(set(MEMBER_PROBABILITIES))],
+        "diagnostics": [StrOptions(set(DIAGNOSTICS))],
         "member_replacement": ["boolean"],
         "samples_per_draw": [Interval(numbers.Integral, 1, None, closed="left")],
         "samples_per_draw_max": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -174,7 +182,8 @@ class SEDGSampler(DenseSampler):
     }
 
     def __init__(
-        self, *, sample_selection="pass", member_probability="proportional", member_replacement=True,
+        self, *, sample_selection="pass", member_probability="proportional", diagnostics="in_sample",
+        member_replacement=True,
         samples_per_draw=10, samples_per_draw_max=None, n_synthetic=200,
         feature_selection="imbalance", feature_importance="permutation", n_features=3,
         n_features_max=None, feature_modification="embedding_cosine", embedding="ae",
@@ -186,6 +195,7 @@ class SEDGSampler(DenseSampler):
     ) -> None:
         self.sample_selection = sample_selection
         self.member_probability = member_probability
+        self.diagnostics = diagnostics
         self.member_replacement = member_replacement
         self.samples_per_draw = samples_per_draw
         self.samples_per_draw_max = samples_per_draw_max
@@ -259,7 +269,7 @@ class SEDGSampler(DenseSampler):
             if size:
                 known = (np.vstack([X, X_syn]), np.concatenate([y, y_syn]))
                 rows, features, X_new = self._generate(
-                    X, y, known, discrete, model if round_ else None, size, seed, rng)
+                    X, y, known, discrete, model, round_, size, seed, rng)
                 X_syn, y_syn, self.sources_ = self._combine(
                     X_syn, y_syn, X_new, y[rows], self.sources_, rows, round_, rng)
                 self.modified_features_ = features
@@ -268,18 +278,21 @@ class SEDGSampler(DenseSampler):
         self.warm_start_model_ = model if self.usage_start == "warm" else None
         return np.vstack([X, X_syn]).astype(X.dtype, copy=False), np.concatenate([y, y_syn])
 
-    def _generate(self, X, y, known, discrete, model, size, seed, rng):
+    def _generate(self, X, y, known, discrete, model, round_, size, seed, rng):
         """One round: ``size`` rows from original ones, guided by everything ``known`` so far.
 
-        ``model`` is the round's retrained classifier (None in the first round,
-        which reads the shared, cached pieces of the training rows).
+        ``model`` is the classifier trained on the ``known`` rows (in the first
+        round the shared, cached fit of the training rows).
         """
         X_known, y_known = known
         labels = np.unique(y_known)
         losses = aucs = None
         if self.sample_selection in ("pess", "ppss"):
-            losses, aucs = classifier_diagnostics(
-                self.classifier, X_known, y_known, labels, random_state=seed, memory=self.memory_)
+            if self.diagnostics == "in_sample":
+                losses, aucs = in_sample_diagnostics(model, X_known, y_known, labels)
+            else:
+                losses, aucs = classifier_diagnostics(self.classifier, X_known, y_known, labels,
+                                                      random_state=seed, memory=self.memory_)
             losses, aucs = losses[: y.size], aucs[np.searchsorted(labels, np.unique(y))]
         per_draw = (self.samples_per_draw, max(self.samples_per_draw, self.samples_per_draw_max or 0))
         rows = select_samples(
@@ -290,7 +303,7 @@ class SEDGSampler(DenseSampler):
         weights = self._feature_weights(X_known, y_known, seed)
         count = (self.n_features, max(self.n_features, self.n_features_max or 0))
         features = choose_features(weights, rows.size, count, rng)
-        similarity, embedder = self._similarity(X_known, y_known, model, seed)
+        similarity, embedder = self._similarity(X_known, y_known, model if round_ else None, seed)
         per_feature = self.feature_comparison == "feature" and embedder is not None
         X_new = modify(
             X[rows], features, X, discrete, similarity=similarity,

@@ -14,7 +14,8 @@ from sedg.datasets import make_grades
 
 
 def _sampler(memory):
-    return SEDGSampler(sample_selection="pess", feature_modification="pca_cosine", n_synthetic=30,
+    return SEDGSampler(sample_selection="pess", diagnostics="out_of_fold",
+                       feature_modification="pca_cosine", n_synthetic=30,
                        classifier=RandomForestClassifier(n_estimators=20, random_state=0),
                        memory=memory, random_state=0)
 

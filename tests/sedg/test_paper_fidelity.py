@@ -61,6 +61,17 @@ def test_iterative_usage_keeps_the_budget(mixed, mode):
     assert len(y_res) - len(y) == 50
 
 
+def test_pess_reads_the_trained_classifier_on_its_own_rows_by_default(mixed):
+    X, y = mixed
+    store = MemoryArtifacts()
+    sampler = SEDGSampler(n_synthetic=20, sample_selection="pess", feature_modification="random",
+                          classifier=RandomForestClassifier(n_estimators=5, random_state=0),
+                          memory=store, random_state=0)
+    assert sampler.diagnostics == "in_sample"
+    sampler.fit_resample(X, y)
+    assert store.computed["fitted_classifier"] == 1 and "classifier_diagnostics" not in store.computed
+
+
 def test_warm_start_continues_the_sampler_model_exactly_once(mixed):
     from evaluation.protocol import continue_training
 
@@ -86,7 +97,7 @@ def test_each_iterative_round_recomputes_its_pieces_on_the_augmented_rows(mixed)
     X, y = mixed
     store = MemoryArtifacts()
     sampler = SEDGSampler(n_synthetic=30, iterations=3, sample_selection="ppss",
-                          feature_modification="pca_cosine", classifier=RandomForestClassifier(
+                          diagnostics="out_of_fold", feature_modification="pca_cosine", classifier=RandomForestClassifier(
                               n_estimators=5, random_state=0), memory=store, random_state=0)
     sampler.fit_resample(X, y)
     assert store.computed["classifier_diagnostics"] == 3  # out of fold, once per round
