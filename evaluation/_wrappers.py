@@ -96,7 +96,8 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
     distribution ``N(mean, std)`` that falls in each label's interval, the
     intervals being cut half-way between neighbouring labels (the outer ones
     open-ended), so probabilities sum to one and rise towards the predicted
-    grade.
+    grade. ``alpha_*`` and ``lambda_*`` are the Gamma priors of the noise and
+    weight precisions (scikit-learn's ``BayesianRidge``).
 
     Examples
     --------
@@ -108,8 +109,13 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
     ([1, 4], (20, 4))
     """
 
-    def __init__(self, *, max_iter: int = 300) -> None:
+    def __init__(self, *, max_iter: int = 300, alpha_1: float = 1e-6, alpha_2: float = 1e-6,
+                 lambda_1: float = 1e-6, lambda_2: float = 1e-6) -> None:
         self.max_iter = max_iter
+        self.alpha_1 = alpha_1
+        self.alpha_2 = alpha_2
+        self.lambda_1 = lambda_1
+        self.lambda_2 = lambda_2
 
     def fit(self, X, y) -> BLRRClassifier:
         X, y = validate_data(self, X, y)
@@ -121,7 +127,10 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
             else np.arange(self.classes_.size, dtype=float)
         )
         target = self.values_[np.searchsorted(self.classes_, y)]
-        self.regressor_ = BayesianRidge(max_iter=self.max_iter).fit(X, target)
+        self.regressor_ = BayesianRidge(
+            max_iter=self.max_iter, alpha_1=self.alpha_1, alpha_2=self.alpha_2,
+            lambda_1=self.lambda_1, lambda_2=self.lambda_2,
+        ).fit(X, target)
         self.n_iter_ = self.regressor_.n_iter_
         return self
 

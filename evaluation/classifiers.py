@@ -40,7 +40,9 @@ class ClassifierSpec:
     ``on_label_scale``: regresses on the label values, so it is given the
     labels themselves rather than class codes (BLRR);
     ``embeds``: fitted on NNModel's embedding of the rows (the SEDG paper's
-    Table 1), the network trained once per training split by the protocol.
+    Table 1), the network trained once per training split by the protocol;
+    ``space``: the classifier's own hyper-parameters, ``space(trial, prefix)``
+    suggesting each as ``prefix + name`` (``--tune-classifier``).
     """
 
     build: Callable[[TabularData, int, dict], object]
@@ -49,6 +51,7 @@ class ClassifierSpec:
     uses_torch: bool = False
     on_label_scale: bool = False
     embeds: bool = False
+    space: Callable[[object, str], None] | None = None
 
 
 def _preprocessor(data: TabularData) -> ColumnTransformer:
@@ -122,18 +125,53 @@ def _nnmodel(data: TabularData, seed: int, params: dict):
     return NNModel(**{**defaults, **params})
 
 
+def _svm_space(trial, prefix: str) -> None:
+    trial.suggest_float(f"{prefix}C", 1e-2, 1e2, log=True)
+    trial.suggest_float(f"{prefix}gamma", 1e-4, 1.0, log=True)
+
+
+def _forest_space(trial, prefix: str) -> None:
+    trial.suggest_int(f"{prefix}n_estimators", 50, 400)
+    trial.suggest_int(f"{prefix}max_depth", 2, 32)
+    trial.suggest_int(f"{prefix}min_samples_leaf", 1, 10)
+    trial.suggest_float(f"{prefix}max_features", 0.1, 1.0)
+
+
+def _xgboost_space(trial, prefix: str) -> None:
+    trial.suggest_int(f"{prefix}n_estimators", 50, 400)
+    trial.suggest_int(f"{prefix}max_depth", 2, 8)
+    trial.suggest_float(f"{prefix}learning_rate", 0.01, 0.3, log=True)
+    trial.suggest_float(f"{prefix}subsample", 0.5, 1.0)
+    trial.suggest_float(f"{prefix}colsample_bytree", 0.5, 1.0)
+
+
+def _blrr_space(trial, prefix: str) -> None:
+    for prior in ("alpha_1", "alpha_2", "lambda_1", "lambda_2"):
+        trial.suggest_float(f"{prefix}{prior}", 1e-7, 1e-3, log=True)
+
+
+def _nnmodel_space(trial, prefix: str) -> None:
+    trial.suggest_int(f"{prefix}n_blocks", 1, 4)
+    trial.suggest_categorical(f"{prefix}hidden_size", [32, 64, 128, 256])
+    trial.suggest_int(f"{prefix}embedding_dim", 2, 16)
+    trial.suggest_float(f"{prefix}dropout", 0.0, 0.5)
+    trial.suggest_float(f"{prefix}learning_rate", 1e-4, 3e-2, log=True)
+    trial.suggest_int(f"{prefix}max_epochs", 20, 200)  # a cap: early stopping ends most runs
+
+
 CLASSIFIERS: dict[str, ClassifierSpec] = {
-    "svm_ovr": ClassifierSpec(_svm_ovr),
-    "svm_ovo": ClassifierSpec(_svm_ovo),
-    "random_forest": ClassifierSpec(_random_forest, tree_based=True),
-    "xgboost": ClassifierSpec(_xgboost, tree_based=True),
-    "blrr": ClassifierSpec(_blrr, on_label_scale=True),
-    "nnmodel": ClassifierSpec(_nnmodel, warm_start=True, uses_torch=True),
+    "svm_ovr": ClassifierSpec(_svm_ovr, space=_svm_space),
+    "svm_ovo": ClassifierSpec(_svm_ovo, space=_svm_space),
+    "random_forest": ClassifierSpec(_random_forest, tree_based=True, space=_forest_space),
+    "xgboost": ClassifierSpec(_xgboost, tree_based=True, space=_xgboost_space),
+    "blrr": ClassifierSpec(_blrr, on_label_scale=True, space=_blrr_space),
+    "nnmodel": ClassifierSpec(_nnmodel, warm_start=True, uses_torch=True, space=_nnmodel_space),
 }
-#: Table 1 of the SEDG paper: each traditional classifier on NNModel's trained embedding.
+#: Table 1 of the SEDG paper: each traditional classifier on NNModel's trained embedding
+#: (its own parameters are the downstream model's; the network keeps NNModel's defaults).
 CLASSIFIERS.update({
     f"nnmodel_embedding_{name}": ClassifierSpec(
-        _on_embedding(model), embeds=True, uses_torch=True)
+        _on_embedding(model), embeds=True, uses_torch=True, space=CLASSIFIERS[name].space)
     for name, model in {
         "svm_ovr": lambda seed, params: OneVsRestClassifier(_svc(seed, params)),
         "svm_ovo": _svc,

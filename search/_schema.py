@@ -13,7 +13,10 @@ from functools import cache
 
 import pyarrow as pa
 
-__all__ = ["CORE_COLUMNS", "evaluations_schema", "method_parameters", "results_schema"]
+__all__ = [
+    "CORE_COLUMNS", "classifier_parameters", "evaluations_schema", "method_parameters",
+    "results_schema",
+]
 
 #: One row per (trial, split): which split, its seed, and whether the search or a
 #: confirmation evaluated it; the metric columns follow.
@@ -54,10 +57,16 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
 
 
 class _RecordingTrial:
-    """Stands in for an Optuna trial: records each suggestion, follows a path of choices."""
+    """Stands in for an Optuna trial: records each suggestion, follows a path of choices.
 
-    def __init__(self, path: list[int]) -> None:
-        self.path, self.taken, self.branches, self.params = path, [], [], {}
+    Categorical suggestions branch; numbers do not (branching on both ends of every
+    number multiplies the paths by two per number): they all take their ``end``, and
+    :func:`explore` sweeps the tree once with every low end and once with every high
+    end, so branches conditioned on a number (``iterations > 1``) are found.
+    """
+
+    def __init__(self, path: list[int], end: str = "low") -> None:
+        self.path, self.end, self.taken, self.branches, self.params = path, end, [], [], {}
 
     def _branch(self, choices):
         index = self.path[len(self.taken)] if len(self.taken) < len(self.path) else 0
@@ -71,12 +80,11 @@ class _RecordingTrial:
 
     def suggest_int(self, name: str, low: int, high: int, **_) -> int:
         self.params[name] = pa.float64()  # float so that rows without it hold null
-        # Both ends, so that branches conditioned on the value (iterations > 1) are found.
-        return self._branch([low, high] if high > low else [low])
+        return low if self.end == "low" else high
 
     def suggest_float(self, name: str, low: float, high: float, **_) -> float:
         self.params[name] = pa.float64()
-        return low
+        return low if self.end == "low" else high
 
 
 def _categorical_type(choices) -> pa.DataType:
@@ -89,18 +97,28 @@ def _categorical_type(choices) -> pa.DataType:
 
 
 def explore(space_function) -> dict[str, pa.DataType]:
-    """Every parameter ``space_function(trial)`` can suggest, over all categorical branches."""
+    """Every parameter ``space_function(trial)`` can suggest, over its categorical branches.
+
+    A path whose suggestions (names, in order) repeat an explored one is not expanded
+    again: its alternatives were tried from that one. This keeps the walk near the sum,
+    not the product, of the choices of independent dimensions.
+    """
     found: dict[str, pa.DataType] = {}
-    pending: list[list[int]] = [[]]
+    seen: set[tuple] = set()
+    pending: list[tuple[list[int], str]] = [([], "low"), ([], "high")]
     while pending:
-        path = pending.pop()
-        trial = _RecordingTrial(path)
+        path, end = pending.pop()
+        trial = _RecordingTrial(path, end)
         constants = space_function(trial) or {}
         found.update(trial.params)
         found.update({name: _categorical_type([value]) for name, value in constants.items()})
+        signature = (end, tuple(trial.params), tuple(trial.branches))
+        if signature in seen and len(path) > 0:
+            continue
+        seen.add(signature)
         for position in range(len(path), len(trial.branches)):
             for choice in range(1, trial.branches[position]):
-                pending.append(trial.taken[:position] + [choice])
+                pending.append((trial.taken[:position] + [choice], end))
     return found
 
 
@@ -112,11 +130,24 @@ def method_parameters(method: str) -> dict[str, pa.DataType]:
     return explore(lambda trial: METHODS[method].space(trial, {"classifier": None, "n_synthetic": 200}))
 
 
-def results_schema(methods, metric_names) -> pa.Schema:
-    """Core columns, every parameter of ``methods``, then the metric columns (float)."""
+@cache
+def classifier_parameters(classifier: str) -> dict[str, pa.DataType]:
+    """A classifier's own tunable parameters, as ``<classifier>__<param>`` columns."""
+    from evaluation.classifiers import CLASSIFIERS
+
+    space = CLASSIFIERS[classifier].space
+    return explore(lambda trial: space(trial, f"{classifier}__")) if space is not None else {}
+
+
+def results_schema(methods, metric_names, classifiers=()) -> pa.Schema:
+    """Core columns, every parameter of ``methods`` (and of ``classifiers``, when they are
+    tuned), then the metric columns (float)."""
     fields = dict(CORE_COLUMNS)
     for method in methods:
         for name, kind in method_parameters(method).items():
+            fields.setdefault(name, kind)
+    for classifier in classifiers:
+        for name, kind in classifier_parameters(classifier).items():
             fields.setdefault(name, kind)
     for name in metric_names:
         fields.setdefault(name, pa.float64())

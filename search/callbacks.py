@@ -76,15 +76,47 @@ class StoreCallback(Callback):
 
 
 class ProgressCallback(Callback):
-    """One line per finished trial: done/total, errors, elapsed time, best value so far (among
-    trials that ran every split)."""
+    """Progress of the search: trials done/total, errors, best value so far (among trials that
+    ran every split), elapsed and remaining time.
 
-    def __init__(self, total: int, metric: str, mode: str, stream=None) -> None:
+    A live bar (rich) when the stream is a terminal (``live=None``); otherwise one line per
+    finished trial, which logs and pipes keep readable.
+    """
+
+    def __init__(self, total: int, metric: str, mode: str, stream=None,
+                 live: bool | None = None) -> None:
         self.total, self.metric, self.mode = total, metric, mode
-        self.stream = stream
+        self.stream, self.live = stream, live
         self.done = self.errors = 0
         self.best = math.nan
         self.started = time.monotonic()
+        self._bar = None
+
+    def _is_live(self) -> bool:
+        if self.live is not None:
+            return self.live
+        return bool(getattr(self.stream or sys.stdout, "isatty", lambda: False)())
+
+    def _start_bar(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(file=self.stream or sys.stdout, force_terminal=True)
+        self._bar = Progress(
+            TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("errors {task.fields[errors]}  best {task.fields[best]}"),
+            TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            console=console,
+        )
+        self._task = self._bar.add_task("search", total=self.total, errors=0, best="n/a")
+        self._bar.start()
 
     def _record(self, status: str, value) -> None:
         self.done += 1
@@ -94,6 +126,12 @@ class ProgressCallback(Callback):
             better = value > self.best if self.mode == "max" else value < self.best
             if math.isnan(self.best) or better:
                 self.best = value
+        if self._is_live():
+            if self._bar is None:
+                self._start_bar()
+            best = "n/a" if math.isnan(self.best) else f"{self.metric} {self.best:+.4f}"
+            self._bar.update(self._task, completed=self.done, errors=self.errors, best=best)
+            return
         stream = self.stream or sys.stdout
         print(
             f"[{self.done:>4}/{self.total}] errors {self.errors}  "
@@ -102,6 +140,11 @@ class ProgressCallback(Callback):
             file=stream,
             flush=True,
         )
+
+    def on_experiment_end(self, trials, **info) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         result = trial.last_result or {}

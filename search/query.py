@@ -39,13 +39,17 @@ def _settings(experiment_dir: Path) -> dict | None:
 
 
 def config_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns that describe a configuration (method, classifier, and the method's parameters)."""
+    """Columns that describe a configuration: method, classifier, the method's parameters and,
+    in a search with ``--tune-classifier``, the classifier's (``<classifier>__<param>``)."""
+    from evaluation.classifiers import CLASSIFIERS
     from evaluation.methods import METHODS
-    from search._schema import method_parameters
+    from search._schema import classifier_parameters, method_parameters
 
     names = ["method", "classifier"]
     for method in METHODS:
         names += [name for name in method_parameters(method) if name not in names]
+    for classifier in CLASSIFIERS:
+        names += [name for name in classifier_parameters(classifier) if name not in names]
     return [name for name in names if name in frame.columns]
 
 

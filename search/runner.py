@@ -86,12 +86,18 @@ def _searcher(settings: SearchSettings):
         url = f"sqlite:///{settings.experiment_dir / 'optuna.db'}"
         storage = optuna.storages.RDBStorage(url)
     single = len(settings.metrics) == 1
+    # Every method is tried once before the searcher chooses (a method TPE never drew would
+    # have no row); with --trials-per-method the methods already take turns.
+    first = ([{"method": method} for method in settings.methods]
+             if len(settings.methods) > 1 and not settings.trials_per_method else None)
     return OptunaSearch(
         space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic,
-                           trials_per_method=settings.trials_per_method),
+                           trials_per_method=settings.trials_per_method,
+                           tune_classifier=settings.tune_classifier),
         metric=settings.metrics[0] if single else list(settings.metrics),
         mode=settings.modes[0] if single else list(settings.modes),
         sampler=sampler,
+        points_to_evaluate=first,
         study_name=settings.name,
         storage=storage,
     )
@@ -148,7 +154,8 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     _init_ray(settings, num_cpus)
     _check_gpus(settings)
     store = ResultsStore(experiment_dir)
-    store.initialise(results_schema(settings.methods, result_names(data.labels)),
+    tuned = settings.classifiers if settings.tune_classifier else ()
+    store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
                      evaluations_schema(metric_names(data.labels)))
     (experiment_dir / "search.json").write_text(settings.to_json())
     tuner = tune.Tuner(

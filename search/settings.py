@@ -35,11 +35,9 @@ __all__ = [
     "split_list",
 ]
 
-#: The default search: no resampling, every classic resampler and GMCSMOTE.
-DEFAULT_METHODS = (
-    "none", "random_over", "random_under", "smote", "borderline_smote", "adasyn",
-    "tomek_links", "enn", "smote_enn", "smote_tomek", "uniform_smote", "gmcsmote",
-)
+#: The default search: what the project is for — SEDG, the deep generative models, GMCSMOTE —
+#: next to a few classic resamplers and no resampling at all.
+DEFAULT_METHODS = ("none", "random_over", "smote", "smote_tomek", "gmcsmote", "sedg", "dgm")
 #: Where experiments live unless told otherwise (CLI and Python alike).
 DEFAULT_STORAGE_PATH = "./sedg-results"
 SEARCHERS = ("tpe", "random")
@@ -124,6 +122,9 @@ class SearchSettings:
     searcher: str = field(default="tpe", metadata=option("Optuna's sampler", choices=SEARCHERS))
     address: str | None = field(default=None, metadata=option(
         "an existing Ray cluster (host:port or ray://host:port)"))
+    tune_classifier: bool = field(default=False, metadata=option(
+        "search each classifier's own parameters too (stored as <classifier>__<param>; baselines "
+        "are then shared per parameter set)", action="store_true"))
     n_synthetic: int = field(default=200, metadata=option(
         "synthetic rows where a method takes a budget", parse=int))
     optuna_storage: bool = field(default=False, metadata=option(

@@ -26,7 +26,9 @@ from typing import Any
 from evaluation.methods import METHODS, register_method
 from sedg import SedgInputError
 
-__all__ = ["DesignSpace", "define_space", "register_method", "resampler_params"]
+__all__ = [
+    "DesignSpace", "define_space", "register_method", "resampler_params", "tuned_classifier_params",
+]
 
 
 def check_names(methods: Sequence[str], classifiers: Sequence[str]) -> None:
@@ -49,6 +51,8 @@ class DesignSpace:
     """The define-by-run function for Optuna: method, classifier, then the method's own parameters.
 
     A single method or classifier is a constant (returned, not suggested).
+    With ``tune_classifier``, the chosen classifier's own parameters follow,
+    named ``<classifier>__<param>``.
     With ``trials_per_method``, the method is a constant too, taken in turn by
     the trial's number, so every method gets the same number of trials (the
     SEDG paper's equal budget); the searcher samples the rest within it.
@@ -73,12 +77,35 @@ class DesignSpace:
             classifier = constants["classifier"] = self.classifiers[0]
         options = {"n_synthetic": self.options.get("n_synthetic", 200), "classifier": classifier}
         constants.update(METHODS[method].space(trial, options) or {})
+        if self.options.get("tune_classifier"):
+            from evaluation.classifiers import CLASSIFIERS
+
+            tunable = CLASSIFIERS[classifier].space
+            if tunable is not None:  # scikit-learn's step__param names: one column per classifier
+                tunable(trial, f"{classifier}__")
         return constants
 
 
 def define_space(methods: Sequence[str], classifiers: Sequence[str], **options: Any) -> DesignSpace:
     """The search space over ``methods`` and ``classifiers`` (see :class:`DesignSpace`)."""
     return DesignSpace(methods, classifiers, **options)
+
+
+def tuned_classifier_params(config: dict, classifier: str) -> dict:
+    """The classifier's own parameters in a trial config or a store row (``<classifier>__<param>``),
+    ready for ``make_classifier(classifier, data, params=...)``; empty when it was not tuned.
+
+    Examples
+    --------
+    >>> tuned_classifier_params({"nnmodel__dropout": 0.3, "svm_ovr__C": 2.0}, "nnmodel")
+    {'dropout': 0.3}
+    """
+    prefix = f"{classifier}__"
+    return {
+        name[len(prefix):]: _plain(value)
+        for name, value in config.items()
+        if name.startswith(prefix) and not _missing(value)
+    }
 
 
 def resampler_params(config: dict, method: str) -> dict:

@@ -13,7 +13,7 @@ from evaluation.classifiers import CLASSIFIERS
 from evaluation.metrics import minority_labels
 from evaluation.protocol import summarise_splits
 from search.settings import SearchSettings, import_plugins, load_data
-from search.space import resampler_params
+from search.space import resampler_params, tuned_classifier_params
 from search.store import FAILED, INVALID, OK, STOPPED
 from sedg import DiskArtifacts, MemoryArtifacts
 
@@ -146,11 +146,12 @@ def _finite(value) -> float:
 
 
 def classifier_params(config: dict, classifier: str, settings: SearchSettings) -> dict:
-    if classifier == "nnmodel" and settings.gpus_per_trial > 0:
-        return {"device": "auto"}
+    """The trial's classifier parameters: tuned ones (``<classifier>__<param>``), and NNModel's
+    device (CUDA only where the trial was given a GPU share)."""
+    params = tuned_classifier_params(config, classifier)
     if classifier == "nnmodel":
-        return {"device": "cpu"}
-    return {}
+        params["device"] = "auto" if settings.gpus_per_trial > 0 else "cpu"
+    return params
 
 
 def _objective(values: dict, settings: SearchSettings) -> dict:

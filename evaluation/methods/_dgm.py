@@ -18,7 +18,7 @@ def _space(trial, options: dict) -> dict:
     trial.suggest_int("latent_dim", 4, 16)
     trial.suggest_categorical("hidden_size", [32, 64, 128])
     trial.suggest_int("n_layers", 1, 3)
-    trial.suggest_int("epochs", 20, 150)
+    trial.suggest_int("epochs", 10, 100)  # a cap: the guard usually stops training earlier
     trial.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
     if model in ADVERSARIAL_MODELS:
         trial.suggest_float("alpha", 0.05, 0.5)

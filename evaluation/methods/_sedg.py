@@ -54,18 +54,24 @@ def _space(trial, options: dict) -> dict:
         trial.suggest_categorical("diagnostics", list(DIAGNOSTICS))
     if selection in ("pass", "ppss"):
         trial.suggest_categorical("member_replacement", [True, False])
+        # m rows per draw: uniform between the two (the larger wins when they cross).
         trial.suggest_int("samples_per_draw", 1, 20)
+        trial.suggest_int("samples_per_draw_max", 1, 30)
     if trial.suggest_categorical("feature_selection", list(FEATURE_SELECTIONS)) == "importance":
         if _capable(classifier, "tree_based"):
             trial.suggest_categorical("feature_importance", list(FEATURE_IMPORTANCES))
         if classifier is None or not CLASSIFIERS[classifier].tree_based:
             trial.suggest_categorical(MODEL_AGNOSTIC, list(MODEL_AGNOSTIC_IMPORTANCES))
+    # Features changed per row: uniform between the two (the larger wins when they cross).
     trial.suggest_int("n_features", 1, 8)
+    trial.suggest_int("n_features_max", 1, 12)
     modification = trial.suggest_categorical("feature_modification", list(FEATURE_MODIFICATIONS))
     if modification.startswith("embedding"):
         embedding = trial.suggest_categorical("embedding", list(EMBEDDINGS))
         if embedding != "nnmodel":
             trial.suggest_int("latent_dim", 4, 16)
+        if embedding == "vae":
+            trial.suggest_float("kl_weight", 0.01, 1.0, log=True)
         pca = trial.suggest_categorical("embedding_pca", [True, False])
         if pca:
             trial.suggest_int("pca_components", 2, 10)
@@ -77,6 +83,8 @@ def _space(trial, options: dict) -> dict:
         trial.suggest_int("pca_components", 2, 10)
     if modification != "random":
         trial.suggest_categorical("carry_replacements", [True, False])
+    trial.suggest_int("grid_steps", 5, 40)  # the continuous candidates' grid
+    trial.suggest_int("max_candidates", 5, 40)
     if _capable(classifier, "warm_start"):
         trial.suggest_categorical("usage_start", list(USAGE_STARTS))
     if trial.suggest_int("iterations", 1, 3) > 1:

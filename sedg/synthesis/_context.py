@@ -82,7 +82,7 @@ def feature_importances(kind, classifier, X, y, *, random_state, memory):
 
 def make_embedder(
     kind: str, X, y, *, classifier, discrete_features, latent_dim, pca, pca_components,
-    random_state, memory, layer: str = "input", fitted_model=None,
+    random_state, memory, layer: str = "input", fitted_model=None, kl_weight: float = 0.1,
 ):
     """An embedder of ``kind`` (``pca``, ``ae``, ``vae``, ``nnmodel``), optionally PCA-reduced.
 
@@ -96,9 +96,11 @@ def make_embedder(
         return cached(memory, "embedding_pca", key,
                       lambda: PCAEmbedder(pca_components, random_state).fit(X))
     if kind in ("ae", "vae"):
-        key = f"{base_key}|{kind}|latent{latent_dim}"
+        variational = kind == "vae"
+        key = f"{base_key}|{kind}|latent{latent_dim}" + (f"|kl{kl_weight}" if variational else "")
         embedder = cached(memory, f"embedding_{kind}", key, lambda: fit_autoencoder(
-            X, variational=kind == "vae", latent_dim=latent_dim, random_state=random_state))
+            X, variational=variational, latent_dim=latent_dim, kl_weight=kl_weight,
+            random_state=random_state))
     elif kind == "nnmodel":
         if has_embed(classifier):
             model = fitted_model if fitted_model is not None else fitted_classifier(
@@ -116,7 +118,8 @@ def make_embedder(
         return embedder
     if fitted_model is not None:  # a round's own model: nothing to share
         return Reduced(embedder, X, pca_components, random_state)
-    key = f"{base_key}|{kind}|latent{latent_dim}|{estimator_key(classifier)}|pca{pca_components}"
+    key = (f"{base_key}|{kind}|latent{latent_dim}|kl{kl_weight}|{estimator_key(classifier)}|"
+           f"pca{pca_components}")
     return cached(memory, f"embedding_{kind}_pca", key,
                   lambda: Reduced(embedder, X, pca_components, random_state))
 

@@ -124,9 +124,10 @@ def fit_autoencoder(
     hidden: int = 64,
     epochs: int = 150,
     learning_rate: float = 1e-2,
+    kl_weight: float = 0.1,
     random_state: int = 0,
 ) -> AutoEncoderEmbedder:
-    """Train an auto-encoder (MSE) or a VAE (MSE + KL) on the training rows, full batch."""
+    """Train an auto-encoder (MSE) or a VAE (MSE + ``kl_weight`` × KL) on the training rows, full batch."""
     scaler = StandardScaler().fit(X)
     inputs = torch.as_tensor(scaler.transform(X), dtype=torch.float32)
     with torch.random.fork_rng(devices=[]):
@@ -137,7 +138,7 @@ def fit_autoencoder(
         def step(batch: torch.Tensor) -> None:
             optimiser.zero_grad()
             reconstruction, kl = network(batch)
-            loss = nn.functional.mse_loss(reconstruction, batch) + 0.1 * kl
+            loss = nn.functional.mse_loss(reconstruction, batch) + kl_weight * kl
             loss.backward()
             optimiser.step()
 

@@ -119,6 +119,8 @@ class SEDGSampler(DenseSampler):
     embedding_pca : bool, default=False
     pca_components : int, default=8
     latent_dim : int, default=8
+    kl_weight : float, default=0.1
+        Weight of the KL term when the VAE embedding is trained.
     carry_replacements : bool, default=True
     max_candidates, grid_steps : int, default=20, 20
     usage_start : {"cold", "warm"}, default="cold"
@@ -168,6 +170,7 @@ class SEDGSampler(DenseSampler):
         "embedding_pca": ["boolean"],
         "pca_components": [Interval(numbers.Integral, 1, None, closed="left")],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "kl_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "carry_replacements": ["boolean"],
         "max_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
         "grid_steps": [Interval(numbers.Integral, 2, None, closed="left")],
@@ -188,7 +191,7 @@ class SEDGSampler(DenseSampler):
         feature_selection="imbalance", feature_importance="permutation", n_features=3,
         n_features_max=None, feature_modification="embedding_cosine", embedding="ae",
         embedding_layer="input", feature_comparison="row", embedding_pca=False, pca_components=8,
-        latent_dim=8, carry_replacements=True,
+        latent_dim=8, kl_weight=0.1, carry_replacements=True,
         max_candidates=20, grid_steps=20, usage_start="cold", iterations=1,
         iteration_mode="append", replace_fraction=0.5, classifier=None, discrete_features=None,
         memory=None, random_state=None,
@@ -211,6 +214,7 @@ class SEDGSampler(DenseSampler):
         self.embedding_pca = embedding_pca
         self.pca_components = pca_components
         self.latent_dim = latent_dim
+        self.kl_weight = kl_weight
         self.carry_replacements = carry_replacements
         self.max_candidates = max_candidates
         self.grid_steps = grid_steps
@@ -332,7 +336,7 @@ class SEDGSampler(DenseSampler):
             kind, X, y, classifier=self.classifier, discrete_features=self.discrete_features,
             latent_dim=self.latent_dim, pca=self.embedding_pca and kind != "pca",
             pca_components=self.pca_components, random_state=seed, memory=self.memory_,
-            layer=self.embedding_layer,
+            layer=self.embedding_layer, kl_weight=self.kl_weight,
             fitted_model=model if has_embed(self.classifier) else None,
         )
         return similarity, embedder

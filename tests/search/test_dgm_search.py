@@ -28,7 +28,7 @@ def test_dgm_search_on_student_por(cli, tmp_path, student_por_path):
         "--storage-path", str(tmp_path), "--name", "dgm", "--protocol", "holdout", "--confirm-top", "0")
     rows = pd.read_parquet(tmp_path / "dgm" / "results")
     assert len(rows) == 6 and (rows["status"] == "ok").all(), rows[["status", "error"]]
-    for column in ("model", "latent_dim", "epochs", "learning_rate", "input", "guard"):
+    for column in ("model", "latent_dim", "epochs", "learning_rate", "input", "guard", "noise_scale"):
         assert rows[column].notna().all()
     stopped = [json.loads(info)["stopped_epoch"] for info in rows["resampler_info"]]
     assert all(1 <= epoch <= cap for epoch, cap in zip(stopped, rows["epochs"]))

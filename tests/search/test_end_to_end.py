@@ -30,6 +30,8 @@ def test_run_on_embedded_data_then_best(cli, tmp_path):
     assert labels["num_samples"] == 8
     assert any(column.startswith("delta_class_auc_") for column in rows.columns)
     assert "cap" in rows.columns and "k_neighbors" in rows.columns  # every dimension a column
+    assert set(rows["method"]) == {"none", "smote", "gmcsmote", "random_over"}  # each tried once
+    assert rows.loc[rows["method"] == "gmcsmote", ["standardize", "distance"]].notna().all().all()
     np.testing.assert_allclose(rows["delta_qwk"], rows["qwk"] - rows["baseline_qwk"], atol=1e-12)
     # one baseline fit per split (5 in the search, 10 fresh ones in the confirmation), shared
     confirmed = pd.read_parquet(tmp_path / "e2e" / "confirmed")

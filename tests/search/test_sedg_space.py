@@ -30,6 +30,9 @@ def test_every_choice_of_the_paper_is_a_dimension():
         "feature_selection", "feature_importance", "n_features", "feature_modification", "embedding",
         "embedding_pca", "pca_components", "latent_dim", "carry_replacements", "usage_start",
         "iterations", "iteration_mode", "replace_fraction", "n_synthetic",
+        # The knobs that shape results (issues 12 and 15): each a dimension too.
+        "diagnostics", "samples_per_draw_max", "n_features_max", "embedding_layer",
+        "feature_comparison", "kl_weight", "grid_steps", "max_candidates",
     }
     assert expected <= set(explore(lambda trial: METHODS["sedg"].space(trial, {"classifier": None})))
 
@@ -76,8 +79,17 @@ def test_sedg_search_with_nnmodel_on_student_por(cli, tmp_path, student_por_path
     assert len(rows) == 10
     assert (rows["status"] == "ok").mean() >= 0.8, rows[["status", "error"]]
     for column in ("sample_selection", "feature_selection", "feature_modification", "embedding",
-                   "usage_start", "iterations", "carry_replacements", "n_synthetic"):
+                   "usage_start", "iterations", "carry_replacements", "n_synthetic", "kl_weight",
+                   "embedding_layer", "feature_comparison", "diagnostics", "samples_per_draw_max"):
         assert column in rows.columns
+    for column in ("n_features_max", "grid_steps", "max_candidates", "n_synthetic"):
+        assert rows[column].notna().all()
+    conditional = {"kl_weight": rows["embedding"] == "vae",
+                   "diagnostics": rows["sample_selection"].isin(["pess", "ppss"]),
+                   "samples_per_draw_max": rows["sample_selection"].isin(["pass", "ppss"]),
+                   "embedding_layer": rows["embedding"] == "nnmodel"}
+    for column, applies in conditional.items():
+        assert rows.loc[applies & (rows["status"] == "ok"), column].notna().all(), column
     log = [json.loads(line) for line in (tmp_path / "sedg" / "artifacts" / "log.jsonl").open()]
     computed = [(entry["kind"], entry["key"]) for entry in log if entry["event"] == "computed"]
     assert len(computed) == len(set(computed))  # every embedding, importance, baseline: once per key

@@ -7,7 +7,7 @@ import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.neural_network import MLPClassifier
 
-from sedg import DGMSampler, GMCSMOTE, MemoryArtifacts, NNModel, SedgInputError, SEDGSampler
+from sedg import GMCSMOTE, DGMSampler, MemoryArtifacts, NNModel, SedgInputError, SEDGSampler
 from sedg.synthesis import ModelEmbedder, keeps_weights, select_samples
 from sedg.synthesis._context import make_embedder
 
@@ -96,9 +96,10 @@ def test_warm_start_is_refused_for_a_classifier_that_cannot_keep_weights(mixed):
 def test_each_iterative_round_recomputes_its_pieces_on_the_augmented_rows(mixed):
     X, y = mixed
     store = MemoryArtifacts()
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
     sampler = SEDGSampler(n_synthetic=30, iterations=3, sample_selection="ppss",
-                          diagnostics="out_of_fold", feature_modification="pca_cosine", classifier=RandomForestClassifier(
-                              n_estimators=5, random_state=0), memory=store, random_state=0)
+                          diagnostics="out_of_fold", feature_modification="pca_cosine",
+                          classifier=forest, memory=store, random_state=0)
     sampler.fit_resample(X, y)
     assert store.computed["classifier_diagnostics"] == 3  # out of fold, once per round
     assert store.computed["embedding_pca"] == 3
