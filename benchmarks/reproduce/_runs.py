@@ -53,7 +53,8 @@ def draw_pool(pool: str, methods: list[str], classifiers: tuple[str, ...], n: in
     trials = []
     for _ in range(n):
         trial = study.ask()
-        config = {**trial.params, **space(trial)}
+        constants = space(trial)  # first: it makes the suggestions trial.params then holds
+        config = {**trial.params, **constants}
         study.tell(trial, 0.0)
         method = config.pop("method", methods[0])
         classifier = config.pop("classifier", classifiers[0])

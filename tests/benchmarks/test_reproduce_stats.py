@@ -34,3 +34,13 @@ def test_a_claim_holds_only_beyond_two_standard_errors():
     assert verdict(diff, t).startswith("**does not hold** (same direction")
     diff, se, t = paired(np.zeros(4), better)
     assert verdict(diff, t) == "**does not hold**"
+
+
+def test_a_pool_draws_different_configurations_with_every_dimension():
+    from benchmarks.reproduce._runs import draw_pool
+
+    trials = draw_pool("sedg", ["sedg"], ("nnmodel",), 6, seed=0)
+    assert len({tuple(sorted(t.params.items(), key=str)) for t in trials}) == 6
+    assert all("sample_selection" in t.params and "feature_modification" in t.params for t in trials)
+    dgm = draw_pool("dgm", ["dgm"], ("random_forest",), 2, seed=1, fixed={"model": "caae"})
+    assert [t.params["model"] for t in dgm] == ["caae", "caae"]
