@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: student-por.csv not found at {args.data} (pass --data)", file=sys.stderr)
         return 2
     sizes = ({"sedg": 6, "dgm": 1, "classic": 1, "repeats": 2} if args.quick
-             else {"sedg": 60, "dgm": 4, "classic": 3, "repeats": 8})
+             else {"sedg": 40, "dgm": 3, "classic": 2, "repeats": 6})
     sizes["quick"] = args.quick
     from benchmarks.reproduce._report import write_report
     from benchmarks.reproduce._runs import cv_means, run_trials
