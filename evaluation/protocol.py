@@ -11,11 +11,17 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.utils._param_validation import InvalidParameterError
 
-from evaluation.classifiers import CLASSIFIERS, make_classifier
-from evaluation.methods import METHODS, NO_RESAMPLING, make_resampler
+from evaluation._trial import (
+    InvalidConfiguration,
+    build_classifier,
+    build_resampler,
+    fit,
+    resample,
+    resampler_info,
+)
+from evaluation.classifiers import CLASSIFIERS
+from evaluation.methods import METHODS, NO_RESAMPLING
 from evaluation.metrics import compute_metrics, improvements, minority_labels
 from evaluation.splits import (
     DEFAULT_PROTOCOL,
@@ -28,18 +34,14 @@ from evaluation.splits import (
     split_seeds,
 )
 from sedg import MemoryArtifacts, SedgInputError
-from sedg._memory import ArtifactStore, data_key
+from sedg._memory import ArtifactStore
 from sedg.datasets import TabularData
-from sedg.synthesis import ModelEmbedder, continue_training
+from sedg.synthesis import continue_training
 
 __all__ = [
     "EvaluationConfig", "EvaluationResult", "InvalidConfiguration", "evaluate", "mean_metrics",
     "standard_errors", "summarise_splits",
 ]
-
-class InvalidConfiguration(SedgInputError):
-    """A configuration that cannot run on this data (bad parameter value); retrying won't help."""
-
 
 @dataclass(frozen=True)
 class EvaluationConfig:
@@ -322,20 +324,20 @@ def evaluate(
         if config.resampler == NO_RESAMPLING:
             metrics = dict(baseline)
         else:
-            sampler = _build_resampler(config, data, seed, artifacts, (X_train, y_train))
+            sampler = build_resampler(config, data, seed, artifacts, (X_train, y_train))
             started = time.perf_counter()
-            X_res, y_res = _resample(sampler, X_train, y_train, config)
+            X_res, y_res = resample(sampler, X_train, y_train, config)
             X_res = data.snap(X_res)
             timings["resample"] += time.perf_counter() - started
             n_synthetic += len(y_res) - len(y_train)
-            info = _resampler_info(sampler)
+            info = resampler_info(sampler)
             started = time.perf_counter()
             model = getattr(sampler, "warm_start_model_", None)
             if model is not None:  # warm start: one more fit, continuing the sampler's weights
                 continue_training(model, X_res, y_res)
             else:
-                model = _build_classifier(config, data, seed, (X_train, y_train), artifacts)
-                _fit(model, X_res, y_res, config)
+                model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
+                fit(model, X_res, y_res, config)
             timings["fit"] += time.perf_counter() - started
             started = time.perf_counter()
             metrics = _score(model, X_test, y_test, labels)
@@ -365,75 +367,6 @@ def evaluate(
 
 
 def _baseline(config, data, seed, X_train, y_train, X_test, y_test, artifacts) -> dict[str, float]:
-    model = _build_classifier(config, data, seed, (X_train, y_train), artifacts)
-    _fit(model, X_train, y_train, config)
+    model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
+    fit(model, X_train, y_train, config)
     return _score(model, X_test, y_test, data.labels)
-
-
-def _build_classifier(config: EvaluationConfig, data: TabularData, seed: int, train, artifacts):
-    """The trial's classifier; one on NNModel's embedding gets the split's shared network."""
-    model = make_classifier(config.classifier, data, random_state=seed, params=config.classifier_params)
-    if CLASSIFIERS[config.classifier].embeds:
-        X_train, y_train = train
-
-        def fit_network() -> ModelEmbedder:
-            network = make_classifier("nnmodel", data, random_state=seed)
-            return ModelEmbedder(network.fit(X_train, y_train))
-
-        key = f"{data_key(X_train, y_train)}|seed{seed}"
-        embedder, _ = artifacts.get_or_compute("nnmodel_embedding", key, fit_network)
-        model.set_params(estimator__embedder=embedder)
-    return model
-
-
-def _build_resampler(config: EvaluationConfig, data: TabularData, seed: int, artifacts, train):
-    if isinstance(config.resampler, str):
-        sampler = make_resampler(config.resampler, random_state=seed, params=config.resampler_params)
-    else:
-        sampler = clone(config.resampler)
-        if config.resampler_params:
-            sampler.set_params(**config.resampler_params)
-    # The protocol's context: samplers that learn from the classifier (SEDG, DGMs) get the
-    # trial's classifier, the data's discrete columns and the shared store as their ``memory``
-    # (a handle: cloning keeps it shared), unless they were given their own.
-    if sampler is not None and hasattr(sampler, "get_params"):
-        params = sampler.get_params(deep=False)
-        context = {
-            "classifier": lambda: _build_classifier(config, data, seed, train, artifacts),
-            "discrete_features": lambda: data.discrete_indices,
-            "memory": lambda: artifacts,
-        }
-        sampler.set_params(**{
-            name: make() for name, make in context.items() if name in params and params[name] is None
-        })
-    return sampler
-
-
-def _fit(model, X: np.ndarray, y: np.ndarray, config: EvaluationConfig) -> None:
-    try:
-        model.fit(X, y)
-    except InvalidParameterError as error:
-        raise InvalidConfiguration(f"classifier {config.classifier!r}: {error}") from None
-
-
-def _resample(sampler, X: np.ndarray, y: np.ndarray, config: EvaluationConfig):
-    try:
-        X_res, y_res = sampler.fit_resample(X, y)
-    except (InvalidParameterError, SedgInputError) as error:
-        raise InvalidConfiguration(f"resampler {config.resampler_name!r}: {error}") from None
-    if np.unique(y_res).size < 2:
-        raise InvalidConfiguration(
-            f"resampler {config.resampler_name!r} left {len(y_res)} rows of "
-            f"{np.unique(y_res).size} class(es); nothing to train on"
-        )
-    return X_res, y_res
-
-
-def _resampler_info(sampler) -> dict:
-    """What the resampler adapted: replicated classes, neighbours used, fallbacks."""
-    info = {}
-    for source in (sampler, getattr(sampler, "sampler_", None)):
-        for name in ("replicated_", "k_neighbors_", "fallback_", "stopped_epoch_"):
-            if source is not None and getattr(source, name, None) not in (None, {}):
-                info[name.rstrip("_")] = getattr(source, name)
-    return info

@@ -73,7 +73,7 @@ def test_pess_reads_the_trained_classifier_on_its_own_rows_by_default(mixed):
 
 
 def test_warm_start_continues_the_sampler_model_exactly_once(mixed):
-    from evaluation.protocol import continue_training
+    from sedg.synthesis import continue_training
 
     X, y = mixed
     CountingMLP.fits.clear()
