@@ -34,7 +34,7 @@ from evaluation.splits import (
     split_seeds,
 )
 from sedg import MemoryArtifacts, SedgInputError
-from sedg._memory import ArtifactStore
+from sedg._memory import ArtifactStore, data_key
 from sedg.datasets import TabularData
 from sedg.synthesis import continue_training
 
@@ -297,9 +297,9 @@ def evaluate(
     """
     config = config or EvaluationConfig(**config_fields)
     artifacts = artifacts if artifacts is not None else MemoryArtifacts()
-    labels = data.labels
     minority = minority_labels(data.class_counts)
-    if splits is not None:
+    custom_splits = splits is not None
+    if custom_splits:
         indices, seeds = list(range(len(splits))), [config.seed] * len(splits)
     else:
         splits, seeds = config.splits(data.y), config.split_seeds()
@@ -317,6 +317,8 @@ def evaluate(
             _baseline, config, data, seed, X_train, y_train, X_test, y_test, artifacts)
         started = time.perf_counter()
         key = config.baseline_key(data, index, seed)
+        if custom_splits:  # given rows, not the protocol's: the rows are part of the key
+            key = f"{key}|rows{data_key(train, test)}"
         baseline, hit = artifacts.get_or_compute("baseline", key, fit_baseline)
         timings["baseline"] += time.perf_counter() - started
         hits += int(hit)
@@ -324,24 +326,17 @@ def evaluate(
         if config.resampler == NO_RESAMPLING:
             metrics = dict(baseline)
         else:
-            sampler = build_resampler(config, data, seed, artifacts, (X_train, y_train))
-            started = time.perf_counter()
-            X_res, y_res = resample(sampler, X_train, y_train, config)
-            X_res = data.snap(X_res)
-            timings["resample"] += time.perf_counter() - started
-            n_synthetic += len(y_res) - len(y_train)
-            info = resampler_info(sampler)
-            started = time.perf_counter()
-            model = getattr(sampler, "warm_start_model_", None)
-            if model is not None:  # warm start: one more fit, continuing the sampler's weights
-                continue_training(model, X_res, y_res)
+            resampled = partial(_resampled, config, data, seed, artifacts, timings,
+                                X_train, y_train, X_test, y_test)
+            if isinstance(config.resampler, str):
+                # A registered method is built from its name and parameters alone: the same
+                # configuration on the same split (a searcher proposing it again) is looked up.
+                params = json.dumps(config.resampler_params, sort_keys=True, default=str)
+                (metrics, added, info), _ = artifacts.get_or_compute(
+                    "evaluation", f"{key}|{config.resampler}|{params}", resampled)
             else:
-                model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
-                fit(model, X_res, y_res, config)
-            timings["fit"] += time.perf_counter() - started
-            started = time.perf_counter()
-            metrics = _score(model, X_test, y_test, labels)
-            timings["score"] += time.perf_counter() - started
+                metrics, added, info = resampled()
+            n_synthetic += added
         deltas = improvements(metrics, baseline, minority)
         folds.append(metrics)
         baselines.append(baseline)
@@ -364,6 +359,27 @@ def evaluate(
         split_deltas=split_deltas,
         split_seeds=seeds,
     )
+
+
+def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test, y_test):
+    """Resample the training rows, fit, score: ``(metrics, rows added, resampler info)``."""
+    sampler = build_resampler(config, data, seed, artifacts, (X_train, y_train))
+    started = time.perf_counter()
+    X_res, y_res = resample(sampler, X_train, y_train, config)
+    X_res = data.snap(X_res)
+    timings["resample"] += time.perf_counter() - started
+    started = time.perf_counter()
+    model = getattr(sampler, "warm_start_model_", None)
+    if model is not None:  # warm start: one more fit, continuing the sampler's weights
+        continue_training(model, X_res, y_res)
+    else:
+        model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
+        fit(model, X_res, y_res, config)
+    timings["fit"] += time.perf_counter() - started
+    started = time.perf_counter()
+    metrics = _score(model, X_test, y_test, data.labels)
+    timings["score"] += time.perf_counter() - started
+    return metrics, len(y_res) - len(y_train), resampler_info(sampler)
 
 
 def _baseline(config, data, seed, X_train, y_train, X_test, y_test, artifacts) -> dict[str, float]:

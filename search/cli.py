@@ -158,7 +158,8 @@ def _cell(column: str, value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float):
-        if column in ("max", "min", "mean", "median", "best") or "auc" in column or column.startswith(
+        signed = ("max", "min", "mean", "median", "best", "stopped_mean")
+        if column in signed or "auc" in column or column.startswith(
             ("delta_", "accuracy", "qwk", "confirmed_", "final_", "optimism_gap_")
         ):
             return f"{value:+.4f}"

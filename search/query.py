@@ -12,7 +12,7 @@ from scipy.stats import t as student_t
 
 from evaluation.metrics import DEFAULT_OBJECTIVE, IMPROVEMENTS
 from search.settings import DEFAULT_STORAGE_PATH
-from search.store import FAILED, INVALID, OK, load_confirmed, load_results
+from search.store import FAILED, INVALID, OK, STOPPED, load_confirmed, load_results
 from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
@@ -107,10 +107,20 @@ def best(
     aggregates = ["min", "mean", "median", "count"] if ascending else ["max", "mean", "median", "count"]
     summary = groups.agg(aggregates)
     best_index = groups.idxmin() if ascending else groups.idxmax()
-    summary["best_trial_id"] = usable.loc[best_index.values, "trial_id"].values
-    summary = summary.sort_values(aggregates[0], ascending=ascending)
+    summary["best_trial_id"] = pd.Series(usable.loc[best_index.values, "trial_id"].values,
+                                         index=summary.index)
+    # A group whose every trial racing stopped still shows, with the partial means it reached.
+    stopped = frame[(frame["status"] == STOPPED) & np.isfinite(values)]
+    summary = summary.join(stopped.groupby(by, dropna=False)[metric].agg(
+        stopped="count", stopped_mean="mean"), how="outer")
+    summary[["count", "stopped"]] = summary[["count", "stopped"]].fillna(0).astype(int)
+    summary = summary.sort_values(aggregates[0], ascending=ascending, na_position="last")
     summary.insert(0, "metric", metric)
-    return summary.reset_index()
+    result = summary.reset_index()
+    if (result["stopped"] > 0).any():
+        result.attrs["note"] = ("stopped: trials racing ended early, behind the incumbent on the splits they "
+                                "shared; stopped_mean is their mean over the splits they ran")
+    return result
 
 
 def _ranked(usable: pd.DataFrame, confirmed: pd.DataFrame, metric: str, ascending: bool,

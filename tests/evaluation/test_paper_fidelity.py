@@ -37,3 +37,17 @@ def test_table_1_embedding_classifier_shares_one_network_per_training_split():
     assert store.hits["nnmodel_embedding"] >= 2
     assert first.baseline["qwk"] == second.baseline["qwk"]
     assert np.isfinite(first.metrics["accuracy"])
+
+
+def test_a_configuration_proposed_again_is_looked_up_not_recomputed():
+    from sedg.datasets import make_grades
+
+    data, store = make_grades(n_samples=150, seed=0), MemoryArtifacts()
+    params = {"classifier": "random_forest", "resampler": "smote", "protocol": "repeated_holdout",
+              "repeats": 2, "resampler_params": {"k_neighbors": 3}, "artifacts": store}
+    first, again = evaluate(data, **params), evaluate(data, **params)
+    assert store.computed["evaluation"] == 2 and store.hits["evaluation"] == 2
+    np.testing.assert_equal(again.split_deltas, first.split_deltas)  # NaN-aware
+    assert again.n_synthetic == first.n_synthetic
+    evaluate(data, **{**params, "resampler_params": {"k_neighbors": 4}})
+    assert store.computed["evaluation"] == 4

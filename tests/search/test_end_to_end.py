@@ -51,7 +51,11 @@ def test_run_on_embedded_data_then_best(cli, tmp_path):
                                "--format", "json").stdout)  # the latest experiment
     for entry in by_method:
         group = rows.loc[(rows["method"] == entry["method"]) & (rows["status"] == "ok"), "delta_qwk"]
-        assert entry["max"] == pytest.approx(group.max()) and entry["count"] == len(group)
+        stopped = rows.loc[(rows["method"] == entry["method"]) & (rows["status"] == "stopped")]
+        assert entry["count"] == len(group) and entry["stopped"] == len(stopped)
+        if len(group):
+            assert entry["max"] == pytest.approx(group.max())
+    assert {entry["method"] for entry in by_method} == set(rows["method"])  # stopped ones too
 
     listing = cli("list", "--storage-path", str(tmp_path)).stdout
     assert "e2e" in listing
