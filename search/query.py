@@ -71,7 +71,8 @@ def best(
     splits, ``confirmed_<metric>``, its standard error, the optimism gap
     (in-search − confirmed) and ``final_<metric>`` (the untouched final-test
     part, if kept). Confirmed configurations rank first, by their confirmed
-    mean. When none of them is above zero with confidence (one-sided 95 %),
+    mean; a configuration proposed several times is listed once. When none of
+    them is above zero with confidence (one-sided 95 %),
     ``frame.attrs["note"]`` says so. With ``by``: one row per value of that
     column with the ``max``, ``mean``, ``median`` and ``count`` of the metric
     over its trials and the trial id of its best one, sorted best first (the
@@ -135,7 +136,8 @@ def _ranked(usable: pd.DataFrame, confirmed: pd.DataFrame, metric: str, ascendin
         ranked = usable.sort_values(["_confirmed", "_rank"], ascending=[False, ascending], kind="stable")
     else:
         ranked = usable.sort_values(metric, ascending=ascending, kind="stable")
-    ranked = ranked.head(top)
+    # A configuration the searcher proposed again is one answer, not several.
+    ranked = ranked.drop_duplicates(subset=config_columns(ranked), keep="first").head(top)
     shown = [metric, f"{metric}_se", "n_splits", confirmed_metric, f"{confirmed_metric}_se",
              f"optimism_gap_{metric}", f"final_{metric}"]
     columns = ["trial_id", *config_columns(ranked), *(c for c in shown if c in ranked)]
