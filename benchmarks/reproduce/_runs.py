@@ -70,6 +70,14 @@ def _limit_threads() -> None:
     torch.set_num_threads(1)
 
 
+def _split_fields(split: str, repeats: int, index: int) -> dict:
+    """``evaluate`` arguments for the paper's split or fresh split ``index``."""
+    if split == "paper":
+        return {"protocol": "holdout", "seed": PAPER_SEED}
+    return {"protocol": "repeated_holdout", "seed": PAPER_SEED, "repeats": repeats,
+            "stream": HONEST_STREAM, "split_indices": [index]}
+
+
 def _evaluate(data_spec, store_path: str, trial: Trial, split: str, repeats: int,
               index: int) -> tuple[dict, float, str | None]:
     """Improvements of ``trial`` on one split: the paper's, or fresh split ``index``."""
@@ -83,11 +91,7 @@ def _evaluate(data_spec, store_path: str, trial: Trial, split: str, repeats: int
 
     warnings.filterwarnings("ignore")
     data = load(data_spec)
-    if split == "paper":
-        fields = {"protocol": "holdout", "seed": PAPER_SEED}
-    else:
-        fields = {"protocol": "repeated_holdout", "seed": PAPER_SEED, "repeats": repeats,
-                  "stream": HONEST_STREAM, "split_indices": [index]}
+    fields = _split_fields(split, repeats, index)
     started = time.perf_counter()
     try:
         result = evaluate(data, classifier=trial.classifier, resampler=trial.method,
@@ -143,11 +147,7 @@ def _baseline(data_spec, store_path, classifier, split, repeats, index) -> dict:
     from sedg import DiskArtifacts
 
     data = load(data_spec)
-    if split == "paper":
-        fields = {"protocol": "holdout", "seed": PAPER_SEED}
-    else:
-        fields = {"protocol": "repeated_holdout", "seed": PAPER_SEED, "repeats": repeats,
-                  "stream": HONEST_STREAM, "split_indices": [index]}
+    fields = _split_fields(split, repeats, index)
     result = evaluate(data, classifier=classifier, resampler="none",
                       artifacts=DiskArtifacts(store_path), **fields)
     return result.baseline
