@@ -41,7 +41,12 @@ class ClusterState:
         path = Path(state_dir) / "cluster.json"
         if not path.is_file():
             raise SedgInputError(f"no local cluster recorded in {state_dir}; start one with 'cluster up'")
-        return cls(**json.loads(path.read_text()))
+        try:  # a corrupt record must not become a client without its token
+            return cls(**json.loads(path.read_text()))
+        except (OSError, ValueError, TypeError) as error:
+            raise SedgInputError(
+                f"{path} is unreadable ({type(error).__name__}); stop the cluster's processes "
+                "('ray stop') and remove it, then 'cluster up' again") from None
 
     def save(self, state_dir: Path) -> None:
         path = Path(state_dir) / "cluster.json"

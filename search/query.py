@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from scipy.stats import t as student_t
 
 from evaluation.metrics import DEFAULT_OBJECTIVE, IMPROVEMENTS
 from search.settings import DEFAULT_STORAGE_PATH
-from search.store import FAILED, INVALID, OK, STOPPED, load_confirmed, load_results
+from search.store import FAILED, INVALID, OK, STOPPED, load_confirmed, load_results, read_settings
 from sedg import SedgInputError
 
 __all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
@@ -30,12 +29,8 @@ def latest_experiment(storage_path: str | Path) -> str:
     return candidates[-1].parent.name
 
 
-def _settings(experiment_dir: Path) -> dict | None:
-    try:
-        values = json.loads((experiment_dir / "search.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return values
+def _settings(experiment_dir: Path) -> dict:
+    return read_settings(experiment_dir)
 
 
 def config_columns(frame: pd.DataFrame) -> list[str]:

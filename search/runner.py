@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 from evaluation.metrics import metric_names, result_names
 from search._schema import evaluations_schema, results_schema
 from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, load_data
-from search.store import ResultsStore, load_results
+from search.store import ResultsStore, atomic_write_text, load_results, read_settings
 from sedg import SedgInputError
 
 __all__ = ["resume", "run"]
@@ -157,7 +158,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     tuned = settings.classifiers if settings.tune_classifier else ()
     store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
                      evaluations_schema(metric_names(data.labels)))
-    (experiment_dir / "search.json").write_text(settings.to_json())
+    atomic_write_text(experiment_dir / "search.json", settings.to_json())
     tuner = tune.Tuner(
         make_trainable(settings),
         tune_config=tune.TuneConfig(
@@ -203,7 +204,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     experiment_dir = Path(storage_path).resolve() / name
     if not (experiment_dir / "search.json").is_file():
         raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
-    settings = SearchSettings.from_json((experiment_dir / "search.json").read_text())
+    settings = SearchSettings.from_json(json.dumps(read_settings(experiment_dir)))
     if address:
         settings.address = address
     if not tune.Tuner.can_restore(str(experiment_dir)):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from functools import cached_property
 from pathlib import Path
 
@@ -31,8 +32,8 @@ import pyarrow.parquet as pq
 from sedg import SedgInputError
 
 __all__ = [
-    "FAILED", "INVALID", "OK", "STOPPED", "ResultsStore", "load_confirmed", "load_evaluations",
-    "load_results",
+    "FAILED", "INVALID", "OK", "STOPPED", "ResultsStore", "atomic_write_text", "load_confirmed",
+    "load_evaluations", "load_results", "read_settings",
 ]
 
 #: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
@@ -56,7 +57,7 @@ class ResultsStore:
         for path, value in ((self.schema_path, schema), (self.evaluations_schema_path, evaluations)):
             if value is not None and not path.exists():
                 fields = [[field.name, str(field.type)] for field in value]
-                _atomic_write_text(path, json.dumps(fields, indent=1))
+                atomic_write_text(path, json.dumps(fields, indent=1))
 
     @cached_property
     def schema(self) -> pa.Schema:
@@ -137,13 +138,45 @@ def _write_row(row: dict, schema: pa.Schema, folder: Path, name: str) -> Path:
     table = pa.Table.from_pylist([known], schema=schema)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{name}.parquet"
-    staging = folder / f".{name}.parquet.{os.getpid()}.tmp"
+    staging = _staging(final)
     pq.write_table(table, staging)
-    os.replace(staging, final)
+    _durable_replace(staging, final)
     return final
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(text)
+def _staging(path: Path) -> Path:
+    """A hidden name of this writer alone: two processes never share a temporary file."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _durable_replace(staging: Path, path: Path) -> None:
+    """Flush the staged file to disk, rename it into place, and flush the folder's entry."""
+    with open(staging, "rb") as handle:
+        os.fsync(handle.fileno())
     os.replace(staging, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the whole new one."""
+    staging = _staging(path)
+    staging.write_text(text)
+    _durable_replace(staging, path)
+
+
+def read_settings(experiment_dir: str | Path) -> dict:
+    """The experiment's saved ``search.json``; an unreadable one is an error, never defaults."""
+    path = Path(experiment_dir) / "search.json"
+    try:
+        values = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise SedgInputError(
+            f"{path} is unreadable ({type(error).__name__}): restore it or remove the experiment"
+        ) from None
+    if not isinstance(values, dict):
+        raise SedgInputError(f"{path} holds no settings (a JSON object was expected)")
+    return values

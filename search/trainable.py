@@ -125,12 +125,13 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
         result = evaluate(data, evaluation, artifacts=artifacts, on_split=on_split)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
-        row.update(status=OK, resampler_info=info)
+        # ``method`` stays what was asked; what ran instead, if anything, is said beside it.
+        row.update(status=OK, resampler_info=info, fallback=result.resampler_info.get("fallback"))
     except InvalidConfiguration as error:
         row.update(status=INVALID, error=str(error))
     except Exception as error:  # recorded as the trial's outcome; the search goes on
         row.update(status=FAILED, error=f"{type(error).__name__}: {error}")
-        row["traceback"] = traceback.format_exc(limit=5)
+        row["traceback"] = traceback.format_exc(limit=-8)  # the innermost frames: where it raised
     used = getattr(artifacts, "used", [])
     row["artifacts_reused"] = json.dumps(sorted({e["kind"] for e in used if e["event"] == "hit"}))
     row["time_total"] = time.perf_counter() - started

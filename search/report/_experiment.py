@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pandas as pd
 
 from evaluation.metrics import minority_labels
 from search.settings import SearchSettings, load_data
-from search.store import OK, load_results
+from search.store import OK, load_results, read_settings
 from sedg import SedgInputError
 
 __all__ = ["Experiment", "open_experiment"]
@@ -48,7 +47,7 @@ def open_experiment(name: str, storage_path: str | Path) -> Experiment:
     directory = Path(storage_path).resolve() / name
     if not (directory / "search.json").is_file():
         raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
-    values = json.loads((directory / "search.json").read_text())
+    values = read_settings(directory)
     values["name"], values["storage_path"] = name, str(directory.parent)
     if values.get("data") and not Path(values["data"]).is_file():
         raise SedgInputError(f"the experiment's data file is gone: {values['data']}")

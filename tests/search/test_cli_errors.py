@@ -105,3 +105,33 @@ def test_a_final_test_part_that_cannot_be_stratified_is_refused(tmp_path, capsys
     err = capsys.readouterr().err.strip()
     assert err.startswith("sedg-search: error: --final-test 0.1 cannot be stratified on this data")
     assert len(err.splitlines()) == 1 and not storage.exists()
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", ""])
+@pytest.mark.parametrize("command", [["best", "broken"], ["list"], ["resume", "broken"],
+                                     ["report", "broken"]])
+def test_an_unreadable_search_json_is_an_error_not_defaults(tmp_path, capsys, content, command):
+    experiment = tmp_path / "broken"
+    experiment.mkdir()
+    (experiment / "search.json").write_text(content)
+    code = main([*command, "--storage-path", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert "search.json" in err[0] and ("is unreadable" in err[0] or "holds no settings" in err[0])
+    assert sorted(p.name for p in experiment.iterdir()) == ["search.json"]  # nothing written
+
+
+def test_a_corrupt_cluster_record_is_an_error_not_a_tokenless_client(tmp_path):
+    from cluster.state import ClusterState
+
+    (tmp_path / "cluster.json").write_text('{"address": "127.0.0.1:1"}')  # fields missing
+    with pytest.raises(SedgInputError, match="cluster.json is unreadable"):
+        ClusterState.load(tmp_path)
+
+
+def test_settings_are_written_whole_or_not_at_all(tmp_path):
+    from search.store import atomic_write_text, read_settings
+
+    atomic_write_text(tmp_path / "search.json", '{"num_samples": 4}')
+    assert read_settings(tmp_path) == {"num_samples": 4}
+    assert [p.name for p in tmp_path.iterdir()] == ["search.json"]  # no temporary left behind

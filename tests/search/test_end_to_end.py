@@ -70,6 +70,8 @@ def test_a_raising_configuration_is_recorded_and_the_search_goes_on(cli, tmp_pat
     failed = rows[rows["method"] == "explode"]
     assert len(failed) >= 1 and (failed["status"] == "error").all()
     assert failed["error"].str.contains("RuntimeError: this configuration always fails").all()
+    assert failed["traceback"].str.contains("Traceback").all()  # kept in the store, not dropped
+    assert failed["traceback"].str.contains("failing_plugin").all()
     assert rows.loc[rows["method"] != "explode", "status"].isin(["ok", "stopped"]).all()
     best = json.loads(cli("best", "boom", "--storage-path", str(tmp_path), "--format", "json").stdout)
     assert all(entry["method"] != "explode" for entry in best)
