@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.metrics import metric_names, result_names
+from search._lock import experiment_lock
 from search._schema import evaluations_schema, results_schema
 from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, load_data
 from search.store import ResultsStore, atomic_write_text, load_results, read_settings
@@ -154,31 +155,32 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     _check_metrics(settings, data.labels)
     _init_ray(settings, num_cpus)
     _check_gpus(settings)
-    store = ResultsStore(experiment_dir)
-    tuned = settings.classifiers if settings.tune_classifier else ()
-    store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
-                     evaluations_schema(metric_names(data.labels)))
-    atomic_write_text(experiment_dir / "search.json", settings.to_json())
-    tuner = tune.Tuner(
-        make_trainable(settings),
-        tune_config=tune.TuneConfig(
-            search_alg=_searcher(settings),
-            scheduler=_scheduler(settings),
-            num_samples=settings.num_samples,
-            max_concurrent_trials=settings.concurrency,
-            reuse_actors=True,
-        ),
-        run_config=tune.RunConfig(
-            name=settings.name,
-            storage_path=settings.storage_path,
-            callbacks=_callbacks(settings),
-            verbose=0,
-            failure_config=tune.FailureConfig(max_failures=settings.max_failures),
-            checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
-        ),
-    )
-    tuner.fit()
-    _confirm(settings)
+    with experiment_lock(experiment_dir):
+        store = ResultsStore(experiment_dir)
+        tuned = settings.classifiers if settings.tune_classifier else ()
+        store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
+                         evaluations_schema(metric_names(data.labels)))
+        atomic_write_text(experiment_dir / "search.json", settings.to_json())
+        tuner = tune.Tuner(
+            make_trainable(settings),
+            tune_config=tune.TuneConfig(
+                search_alg=_searcher(settings),
+                scheduler=_scheduler(settings),
+                num_samples=settings.num_samples,
+                max_concurrent_trials=settings.concurrency,
+                reuse_actors=True,
+            ),
+            run_config=tune.RunConfig(
+                name=settings.name,
+                storage_path=settings.storage_path,
+                callbacks=_callbacks(settings),
+                verbose=0,
+                failure_config=tune.FailureConfig(max_failures=settings.max_failures),
+                checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
+            ),
+        )
+        tuner.fit()
+        _confirm(settings)
     return load_results(experiment_dir)
 
 
@@ -207,15 +209,16 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     settings = SearchSettings.from_json(json.dumps(read_settings(experiment_dir)))
     if address:
         settings.address = address
-    if not tune.Tuner.can_restore(str(experiment_dir)):
-        raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
-    _init_ray(settings, num_cpus)
-    tuner = tune.Tuner.restore(
-        str(experiment_dir),
-        trainable=make_trainable(settings),
-        resume_unfinished=True,
-        resume_errored=True,
-    )
-    tuner.fit()
-    _confirm(settings)
+    with experiment_lock(experiment_dir):
+        if not tune.Tuner.can_restore(str(experiment_dir)):
+            raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
+        _init_ray(settings, num_cpus)
+        tuner = tune.Tuner.restore(
+            str(experiment_dir),
+            trainable=make_trainable(settings),
+            resume_unfinished=True,
+            resume_errored=True,
+        )
+        tuner.fit()
+        _confirm(settings)
     return load_results(experiment_dir)

@@ -135,3 +135,44 @@ def test_settings_are_written_whole_or_not_at_all(tmp_path):
     atomic_write_text(tmp_path / "search.json", '{"num_samples": 4}')
     assert read_settings(tmp_path) == {"num_samples": 4}
     assert [p.name for p in tmp_path.iterdir()] == ["search.json"]  # no temporary left behind
+
+
+def _experiment_with_lock(tmp_path, holder: dict):
+    import json
+
+    experiment = tmp_path / "busy"
+    experiment.mkdir()
+    (experiment / "search.json").write_text(SearchSettings(name="busy").to_json())
+    (experiment / "driver.lock").write_text(json.dumps(holder))
+    return experiment
+
+
+def test_a_second_driver_on_a_running_experiment_is_refused_naming_the_holder(tmp_path, capsys):
+    import os
+    import socket
+
+    holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": "2026-11-25T06:00:00"}
+    experiment = _experiment_with_lock(tmp_path, holder)
+    code = main(["resume", "busy", "--storage-path", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert f"is being run by pid {os.getpid()} on {socket.gethostname()}" in err[0]
+    assert (experiment / "driver.lock").exists()  # the holder's lock is left alone
+
+
+def test_a_lock_left_by_a_dead_driver_on_this_host_is_taken_over(tmp_path, capsys):
+    import socket
+
+    dead = {"pid": 2**22 + 4321, "host": socket.gethostname(), "since": "2026-11-25T06:00:00"}
+    experiment = _experiment_with_lock(tmp_path, dead)
+    code = main(["resume", "busy", "--storage-path", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "has no Ray Tune state to resume from" in err  # past the lock
+    assert not (experiment / "driver.lock").exists()  # taken over, then released
+
+
+def test_a_lock_from_another_host_is_never_guessed_at(tmp_path, capsys):
+    experiment = _experiment_with_lock(tmp_path, {"pid": 1, "host": "elsewhere", "since": "then"})
+    assert main(["resume", "busy", "--storage-path", str(tmp_path)]) == 2
+    assert "pid 1 on elsewhere since then" in capsys.readouterr().err
+    assert (experiment / "driver.lock").exists()

@@ -74,7 +74,7 @@ def test_explain_writes_a_heat_map_and_a_csv(cli, experiment):
 def test_confirm_reports_fresh_seed_statistics(cli, experiment):
     output = cli("confirm", "small", "--storage-path", str(experiment), "--top", "1", "--seeds", "2").stdout
     assert "paired t-test" in output
-    table = pd.read_csv(experiment / "small" / "report" / "confirm.csv")
+    table = pd.read_csv(experiment / "small" / "report" / "confirm.csv", dtype={"trial_id": str})
     assert len(table) == 1
     state = open_experiment("small", experiment)
     row = state.rows.set_index("trial_id").loc[table.loc[0, "trial_id"]].to_dict()

@@ -37,7 +37,8 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path):
     rows = pd.read_parquet(results)
     assert len(rows) == 12 and rows["trial_id"].is_unique
     assert before <= set(rows["trial_id"])  # finished trials kept, not duplicated
-    assert rows["status"].isin(["ok", "stopped"]).all()
+    failed = rows.loc[~rows["status"].isin(["ok", "stopped"]), ["status", "error"]]
+    assert failed.empty, failed.to_string()
     assert (rows["protocol"] == "repeated_holdout").all()  # the default: a repeated, raced search
     evaluations = pd.read_parquet(tmp_path / "killed" / "evaluations")
     searched = evaluations[evaluations["phase"] == "search"]
