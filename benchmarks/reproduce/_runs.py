@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -78,8 +79,8 @@ def _split_fields(split: str, repeats: int, index: int) -> dict:
             "stream": HONEST_STREAM, "split_indices": [index]}
 
 
-def _evaluate(data_spec, store_path: str, trial: Trial, split: str, repeats: int,
-              index: int) -> tuple[dict, float, str | None]:
+def _evaluate(data_spec, store_path: str, trial: Trial, split: str, index: int, *,
+              repeats: int) -> tuple[dict, float, str | None]:
     """Improvements of ``trial`` on one split: the paper's, or fresh split ``index``."""
     import time
     import warnings
@@ -102,45 +103,42 @@ def _evaluate(data_spec, store_path: str, trial: Trial, split: str, repeats: int
     return result.deltas, time.perf_counter() - started, None
 
 
-def run_trials(trials: list[Trial], data_spec, store_path: str, repeats: int, jobs: int) -> None:
-    """Fill every trial's ``paper`` and ``honest`` improvements (in place)."""
+def _over_splits(items: list, repeats: int, jobs: int, task) -> list[dict]:
+    """``task(item, split, index)`` on the paper's split and each fresh split, in parallel;
+    per item, ``{"paper": value, "honest": [value per fresh split]}``."""
     from joblib import Parallel, delayed
 
-    tasks = [(t, "paper", 0) for t in trials] + [
-        (t, "honest", r) for t in trials for r in range(repeats)]
-    results = Parallel(n_jobs=jobs, backend="loky")(
-        delayed(_evaluate)(data_spec, store_path, trial, split, repeats, index)
-        for trial, split, index in tasks)
-    for (trial, split, _), (deltas, seconds, error) in zip(tasks, results):
-        trial.seconds += seconds
-        trial.error = trial.error or error
+    tasks = [(i, "paper", 0) for i in range(len(items))] + [
+        (i, "honest", r) for i in range(len(items)) for r in range(repeats)]
+    values = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(task)(items[i], split, index) for i, split, index in tasks)
+    out: list[dict] = [{"paper": None, "honest": []} for _ in items]
+    for (i, split, _), value in zip(tasks, values):
         if split == "paper":
-            trial.paper = deltas
+            out[i]["paper"] = value
         else:
-            trial.honest.append(deltas)
+            out[i]["honest"].append(value)
+    return out
+
+
+def run_trials(trials: list[Trial], data_spec, store_path: str, repeats: int, jobs: int) -> None:
+    """Fill every trial's ``paper`` and ``honest`` improvements (in place)."""
+    task = partial(_evaluate, data_spec, store_path, repeats=repeats)
+    for trial, runs in zip(trials, _over_splits(trials, repeats, jobs, task)):
+        for _, seconds, error in [runs["paper"], *runs["honest"]]:
+            trial.seconds += seconds
+            trial.error = trial.error or error
+        trial.paper, trial.honest = runs["paper"][0], [deltas for deltas, _, _ in runs["honest"]]
 
 
 def baselines(classifiers: list[str], data_spec, store_path: str, repeats: int,
               jobs: int) -> dict[str, dict]:
     """No-resampling metrics per classifier: on the paper's split and on each fresh split."""
-    trials = [Trial("baseline", "none", name, {}) for name in classifiers]
-    from joblib import Parallel, delayed
-
-    tasks = [(t, "paper", 0) for t in trials] + [
-        (t, "honest", r) for t in trials for r in range(repeats)]
-    results = Parallel(n_jobs=jobs, backend="loky")(
-        delayed(_baseline)(data_spec, store_path, trial.classifier, split, repeats, index)
-        for trial, split, index in tasks)
-    out: dict[str, dict] = {name: {"paper": {}, "honest": []} for name in classifiers}
-    for (trial, split, _), metrics in zip(tasks, results):
-        if split == "paper":
-            out[trial.classifier]["paper"] = metrics
-        else:
-            out[trial.classifier]["honest"].append(metrics)
-    return out
+    task = partial(_baseline, data_spec, store_path, repeats=repeats)
+    return dict(zip(classifiers, _over_splits(classifiers, repeats, jobs, task)))
 
 
-def _baseline(data_spec, store_path, classifier, split, repeats, index) -> dict:
+def _baseline(data_spec, store_path, classifier, split, index, *, repeats) -> dict:
     _limit_threads()
     from benchmarks.reproduce._data import load
     from evaluation import evaluate
@@ -155,22 +153,10 @@ def _baseline(data_spec, store_path, classifier, split, repeats, index) -> dict:
 
 def cv_means(data_spec, methods: list[str], repeats: int, jobs: int) -> dict[str, dict]:
     """The GMCSMOTE paper's protocol: BLRR, 5-fold cv, QWK; once (the paper) and ``repeats`` times."""
-    from joblib import Parallel, delayed
-
-    tasks = [(m, "paper", 0) for m in methods] + [(m, "honest", r) for m in methods
-                                                  for r in range(repeats)]
-    results = Parallel(n_jobs=jobs, backend="loky")(
-        delayed(_cv)(data_spec, method, split, repeats, index) for method, split, index in tasks)
-    out = {m: {"paper": None, "honest": []} for m in methods}
-    for (method, split, _), value in zip(tasks, results):
-        if split == "paper":
-            out[method]["paper"] = value
-        else:
-            out[method]["honest"].append(value)
-    return out
+    return dict(zip(methods, _over_splits(methods, repeats, jobs, partial(_cv, data_spec))))
 
 
-def _cv(data_spec, method, split, repeats, index) -> float:
+def _cv(data_spec, method, split, index) -> float:
     _limit_threads()
     from benchmarks.reproduce._data import load
     from evaluation import MemoryArtifacts, evaluate
