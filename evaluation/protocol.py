@@ -35,7 +35,7 @@ from evaluation.splits import (
 )
 from sedg import MemoryArtifacts, SedgInputError
 from sedg._memory import ArtifactStore, data_key
-from sedg.datasets import TabularData
+from sedg.datasets import TabularData, impute_split
 from sedg.synthesis import continue_training
 
 __all__ = [
@@ -140,6 +140,8 @@ class EvaluationResult:
     ``delta_minority_auc``. ``fold_metrics``, ``fold_baselines`` and
     ``split_deltas`` keep each split's values; ``standard_errors`` are the
     standard errors of the improvements over splits (NaN with one split).
+    ``imputed`` says which features had missing values filled and how many
+    (each split fills them from its training part); ``None`` when none.
     """
 
     metrics: dict[str, float]
@@ -155,6 +157,7 @@ class EvaluationResult:
     fold_baselines: list[dict[str, float]] = field(default_factory=list)
     split_deltas: list[dict[str, float]] = field(default_factory=list)
     split_seeds: list[int] = field(default_factory=list)
+    imputed: str | None = None
 
     @property
     def standard_errors(self) -> dict[str, float]:
@@ -178,6 +181,7 @@ class EvaluationResult:
             synthetic_rows=self.n_synthetic,
             baseline_cache_hits=self.baseline_cache_hits,
             n_folds=len(self.fold_metrics),
+            imputed=self.imputed,
         )
         row.update({f"time_{name}": value for name, value in self.timings.items()})
         return row
@@ -309,9 +313,12 @@ def evaluate(
             splits, seeds = [splits[i] for i in indices], [seeds[i] for i in indices]
     timings = dict.fromkeys(("baseline", "resample", "fit", "score"), 0.0)
     folds, baselines, split_deltas = [], [], []
-    hits, n_train, n_synthetic, info = 0, 0, 0, {}
+    hits, n_train, n_synthetic, info, imputed = 0, 0, 0, {}, None
     for index, (train, test), seed in zip(indices, splits, seeds):
         X_train, y_train, X_test, y_test = data.X[train], data.y[train], data.X[test], data.y[test]
+        if data.has_missing:  # filled from the training part only (load_table(impute=True))
+            X_train, X_test, imputation = impute_split(data, X_train, X_test)
+            imputed = imputation.describe()
 
         fit_baseline = partial(
             _baseline, config, data, seed, X_train, y_train, X_test, y_test, artifacts)
@@ -358,6 +365,7 @@ def evaluate(
         fold_baselines=baselines,
         split_deltas=split_deltas,
         split_seeds=seeds,
+        imputed=imputed,
     )
 
 

@@ -50,6 +50,7 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "baseline_cache_hits": pa.int64(),
     "artifacts_reused": pa.string(),
     "resampler_info": pa.string(),
+    "imputed": pa.string(),
     "time_baseline": pa.float64(),
     "time_resample": pa.float64(),
     "time_fit": pa.float64(),

@@ -82,6 +82,10 @@ class SearchSettings:
         "CSV or Parquet file (default: the embedded synthetic grades)"))
     target: str | None = field(default=None, metadata=option(
         f"class column (default: {GRADES_TARGET} for the embedded data, else target)"))
+    impute: bool = field(default=False, metadata=option(
+        "fill missing feature values inside each split from its training part (median for "
+        "continuous, most frequent for discrete features); without it they are an error",
+        action="store_true"))
     methods: tuple[str, ...] = field(default=DEFAULT_METHODS, metadata=option(
         "comma-separated methods", parse=split_list))
     classifiers: tuple[str, ...] = field(default=("random_forest",), metadata=option(
@@ -219,7 +223,7 @@ class SearchSettings:
         return cls(**{key: value for key, value in values.items() if key in known})
 
     def data_spec(self) -> tuple:
-        return (self.data, self.target, self.grades_samples, self.final_test, self.seed)
+        return (self.data, self.target, self.grades_samples, self.final_test, self.seed, self.impute)
 
 
 def cli_options() -> list[tuple[str, str, dict]]:
@@ -284,7 +288,7 @@ def load_table_of(spec: tuple) -> TabularData:
     path, target, grades_samples = spec[:3]
     if path is None:
         return make_grades(n_samples=grades_samples, seed=0)
-    return load_table(path, target=target)
+    return load_table(path, target=target, impute=spec[5])
 
 
 @cache

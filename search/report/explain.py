@@ -17,6 +17,7 @@ from search.settings import DEFAULT_STORAGE_PATH
 from search.space import resampler_params
 from search.store import OK
 from sedg import MemoryArtifacts, SedgInputError
+from sedg.datasets import impute_split
 
 __all__ = ["explain", "modification_table"]
 
@@ -39,10 +40,9 @@ def _choose(rows: pd.DataFrame, trial_id: str | None, metric: str, config: dict 
     return {key: value for key, value in row.items() if not (isinstance(value, float) and np.isnan(value))}
 
 
-def modification_table(data, X_synthetic, y_synthetic, sources) -> pd.DataFrame:
+def modification_table(data, X_synthetic, y_synthetic, original) -> pd.DataFrame:
     """Long table: per class and feature, the share of synthetic rows that changed it
-    (against the row each was made from) and the most common new values, decoded."""
-    original = data.X[sources]
+    (against ``original``, the row each was made from) and the most common new values, decoded."""
     changed = ~np.isclose(X_synthetic, original)
     decoded = data.decode(X_synthetic)
     records = []
@@ -83,18 +83,19 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
     classifier = chosen.get("classifier") or settings.classifiers[0]
     data = experiment.data()
     # The trial's first split, with the seed its resampler and classifier used there.
-    train, _ = make_splits(data.y, settings.protocol, seed=settings.seed, repeats=settings.repeats)[0]
+    train, test = make_splits(data.y, settings.protocol, seed=settings.seed, repeats=settings.repeats)[0]
+    X_train = impute_split(data, data.X[train], data.X[test])[0] if data.has_missing else data.X[train]
     seed = split_seeds(settings.protocol, settings.seed, repeats=settings.repeats)[0]
     sampler = make_resampler(method, random_state=seed, params=resampler_params(chosen, method))
     sampler.set_params(classifier=make_classifier(classifier, data, random_state=seed),
                        discrete_features=data.discrete_indices, memory=MemoryArtifacts())
-    X_res, y_res = sampler.fit_resample(data.X[train], data.y[train])
+    X_res, y_res = sampler.fit_resample(X_train, data.y[train])
     X_syn, y_syn = data.snap(X_res[len(train):]), y_res[len(train):]
     if method == "sedg":
-        sources = train[sampler.sources_]
+        sources = sampler.sources_
     else:
-        sources = train[_nearest_sources(data.X[train], data.y[train], X_syn, y_syn)]
-    table = modification_table(data, X_syn, y_syn, sources)
+        sources = _nearest_sources(X_train, data.y[train], X_syn, y_syn)
+    table = modification_table(data, X_syn, y_syn, X_train[sources])
     out = experiment.output
     csv = out / "explain.csv"
     table.to_csv(csv, index=False)

@@ -23,6 +23,7 @@ def load_table(
     continuous: Iterable[str] = (),
     max_discrete_values: int = 10,
     name: str | None = None,
+    impute: bool = False,
 ) -> TabularData:
     """Load a CSV (comma or semicolon, quoted or not) or Parquet table.
 
@@ -40,6 +41,11 @@ def load_table(
     max_discrete_values : int, default=10
     name : str, optional
         Name of the data set; the file's stem by default.
+    impute : bool, default=False
+        Keep missing feature values as NaN in ``X`` (discrete codes are
+        learnt from the values present), to be filled inside each split from
+        its training part (:func:`sedg.datasets.impute_split`; the search's
+        ``--impute``). Without it a missing value is an error.
 
     Returns
     -------
@@ -48,8 +54,10 @@ def load_table(
     Raises
     ------
     SedgInputError
-        Missing or empty file, unknown target column, a target with one class,
-        missing values, or non-numeric values in a numeric column.
+        Missing or empty file, unknown target column, a target with one class
+        or with most classes of one member, missing feature values without
+        ``impute``, a column with no value at all, or non-numeric values in a
+        numeric column.
 
     Examples
     --------
@@ -79,6 +87,7 @@ def load_table(
         continuous=continuous,
         max_discrete_values=max_discrete_values,
         name=name or path.stem,
+        impute=impute,
     )
 
 
@@ -111,8 +120,9 @@ def encode_frame(
     continuous: Iterable[str] = (),
     max_discrete_values: int = 10,
     name: str = "table",
+    impute: bool = False,
 ) -> TabularData:
-    """Encode a DataFrame with a class column into :class:`TabularData`."""
+    """Encode a DataFrame with a class column into :class:`TabularData` (see :func:`load_table`)."""
     if target not in frame.columns:
         shown = ", ".join(map(str, frame.columns[:40]))
         raise SedgInputError(f"target column {target!r} not in the data (columns: {shown})")
@@ -127,20 +137,22 @@ def encode_frame(
     columns, kinds, categories, integers = [], [], {}, set()
     for index, column_name in enumerate(features.columns):
         column = features[column_name]
-        _check_complete(column, column_name)
+        present = _present(column, column_name, impute)
         kind, values = _infer_kind(
-            column, column_name, column_name in discrete, column_name in continuous,
+            column[present], column_name, column_name in discrete, column_name in continuous,
             max_discrete_values,
         )
         kinds.append(kind)
+        encoded = np.full(len(column), np.nan)
         if kind == "continuous":
-            columns.append(values.astype(float))
+            encoded[present] = values.astype(float)
             if np.all(np.mod(values, 1) == 0):
                 integers.add(index)
         else:
             uniques, codes = np.unique(values, return_inverse=True)
             categories[index] = uniques
-            columns.append(codes.astype(float))
+            encoded[present] = codes
+        columns.append(encoded)
     return TabularData(
         X=np.column_stack(columns),
         y=y,
@@ -178,13 +190,20 @@ def _encode_target(column: pd.Series, target: str) -> np.ndarray:
     return values
 
 
-def _check_complete(column: pd.Series, name: str) -> None:
-    missing = column.isna().to_numpy()
-    if missing.any():
-        row = int(np.flatnonzero(missing)[0])
+def _present(column: pd.Series, name: str, impute: bool) -> np.ndarray:
+    """Mask of the rows where ``column`` has a value; missing ones only with ``impute``."""
+    present = column.notna().to_numpy()
+    if present.all():
+        return present
+    if not present.any():
+        raise SedgInputError(f"column {name!r} has no value in any row; drop it")
+    if not impute:
+        row = int(np.flatnonzero(~present)[0])
         raise SedgInputError(
-            f"column {name!r} has {int(missing.sum())} missing values (first in row {row + 1})"
+            f"column {name!r} has {int((~present).sum())} missing values (first in row {row + 1}); "
+            "pass --impute (impute=True) to fill them inside each split from its training part"
         )
+    return present
 
 
 def _infer_kind(

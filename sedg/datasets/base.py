@@ -30,7 +30,9 @@ class TabularData:
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        Encoded features, float64.
+        Encoded features, float64; NaN marks a missing value (only from
+        ``load_table(impute=True)``; each split fills them, see
+        :func:`sedg.datasets.impute_split`).
     y : ndarray of shape (n_samples,)
         Class labels, original values.
     feature_names : tuple of str
@@ -96,6 +98,11 @@ class TabularData:
         return [i for i, kind in enumerate(self.feature_kinds) if kind != "continuous"]
 
     @cached_property
+    def has_missing(self) -> bool:
+        """Whether ``X`` holds missing values (NaN) to impute inside each split."""
+        return bool(np.isnan(self.X).any())
+
+    @cached_property
     def cardinalities(self) -> dict[int, int]:
         """Number of codes of each discrete feature."""
         return {i: len(values) for i, values in self.categories.items()}
@@ -119,7 +126,7 @@ class TabularData:
     @cached_property
     def feature_ranges(self) -> np.ndarray:
         """Observed ``(min, max)`` of every column of ``X``, shape (n_features, 2)."""
-        return np.stack([self.X.min(axis=0), self.X.max(axis=0)], axis=1)
+        return np.stack([np.nanmin(self.X, axis=0), np.nanmax(self.X, axis=0)], axis=1)
 
     def snap(self, X: np.ndarray) -> np.ndarray:
         """Round discrete columns of generated rows to valid codes.
@@ -133,18 +140,20 @@ class TabularData:
         return X
 
     def decode(self, X: np.ndarray) -> pd.DataFrame:
-        """Turn encoded rows back into the original values and types."""
+        """Turn encoded rows back into the original values and types (missing stays missing)."""
         X = self.snap(X)
         columns = {}
         for index, name in enumerate(self.feature_names):
             column = X[:, index]
+            missing = np.isnan(column)
             if index in self.categories:
-                columns[name] = self.categories[index][column.astype(int)]
+                values = self.categories[index][np.where(missing, 0, column).astype(int)]
             elif index in self.integer_features:
                 low, high = self.feature_ranges[index]
-                columns[name] = np.clip(np.rint(column), low, high).astype(np.int64)
+                values = np.clip(np.rint(np.where(missing, low, column)), low, high).astype(np.int64)
             else:
-                columns[name] = column
+                values = column
+            columns[name] = pd.Series(values).where(~missing) if missing.any() else values
         return pd.DataFrame(columns)
 
     def to_frame(self) -> pd.DataFrame:

@@ -133,3 +133,16 @@ def test_sedg_invalid_combination_is_an_invalid_configuration(grades):
     with pytest.raises(InvalidConfiguration, match="needs a tree-based classifier"):
         evaluate(grades, classifier="blrr", resampler="sedg",
                  resampler_params={"feature_selection": "importance", "feature_importance": "mdi"})
+
+
+def test_missing_values_are_filled_per_split_and_reported(student_por):
+    from dataclasses import replace
+
+    X = student_por.X.copy()
+    X[::6, student_por.feature_names.index("absences")] = np.nan
+    holes = replace(student_por, X=X, name="holes")
+    result = evaluate(holes, resampler="smote", classifier="random_forest", protocol="repeated_holdout",
+                      repeats=2, seed=0)
+    assert result.imputed == "absences: 109 by median"
+    assert np.isfinite(result.deltas["delta_qwk"])
+    assert evaluate(student_por, resampler="none", repeats=2).imputed is None

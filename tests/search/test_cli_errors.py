@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from search.cli import main
@@ -47,6 +49,35 @@ def test_unknown_column_in_data(tmp_path, capsys, student_por_path):
     assert code == 2
     assert "target column 'grade' not in the data" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()
+
+
+def _binary(path):
+    path.write_bytes(bytes(range(256)) * 8)
+
+
+def _continuous_target(path):
+    values = np.random.default_rng(0).normal(size=60)
+    pd.DataFrame({"x": np.arange(60), "score": values}).to_csv(path, index=False)
+
+
+def _missing_values(path):
+    pd.DataFrame({"x": [1.5, None, 2.5, 3.5] * 5, "y": [0, 1] * 10}).to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(("write", "target", "message"), [
+    (_binary, "G3", "cannot parse CSV file"),
+    (_continuous_target, "score",
+     "target column 'score' looks continuous: 60 of its 60 values occur once; bin it into classes"),
+    (_missing_values, "y", "column 'x' has 5 missing values (first in row 2); pass --impute"),
+])
+def test_bad_data_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, write, target, message):
+    path = tmp_path / "data.csv"
+    write(path)
+    storage = tmp_path / "store"
+    code = main(["run", "--data", str(path), "--target", target, "--storage-path", str(storage)])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and message in lines[0], lines
+    assert not storage.exists()
 
 
 def test_gpu_share_without_gpus_is_refused(tmp_path, capsys):

@@ -103,3 +103,24 @@ def test_a_plugin_method_runs_in_a_search_with_its_parameter_stored(cli, tmp_pat
     best = json.loads(cli("best", "plugin", "--storage-path", str(tmp_path), "--by", "method",
                           "--format", "json").stdout)
     assert {entry["method"] for entry in best} == set(rows["method"])
+
+
+def test_missing_values_are_imputed_inside_each_split_on_request(cli, tmp_path, student_por_path):
+    frame = pd.read_csv(student_por_path)
+    frame.loc[::7, "age"] = np.nan
+    frame.loc[::5, "Mjob"] = np.nan
+    path = tmp_path / "holes.csv"
+    frame.to_csv(path, index=False)
+    common = ["run", "--data", str(path), "--target", "G3", "--storage-path", str(tmp_path)]
+    refused = cli(*common, "--name", "refused", check=False)
+    assert refused.returncode == 2 and "pass --impute" in refused.stderr
+    assert not (tmp_path / "refused").exists()
+    cli(*common, "--impute", "--name", "imputed", "--num-samples", "2", "--num-cpus", "2",
+        "--methods", "smote", "--repeats", "2", "--final-test", "0.2", "--confirm-top", "1",
+        "--confirm-repeats", "2", "--scheduler", "fifo")
+    rows = pd.read_parquet(tmp_path / "imputed" / "results")
+    assert (rows["status"] == "ok").all(), rows["error"].tolist()
+    # The search part holds 80 % of the rows; both features report how they were filled.
+    assert rows["imputed"].str.fullmatch(r"age: \d+ by most frequent; Mjob: \d+ by most frequent").all()
+    confirmed = pd.read_parquet(tmp_path / "imputed" / "confirmed")
+    assert confirmed["final_delta_qwk"].notna().all()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sedg import SedgInputError
-from sedg.datasets import load_table, make_grades
+from sedg.datasets import encode_frame, impute_split, load_table, make_grades
 
 
 def test_student_por_comma_csv(student_por):
@@ -56,7 +56,9 @@ def test_snap_makes_generated_rows_decodable(student_por):
         ("a,b\n1,2\n3,4\n", "G3", "target column 'G3' not in the data"),
         ("a,b\n1,2\n3,2\n", "b", "single class"),
         ("age,b\n1,0\n2,1\nxx,0\n4,1\n", "b", "column 'age' is numeric but row 3 holds 'xx'"),
-        ("a,b\n1,0\n,1\n3,0\n", "b", "column 'a' has 1 missing values"),
+        ("a,b\n1,0\n,1\n3,0\n", "b",
+         r"column 'a' has 1 missing values \(first in row 2\); pass --impute \(impute=True\)"),
+        ("a,c,b\n1,,0\n2,,1\n3,,0\n", "b", "column 'c' has no value in any row; drop it"),
         ("a,b\n1,0\n2,\n3,1\n", "b", "target column 'b' has a missing value in row 2"),
         ("a,b\n1,0.11\n2,0.52\n3,0.93\n4,0.52\n5,0.37\n", "b",
          r"target column 'b' looks continuous: 3 of its 4 values occur once; bin it into classes"),
@@ -109,3 +111,33 @@ def test_make_grades_grows():
 def test_make_grades_rejects_bad_sizes(kwargs, message):
     with pytest.raises(SedgInputError, match=message):
         make_grades(**kwargs)
+
+
+def test_impute_keeps_missing_values_as_nan_with_codes_from_the_values_present(tmp_path):
+    path = tmp_path / "holes.csv"
+    path.write_text("colour,size,b\nred,1.5,0\n,2.5,1\nblue,,0\nred,4.0,1\n")
+    data = load_table(path, target="b", impute=True)
+    assert data.has_missing and data.categories[0].tolist() == ["blue", "red"]
+    np.testing.assert_array_equal(np.isnan(data.X), [[0, 0], [1, 0], [0, 1], [0, 0]])
+    decoded = data.decode(data.X)
+    assert decoded["colour"].isna().tolist() == [False, True, False, False]
+    assert decoded["size"].isna().tolist() == [False, False, True, False]
+
+
+def test_impute_split_learns_from_the_training_part_only():
+    frame = pd.DataFrame({
+        "colour": ["red", "red", "blue", None, "green", "green", "green", None],
+        "size": [1.5, 2.5, 9.5, np.nan, 100.5, 200.5, np.nan, 300.5],
+        "b": [0, 1, 0, 1, 0, 1, 0, 1],
+    })
+    data = encode_frame(frame, "b", impute=True)
+    train, test = np.arange(4), np.arange(4, 8)
+    X_train, X_test, info = impute_split(data, data.X[train], data.X[test])
+    red, green = (data.categories[0].tolist().index(name) for name in ("red", "green"))
+    # The training part's median (2.5) and most frequent colour (red), though the test part
+    # is mostly green and far larger.
+    assert X_train[3].tolist() == [red, 2.5] and X_test[3].tolist() == [red, 300.5]
+    assert X_test[2].tolist() == [green, 2.5]
+    assert info.describe() == "colour: 2 by most frequent; size: 2 by median"
+    assert not np.isnan(X_train).any() and not np.isnan(X_test).any()
+    assert np.isnan(data.X).sum() == 4  # the table itself is untouched
