@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 
 from cluster.state import find_state
@@ -12,14 +11,60 @@ from sedg import SedgInputError
 __all__ = ["connect", "prepare_environment"]
 
 
-def _reachable(address: str, timeout: float) -> bool:
-    host_port = address.removeprefix("ray://")
-    host, _, port = host_port.rpartition(":")
-    try:
-        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
-            return True
-    except (OSError, ValueError):
-        return False
+#: One cheap call that only the endpoint a driver joins knows: the GCS (``host:port``) and
+#: the Ray Client server (``ray://host:port``). Whatever else answers is told apart by the reply.
+_PROBES = {
+    "gcs": ("/ray.rpc.NodeInfoGcsService/GetClusterId", "a Ray GCS"),
+    "client": ("/ray.rpc.RayletDriver/ClusterInfo", "a Ray Client server"),
+}
+
+
+def _parse(address: str) -> tuple[str, str]:
+    """``(kind, host:port)`` of a driver address; a dashboard or malformed address is an error."""
+    scheme, separator, target = address.partition("://")
+    if not separator:
+        scheme, target = "", address
+    if scheme in ("http", "https"):
+        raise SedgInputError(
+            f"{address} is a Ray dashboard (Jobs API) address; a driver joins the cluster's GCS "
+            "(host:6379) or its Ray Client server (ray://host:10001); to hand a search to the "
+            "cluster through the dashboard use 'sedg-search cluster submit'")
+    if scheme not in ("", "ray"):
+        raise SedgInputError(f"unknown scheme {scheme}:// in {address}; use host:port or ray://host:port")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise SedgInputError(f"malformed Ray address {address!r}; use host:port or ray://host:port")
+    return ("client" if scheme == "ray" else "gcs"), target
+
+
+def _why_not_ray(address: str, timeout: float) -> str | None:
+    """``None`` when the endpoint a driver joins answers at ``address``; else why not, in words."""
+    import grpc
+
+    kind, target = _parse(address)
+    method, what = _PROBES[kind]
+    with grpc.insecure_channel(target) as channel:
+        call = channel.unary_unary(method, request_serializer=bytes, response_deserializer=bytes)
+        try:
+            call(b"", timeout=timeout)  # an empty message is a valid request of either method
+            return None
+        except grpc.RpcError as error:
+            code, details = error.code(), error.details() or ""
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return f"nothing answered at {address} within {timeout:g} s"
+    if code == grpc.StatusCode.UNIMPLEMENTED:
+        other = f"ray://{target}" if kind == "gcs" else target
+        return f"a gRPC server answers at {address} but it is not {what} (is {other} meant?)"
+    if code == grpc.StatusCode.UNAVAILABLE and "HTTP/2" in details:
+        return (f"an HTTP server answers at {address}, not {what} (a dashboard? the GCS port is "
+                "6379 by default)")
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return f"no Ray cluster answers at {address}"
+    if code == grpc.StatusCode.UNAUTHENTICATED and os.environ.get("RAY_AUTH_MODE") != "token":
+        return (f"the Ray cluster at {address} requires token authentication: set "
+                "RAY_AUTH_MODE=token and give its token (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH, or "
+                "~/.ray/auth_token where 'ray start' wrote it)")
+    return None  # it knows the method (a refused token or request is Ray's to explain)
 
 
 def prepare_environment(address: str | None) -> None:
@@ -43,22 +88,26 @@ def prepare_environment(address: str | None) -> None:
 def connect(address: str | None = None, *, timeout: float = 10.0) -> None:
     """Join the Ray cluster at ``address`` (``host:port`` of the GCS or ``ray://host:port``).
 
-    ``RAY_ADDRESS`` is used when no address is given (as inside a Ray Job). A
-    cluster that does not accept a connection within ``timeout`` seconds is a
-    clear error, not a hang. For a cluster started by ``cluster up`` the
-    token is found in its state directory.
+    ``RAY_ADDRESS`` is used when no address is given (as inside a Ray Job).
+    Before Ray is asked to join (it retries for minutes), one gRPC call that
+    only a GCS (or, for ``ray://``, a Ray Client server) knows tells a
+    cluster from a closed port, a dashboard or another server, each a clear
+    error within ``timeout`` seconds. For a cluster started by ``cluster up``
+    the token is found in its state directory.
 
     Raises
     ------
     SedgInputError
-        No address, a malformed one, or nothing answering there.
+        No address, a malformed or dashboard one, or no Ray endpoint answering there.
     """
     address = address or os.environ.get("RAY_ADDRESS")
     if not address:
         raise SedgInputError("no Ray cluster address: pass --address or set RAY_ADDRESS")
-    if address != "auto" and not _reachable(address, timeout):
-        raise SedgInputError(f"no Ray cluster answers at {address} (waited {timeout:g} s)")
     prepare_environment(address)
+    if address != "auto":
+        reason = _why_not_ray(address, timeout)
+        if reason is not None:
+            raise SedgInputError(reason)
     import ray
 
     try:

@@ -6,6 +6,7 @@ worker node runs last.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -120,6 +121,23 @@ def test_a_client_without_the_token_is_refused(cluster):
     assert "InvalidAuthToken" in process.stderr or "Authentication" in process.stderr
 
 
+def test_sedg_search_without_the_token_says_so_at_once(cluster, tmp_path):
+    env = dict(_env(tmp_path / "no-state"), RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0")
+    env.pop("RAY_AUTH_MODE", None)
+    env.pop("RAY_AUTH_TOKEN_PATH", None)
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-m", "search.cli", "run", "--address", f"127.0.0.1:{PORT}",
+         "--storage-path", str(tmp_path / "store")],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert process.returncode == 2
+    assert process.stderr.strip().splitlines() == [
+        f"sedg-search: error: the Ray cluster at 127.0.0.1:{PORT} requires token authentication: "
+        "set RAY_AUTH_MODE=token and give its token (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH, or "
+        "~/.ray/auth_token where 'ray start' wrote it)"]
+    assert time.monotonic() - started < 30 and not (tmp_path / "store").exists()
+
+
 def test_a_search_runs_on_several_nodes(cluster, tmp_path):
     started = time.monotonic()
     _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "12",
@@ -172,14 +190,29 @@ def test_a_worker_node_dies_mid_search(cluster, tmp_path):
     driver = subprocess.Popen(args, env=_env(cluster["state_dir"]), cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     results = tmp_path / "dying" / "results"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(results.glob("*.parquet"))) < 2:
+    workers = {node["node_id"]: node for node in cluster["nodes"] if node["role"] == "worker"}
+    # Kill a worker node that has run a trial: with 3 trials at once on 3 one-CPU nodes it is
+    # given the next one at once, so it dies with work on it.
+    victim, deadline = None, time.monotonic() + 120
+    while victim is None and time.monotonic() < deadline:
+        finished = [pd.read_parquet(path, columns=["node_id"])["node_id"].iloc[0]
+                    for path in results.glob("*.parquet")] if results.exists() else []
+        victim = next((node for node in finished if node in workers), None)
         time.sleep(0.2)
-    worker = next(node for node in cluster["nodes"] if node["role"] == "worker")
-    os.kill(worker["raylet_pid"], signal.SIGKILL)
+    assert victim is not None, "no trial finished on a worker node"
+    # The whole node: its raylet and every process under it (a raylet killed alone leaves its
+    # trial workers running to completion).
+    for pid in _descendants(workers[victim]["raylet_pid"]):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    killed_at = pd.Timestamp.now(tz="UTC")
     output, _ = driver.communicate(timeout=300)
     assert driver.returncode == 0, output
     rows = pd.read_parquet(results)
     assert len(rows) == 12 and rows["trial_id"].is_unique, output
     assert set(rows["status"]) <= {"ok", "error"}
     assert (rows["status"] == "ok").sum() >= 10
+    on_victim = rows[rows["node_id"] == victim]
+    assert len(on_victim) >= 1  # the dead node had trials, and none finished there after
+    assert (pd.to_datetime(on_victim["finished_at"], utc=True) < killed_at).all()
+    assert set(rows.loc[rows["finished_at"].notna(), "node_id"]) - {victim}  # the rest went on

@@ -80,6 +80,68 @@ def test_bad_data_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, write
     assert not storage.exists()
 
 
+@pytest.fixture(scope="module")
+def foreign_servers():
+    """Ports where something answers that is not Ray: an HTTP server, a bare gRPC server, and a
+    socket that accepts and never replies."""
+    import socket
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    import grpc
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # the test reads this process's stderr
+            pass
+
+    http = HTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    rpc = grpc.server(ThreadPoolExecutor(max_workers=1))
+    rpc_port = rpc.add_insecure_port("127.0.0.1:0")
+    rpc.start()
+    silent = socket.create_server(("127.0.0.1", 0))
+    yield {"http": f"127.0.0.1:{http.server_port}", "grpc": f"127.0.0.1:{rpc_port}",
+           "silent": f"127.0.0.1:{silent.getsockname()[1]}"}
+    http.shutdown()
+    rpc.stop(None)
+    silent.close()
+
+
+@pytest.mark.parametrize(("server", "scheme", "message"), [
+    ("http", "", "an HTTP server answers at {address}, not a Ray GCS (a dashboard?"),
+    ("http", "http://", "{address} is a Ray dashboard (Jobs API) address; a driver joins"),
+    ("grpc", "", "a gRPC server answers at {address} but it is not a Ray GCS (is ray://"),
+    ("grpc", "ray://", "a gRPC server answers at {address} but it is not a Ray Client server"),
+    ("http", "ftp://", "unknown scheme ftp:// in {address}"),
+])
+@pytest.mark.parametrize("through", ["--address", "RAY_ADDRESS"])
+def test_an_address_that_is_not_a_ray_cluster_fails_fast(
+        tmp_path, capsys, monkeypatch, foreign_servers, server, scheme, message, through):
+    import time
+
+    address = scheme + foreign_servers[server]
+    args = ["run", "--storage-path", str(tmp_path / "store")]
+    if through == "RAY_ADDRESS":
+        monkeypatch.setenv("RAY_ADDRESS", address)
+    else:
+        args += ["--address", address]
+    started = time.perf_counter()
+    code = main(args)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and message.format(address=address) in lines[0], lines
+    assert time.perf_counter() - started < 15  # Ray's own retries take minutes
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_port_that_accepts_and_never_replies_times_out(foreign_servers):
+    from cluster import connect
+
+    address = foreign_servers["silent"]
+    with pytest.raises(SedgInputError, match=f"nothing answered at {address} within 1 s"):
+        connect(address, timeout=1)
+
+
 def test_gpu_share_without_gpus_is_refused(tmp_path, capsys):
     import ray
 

@@ -91,14 +91,17 @@ def test_cosine_modification_with_identity_embedding_picks_the_closest_angle():
 
 
 def test_carrying_replacements_changes_the_reference():
-    train = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0]])
-    row = np.array([[3.0, 0.0]])
+    train = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0], [2.0, 5.0]])
+    row = np.array([[1.0, 1.0]])  # at 45 degrees
     embed = lambda X: X  # noqa: E731
-    kept = modify(row, [np.array([0, 1])], train, np.array([True, True]), similarity="nn",
-                  embed=embed, carry=False, rng=np.random.default_rng(0))
-    carried = modify(row, [np.array([0, 1])], train, np.array([True, True]), similarity="nn",
-                     embed=embed, carry=True, rng=np.random.default_rng(0))
-    assert kept.tolist() == [[1.0, 1.0]] and carried.tolist() == [[1.0, 1.0]]
+    kept, carried = (
+        modify(row, [np.array([0, 1])], train, np.array([True, True]), similarity="cosine",
+               embed=embed, carry=carry, rng=np.random.default_rng(0))
+        for carry in (False, True))
+    # Feature 0 first: 2 keeps the angle best (26.6 degrees). Feature 1 is then compared with
+    # the original row (45 degrees: 3 gives 71.6) or, carried, with (2, 1) (26.6: 0 gives 0).
+    assert kept.tolist() == [[2.0, 3.0]]
+    assert carried.tolist() == [[2.0, 0.0]]
 
 
 @pytest.mark.parametrize("mode", ["replace", "replace_fraction"])
