@@ -11,6 +11,7 @@ from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from sedg import SedgInputError
 from sedg.gmcsmote import replicate_small_classes
 
 __all__ = ["SafeResampler"]
@@ -25,8 +26,10 @@ class SafeResampler(BaseSampler):
     ``replicated_`` records; the replicated rows stay in the output, as in
     GMCSMOTE. Features are standardised before sampling (neighbours in raw
     units would be ruled by the widest feature) and mapped back after.
-    If ADASYN finds no majority-class neighbours (it raises then), SMOTE with
-    the same strategy and neighbours runs instead and ``fallback_`` says so.
+    If ADASYN finds no majority-class neighbours or would make no row (it
+    raises then), SMOTE with the same strategy and neighbours runs instead
+    and ``fallback_`` says so. Data the sampler cannot work on (fewer rows
+    than a cleaner's neighbours) is a ``SedgInputError`` naming the sampler.
 
     Parameters
     ----------
@@ -71,17 +74,28 @@ class SafeResampler(BaseSampler):
         self.sampler_ = clone(self.sampler)
         self.fallback_ = None
         try:
-            Z_res, y_res = self.sampler_.fit_resample(Z, y)
-        except RuntimeError:
-            # ADASYN's "no majority-class neighbours" case; anything else is a real error.
-            if not isinstance(self.sampler_, ADASYN):
-                raise
-            self.fallback_ = "smote"
-            params = self.sampler_.get_params()
-            self.sampler_ = SMOTE(
-                sampling_strategy=params["sampling_strategy"],
-                k_neighbors=params["n_neighbors"],
-                random_state=params["random_state"],
-            )
-            Z_res, y_res = self.sampler_.fit_resample(Z, y)
+            Z_res, y_res = self._run(Z, y)
+        except ValueError as error:  # imbalanced-learn's word for data it cannot work on
+            name = type(self.sampler_).__name__
+            raise SedgInputError(f"{name} cannot resample these {len(y)} rows: {error}") from None
+        if len(y_res) == 0:
+            raise SedgInputError(f"{type(self.sampler_).__name__} removed all {len(y)} rows")
         return scaler.inverse_transform(Z_res), y_res
+
+    def _run(self, Z: np.ndarray, y: np.ndarray):
+        try:
+            return self.sampler_.fit_resample(Z, y)
+        except (RuntimeError, ValueError) as error:
+            # ADASYN's "no majority-class neighbours" and "no samples will be generated" (its
+            # per-row counts all round to 0); anything else is the caller's to report.
+            if not isinstance(self.sampler_, ADASYN) or (
+                    isinstance(error, ValueError) and "No samples will be generated" not in str(error)):
+                raise
+        self.fallback_ = "smote"
+        params = self.sampler_.get_params()
+        self.sampler_ = SMOTE(
+            sampling_strategy=params["sampling_strategy"],
+            k_neighbors=params["n_neighbors"],
+            random_state=params["random_state"],
+        )
+        return self.sampler_.fit_resample(Z, y)

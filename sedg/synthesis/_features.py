@@ -87,9 +87,8 @@ def importance_weights(
                 "feature_importance='mdi' needs a tree-based classifier with feature_importances_"
             )
         return normalise(values)
-    X_fit, X_hold, y_fit, y_hold = train_test_split(
-        X, y, test_size=0.3, random_state=random_state, shuffle=True
-    )
+    fit_rows, held_rows = _held_out(kind, y, random_state)
+    X_fit, X_hold, y_fit, y_hold = X[fit_rows], X[held_rows], y[fit_rows], y[held_rows]
     model = clone(classifier).fit(X_fit, y_fit)
     if kind == "permutation":
         result = permutation_importance(
@@ -109,6 +108,21 @@ def importance_weights(
             drops[j] = reference - float(np.mean(reduced.predict(hold_j) == y_hold))
         return normalise(drops)
     raise ValueError(f"unknown feature importance {kind!r}")
+
+
+def _held_out(kind: str, y: np.ndarray, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows to fit on and a stratified 30 % to score on; 1-member classes are fitted on only."""
+    labels, counts = np.unique(y, return_counts=True)
+    common = np.flatnonzero(np.isin(y, labels[counts >= 2]))
+    try:
+        fit_rows, held_rows = train_test_split(common, test_size=0.3, random_state=random_state,
+                                               shuffle=True, stratify=y[common])
+    except ValueError:  # too few rows for one of each class in either part
+        raise SedgInputError(
+            f"feature_importance={kind!r} scores on a stratified 30 % of the training rows; "
+            f"{common.size} rows in {int(np.sum(counts >= 2))} classes of 2+ members are too few "
+            "(use 'mdi' or another feature selection)") from None
+    return np.concatenate([fit_rows, np.setdiff1d(np.arange(y.size), common)]), held_rows
 
 
 def choose_features(
