@@ -3,11 +3,16 @@
 Run: ``python -m benchmarks.run [--quick] [--out benchmarks]`` from the repository root.
 Writes ``RESULTS.json`` and ``RESULTS.md`` (with the machine description).
 
-(a) orchestration overhead: search wall time / (sum of trial times / concurrency);
-(b) artifact reuse: a 40-trial SEDG search with and without sharing;
+(a) orchestration: start-up (command wall minus the search phase) and the marginal cost of a
+    trial (search phase / trials), several runs each, min and median;
+(b) artifact reuse: a 40-trial SEDG search with and without sharing, on identical
+    configurations (random searcher, FIFO);
 (c) search efficiency: trials TPE needs to reach the best value random search finds in 100;
-(d) generator speed: GMCSMOTE and SEDG seconds per 1,000 synthetic rows against SMOTE's;
-(e) peak memory of one trial at each data size.
+(d) generator speed: GMCSMOTE and SEDG seconds per 1,000 synthetic rows against SMOTE's, with
+    the rows each made;
+(e) peak memory of one trial at each data size (the child's own VmHWM);
+(f) sedg-search against a hand-written Optuna loop on the same configurations: 24 cheap
+    trials and 40 SEDG trials (see :mod:`benchmarks._versus`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,42 +32,60 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks._versus import compare
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _search(name: str, storage: Path, *args: str) -> dict:
-    """Run the real CLI; return wall time of the search and the rows."""
+    """Run the real CLI with ``--profile``; return its wall time, rows and phase seconds."""
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "search.cli", "run", "--storage-path", str(storage),
-                    "--name", name, "--num-cpus", "2", *args], check=True, cwd=REPO,
+                    "--name", name, "--num-cpus", "2", "--profile", *args], check=True, cwd=REPO,
                    capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
     wall = time.perf_counter() - started
     rows = pd.read_parquet(storage / name / "results")
-    span = (pd.to_datetime(rows["finished_at"]).max() - pd.to_datetime(rows["finished_at"]).min())
-    return {"command_s": wall, "rows": rows, "finish_span_s": span.total_seconds()}
+    profile = {entry["phase"]: entry["seconds"]
+               for entry in json.loads((storage / name / "profile.json").read_text())}
+    return {"command_s": wall, "rows": rows, "profile": profile}
 
 
-def orchestration(sizes: list[int], storage: Path) -> list[dict]:
+def orchestration(sizes: list[int], runs: int, storage: Path) -> list[dict]:
+    """Start-up and marginal per-trial cost of cheap trials, ``runs`` runs per size (all kept)."""
     results = []
     for size in sizes:
-        run = _search(f"overhead-{size}", storage, "--num-samples", str(size), "--concurrency", "2",
-                      "--methods", "none,random_over", "--classifier", "blrr", "--searcher", "random")
-        trial_sum = float(run["rows"]["time_total"].sum())
+        startup, marginal, ratio = [], [], []
+        for run in range(runs):
+            out = _search(f"overhead-{size}-{run}", storage, "--num-samples", str(size),
+                          "--concurrency", "2", "--methods", "none,random_over", "--classifier",
+                          "blrr", "--searcher", "random", "--scheduler", "fifo", "--confirm-top", "0")
+            search = out["profile"]["search"]
+            trial_sum = float(out["rows"]["time_total"].sum())
+            startup.append(out["command_s"] - search)
+            marginal.append(search / size)
+            ratio.append(search / (trial_sum / 2))
         results.append({
-            "trials": size, "command_s": round(run["command_s"], 2), "sum_trial_s": round(trial_sum, 2),
-            "ratio_command": round(run["command_s"] / (trial_sum / 2), 2),
-            "per_trial_overhead_s": round((run["command_s"] - trial_sum / 2) / size, 3),
+            "trials": size, "runs": runs,
+            "startup_s_min": round(min(startup), 2), "startup_s_median": round(statistics.median(startup), 2),
+            "per_trial_s_min": round(min(marginal), 3),
+            "per_trial_s_median": round(statistics.median(marginal), 3),
+            "search_vs_trial_sum_over_2_median": round(statistics.median(ratio), 2),
+            "startup_s_all": [round(v, 2) for v in startup],
         })
     return results
 
 
 def artifact_reuse(trials: int, storage: Path, data: str) -> dict:
+    # The random searcher and FIFO: both runs evaluate identical configurations on every split.
     args = ("--data", data, "--target", "G3", "--methods", "sedg", "--classifier", "random_forest",
-            "--num-samples", str(trials), "--concurrency", "2")
+            "--num-samples", str(trials), "--concurrency", "2", "--searcher", "random",
+            "--scheduler", "fifo", "--confirm-top", "0")
     shared = _search("reuse-on", storage, *args)
     alone = _search("reuse-off", storage, *args, "--no-artifact-sharing")
     on, off = shared["rows"]["time_total"].mean(), alone["rows"]["time_total"].mean()
-    return {"trials": trials, "mean_trial_s_shared": round(on, 3), "mean_trial_s_unshared": round(off, 3),
+    same = shared["rows"]["synthetic_rows"].sum() == alone["rows"]["synthetic_rows"].sum()
+    return {"trials": trials, "identical_rows_made": bool(same),
+            "mean_trial_s_shared": round(on, 3), "mean_trial_s_unshared": round(off, 3),
             "trial_speedup": round(off / on, 2), "command_s_shared": round(shared["command_s"], 1),
             "command_s_unshared": round(alone["command_s"], 1),
             "wall_speedup": round(alone["command_s"] / shared["command_s"], 2)}
@@ -151,7 +175,8 @@ def generator_speed(sizes: list[int]) -> list[dict]:
     for size in sizes:
         timings = _generator_timing(size)
         smote = timings["smote"]["s_per_1000"]
-        results.append({"rows": size, **{f"{k}_s_per_1000": v["s_per_1000"] for k, v in timings.items()},
+        results.append({"rows": size, **{f"{k}_rows_made": v["rows_made"] for k, v in timings.items()},
+                        **{f"{k}_s_per_1000": v["s_per_1000"] for k, v in timings.items()},
                         "gmcsmote_vs_smote": round(timings["gmcsmote"]["s_per_1000"] / smote, 2),
                         "sedg_vs_smote": round(timings["sedg"]["s_per_1000"] / smote, 2)})
     return results
@@ -160,13 +185,13 @@ def generator_speed(sizes: list[int]) -> list[dict]:
 def _trial_memory(size: int) -> float:
     """Peak resident memory (MiB) of one SEDG trial (holdout, random forest) in a fresh process."""
     code = (
-        "import resource\n"
         "from sedg.datasets import make_grades\n"
         "from evaluation import evaluate\n"
         f"data = make_grades(n_samples={size}, seed=0)\n"
         "evaluate(data, classifier='random_forest', classifier_params={'n_estimators': 20}, "
         "resampler='sedg', resampler_params={'feature_modification': 'pca_cosine', 'n_synthetic': 200})\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "from benchmarks._versus import _vm_hwm\n"
+        "print(_vm_hwm())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
@@ -188,9 +213,22 @@ def _markdown(results: dict) -> str:
              f"Machine: {results['machine']}. Mode: {'quick' if results['quick'] else 'full'}. "
              f"Total {results['total_s']:.0f} s. Command: `python -m benchmarks.run"
              f"{' --quick' if results['quick'] else ''}`.", "",
-             "## (a) Orchestration overhead (command wall ÷ (sum of trial times ÷ 2))", "",
-             "Cheap trials (blrr, none or random over-sampling); the command includes Python start-up,",
-             "Ray start-up and Tune's fixed cost.", "",
+             "## (f) sedg-search against a hand-written Optuna loop (same configurations)", "",
+             "student-por.csv, random forest, holdout, 2 cores. The loop is a sequential Optuna",
+             "study over sedg-search's own space calling `evaluate()` with one in-memory store, no",
+             "Ray; it replays the configurations of the first sedg-search run (random searcher,",
+             "FIFO), so both make the same rows. Walls are whole commands in fresh processes",
+             "(interpreter, imports, Ray start and stop included); every run is listed. Goals:",
+             "ratio ≤ 1.0 on 24 cheap trials, ≤ 0.6 on 40 SEDG trials.", "",
+             _table(pd.DataFrame([{k: v for k, v in row.items() if k != "profile_first_run"}
+                                  for row in results["versus_loop"]])), "",
+             "Where the seconds of the first sedg-search run went (`--profile`):", "",
+             _table(pd.DataFrame([{"comparison": row["comparison"], **row["profile_first_run"]}
+                                  for row in results["versus_loop"]])), "",
+             "## (a) Orchestration: start-up and the marginal cost of a trial", "",
+             "Cheap trials (blrr, none or random over-sampling, FIFO); start-up is the command's wall",
+             "less its search phase (interpreter, imports, Ray start and stop); per trial is the",
+             "search phase ÷ trials.", "",
              _table(pd.DataFrame(results["orchestration"])), "",
              "## (b) Artifact reuse (SEDG, random forest, student-por.csv)", "",
              _table(pd.DataFrame([results["artifact_reuse"]])), ""]
@@ -233,7 +271,11 @@ def main(argv=None) -> int:
         results = {
             "quick": quick,
             "machine": _machine(),
-            "orchestration": orchestration([20, 50] if quick else [20, 100, 500], storage),
+            "versus_loop": [
+                compare("cheap", storage, args.data, "none,smote", 24, 1 if quick else 3),
+                compare("sedg", storage, args.data, "sedg", 12 if quick else 40, 1 if quick else 3),
+            ],
+            "orchestration": orchestration([20, 50] if quick else [20, 100], 1 if quick else 3, storage),
             "artifact_reuse": artifact_reuse(12 if quick else 40, storage, args.data),
             "search_efficiency": search_efficiency(30 if quick else 100, 2 if quick else 5, args.data),
             "generator_speed": generator_speed([10_000] if quick else [10_000, 100_000, 1_000_000]),

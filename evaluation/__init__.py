@@ -1,14 +1,22 @@
-"""Evaluation: metrics, classifiers, methods (one spec each) and the paired protocol."""
+"""Evaluation: metrics, classifiers, methods (one spec each) and the paired protocol.
+
+Names are imported on first use, so a light module (``evaluation.splits``) loads alone.
+"""
 
 from __future__ import annotations
 
-from evaluation._embedding import EmbeddingClassifier
-from evaluation.classifiers import CLASSIFIERS, make_classifier
-from evaluation.methods import METHODS, MethodSpec, make_resampler, register_method
-from evaluation.metrics import METRICS, compute_metrics, improvements, minority_labels
-from evaluation.protocol import EvaluationConfig, EvaluationResult, InvalidConfiguration, evaluate
-from sedg import MemoryArtifacts
-from sedg._memory import ArtifactStore
+from typing import TYPE_CHECKING
+
+from sedg._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from evaluation._embedding import EmbeddingClassifier
+    from evaluation.classifiers import CLASSIFIERS, make_classifier
+    from evaluation.methods import METHODS, MethodSpec, make_resampler, register_method
+    from evaluation.metrics import METRICS, compute_metrics, improvements, minority_labels
+    from evaluation.protocol import EvaluationConfig, EvaluationResult, InvalidConfiguration, evaluate
+    from sedg import MemoryArtifacts
+    from sedg._memory import ArtifactStore
 
 __all__ = [
     "CLASSIFIERS",
@@ -29,3 +37,23 @@ __all__ = [
     "minority_labels",
     "register_method",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "CLASSIFIERS": "evaluation.classifiers",
+    "METHODS": "evaluation.methods",
+    "METRICS": "evaluation.metrics",
+    "ArtifactStore": "sedg._memory",
+    "EmbeddingClassifier": "evaluation._embedding",
+    "EvaluationConfig": "evaluation.protocol",
+    "EvaluationResult": "evaluation.protocol",
+    "InvalidConfiguration": "evaluation._trial",
+    "MemoryArtifacts": "sedg._memory",
+    "MethodSpec": "evaluation.methods",
+    "compute_metrics": "evaluation.metrics",
+    "evaluate": "evaluation.protocol",
+    "improvements": "evaluation.metrics",
+    "make_classifier": "evaluation.classifiers",
+    "make_resampler": "evaluation.methods",
+    "minority_labels": "evaluation.metrics",
+    "register_method": "evaluation.methods",
+})

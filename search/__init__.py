@@ -1,12 +1,20 @@
-"""The search layer: Ray Tune trials under an Optuna searcher, the results store, queries, CLI."""
+"""The search layer: Ray Tune trials under an Optuna searcher, the results store, queries, CLI.
+
+Names are imported on first use: the command line starts without Ray, torch or pandas.
+"""
 
 from __future__ import annotations
 
-from search.query import best, list_experiments
-from search.runner import resume, run
-from search.settings import SearchSettings
-from search.space import define_space, register_method
-from search.store import load_results
+from typing import TYPE_CHECKING
+
+from sedg._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from search.query import best, list_experiments
+    from search.runner import resume, run
+    from search.settings import SearchSettings
+    from search.space import define_space, register_method
+    from search.store import load_results
 
 __all__ = [
     "SearchSettings",
@@ -18,3 +26,14 @@ __all__ = [
     "resume",
     "run",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "SearchSettings": "search.settings",
+    "best": "search.query",
+    "define_space": "search.space",
+    "list_experiments": "search.query",
+    "load_results": "search.store",
+    "register_method": "search.space",
+    "resume": "search.runner",
+    "run": "search.runner",
+})

@@ -51,6 +51,7 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "artifacts_reused": pa.string(),
     "resampler_info": pa.string(),
     "imputed": pa.string(),
+    "time_data": pa.float64(),
     "time_baseline": pa.float64(),
     "time_resample": pa.float64(),
     "time_fit": pa.float64(),

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from ray.tune import Callback
 
+from search._profile import timed
 from search.store import FAILED, OK, STOPPED, ResultsStore
 
 __all__ = ["ProgressCallback", "StoreCallback"]
@@ -34,10 +35,12 @@ class StoreCallback(Callback):
             self._store = ResultsStore(self.experiment_dir)
         return self._store
 
+    @timed("store")
     def on_trial_result(self, iteration, trials, trial, result, **info) -> None:
         if "split_json" in result:  # one evaluation per split, as the trial reports it
             self.store.write_evaluation(json.loads(result["split_json"]))
 
+    @timed("store")
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         result = trial.last_result or {}
         if "row_json" in result:  # the final row, or the row so far of a trial stopped early
@@ -46,6 +49,7 @@ class StoreCallback(Callback):
             row = self._partial_row(trial, result, STOPPED, None)
         self.store.write(row)
 
+    @timed("store")
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
         message = f"trial process failed after {trial.num_failures} attempt(s)"
         error_file = getattr(trial, "error_file", None)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from search._paths import DEFAULT_STORAGE_PATH
 from sedg import SedgInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -21,17 +24,18 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _build_parser() -> _Parser:
-    from search.settings import DEFAULT_STORAGE_PATH, cli_options
-
+def _build_parser(argv: Sequence[str]) -> _Parser:
     parser = _Parser(prog="sedg-search", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="launch a search (default: embedded data, all methods)")
-    for _, flag, keywords in cli_options():  # every option of run is a SearchSettings field
-        run.add_argument(flag, default=argparse.SUPPRESS, **keywords)
-    run.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
-    run.add_argument("--resume", action="store_true", help="continue the experiment --name")
+    if "run" in argv:  # its options come from the settings, which import numpy and scikit-learn
+        from search.settings import cli_options
+
+        for _, flag, keywords in cli_options():  # every option of run is a SearchSettings field
+            run.add_argument(flag, default=argparse.SUPPRESS, **keywords)
+        run.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
+        run.add_argument("--resume", action="store_true", help="continue the experiment --name")
 
     resume = commands.add_parser("resume", help="continue an interrupted search")
     resume.add_argument("name")
@@ -183,7 +187,7 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
 def _run(args) -> None:
     from search.query import best
     from search.runner import resume, run
-    from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, cli_options
+    from search.settings import SearchSettings, cli_options
 
     given = {name: getattr(args, name) for name, _, _ in cli_options() if hasattr(args, name)}
     if args.resume:
@@ -199,6 +203,20 @@ def _run(args) -> None:
     print(f"experiment {name}: {len(frame)} trials {counts}; results in {storage}/{name}/results")
     _emit(best(name, storage, by="method", top=100), "table", f"{name}: improvement per method")
     _emit(best(name, storage, top=5), "table", f"{name}: top configurations")
+    if not args.resume and settings.profile:
+        _print_profile(settings, frame)
+
+
+def _print_profile(settings, frame: pd.DataFrame) -> None:
+    import ray
+
+    from search._profile import Profile
+
+    profile = Profile.active()
+    with profile.phase("shutdown"):
+        ray.shutdown()
+    text = profile.write(settings.experiment_dir / "profile.json", frame, settings.concurrency)
+    print(f"where the seconds went ({settings.experiment_dir / 'profile.json'}):\n{text}")
 
 
 def _dispatch(args) -> None:
@@ -226,7 +244,8 @@ def _dispatch(args) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2."""
     try:
-        args = _build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = _build_parser(argv).parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2, already printed)
         return int(exit_.code or 0)
     if getattr(args, "address", None):

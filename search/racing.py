@@ -22,6 +22,8 @@ import math
 from ray.tune.schedulers import FIFOScheduler, TrialScheduler
 from scipy.stats import t as student_t
 
+from search._profile import timed
+
 __all__ = ["RacingScheduler", "significantly_worse"]
 
 
@@ -84,6 +86,7 @@ class RacingScheduler(FIFOScheduler):
         values = self.values[trial_id].values()
         return sum(self._score(v) for v in values) / len(values)
 
+    @timed("scheduler")
     def on_trial_result(self, tune_controller, trial, result: dict) -> str:
         value, split = result.get("split_value"), result.get("split")
         if split is None or value is None or not math.isfinite(value):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from evaluation.metrics import metric_names, result_names
 from search._lock import experiment_lock
+from search._profile import Profile
 from search._schema import evaluations_schema, results_schema
 from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, load_data
 from search.store import ResultsStore, atomic_write_text, load_results, read_settings
@@ -70,41 +71,6 @@ def _check_gpus(settings: SearchSettings) -> None:
         )
 
 
-def _searcher(settings: SearchSettings):
-    import optuna
-    from ray.tune.search.optuna import OptunaSearch
-
-    from search.space import define_space
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    if settings.searcher == "tpe":
-        # constant_liar: trials running in parallel count as bad, so TPE does not
-        # propose the same configuration to several of them.
-        sampler = optuna.samplers.TPESampler(seed=settings.seed, constant_liar=True)
-    else:
-        sampler = optuna.samplers.RandomSampler(seed=settings.seed)
-    storage = None
-    if settings.optuna_storage:
-        url = f"sqlite:///{settings.experiment_dir / 'optuna.db'}"
-        storage = optuna.storages.RDBStorage(url)
-    single = len(settings.metrics) == 1
-    # Every method is tried once before the searcher chooses (a method TPE never drew would
-    # have no row); with --trials-per-method the methods already take turns.
-    first = ([{"method": method} for method in settings.methods]
-             if len(settings.methods) > 1 and not settings.trials_per_method else None)
-    return OptunaSearch(
-        space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic,
-                           trials_per_method=settings.trials_per_method,
-                           tune_classifier=settings.tune_classifier),
-        metric=settings.metrics[0] if single else list(settings.metrics),
-        mode=settings.modes[0] if single else list(settings.modes),
-        sampler=sampler,
-        points_to_evaluate=first,
-        study_name=settings.name,
-        storage=storage,
-    )
-
-
 def _scheduler(settings: SearchSettings):
     """A trial reports once per split; racing and ASHA stop weak ones between splits."""
     if settings.scheduler == "race" and settings.n_splits > 1:
@@ -141,9 +107,12 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     Everything is validated (data file, target, metrics) before the
     experiment directory is created, so bad input writes nothing.
     """
-    from ray import tune
+    profile = Profile().activate()
+    with profile.phase("imports"):
+        from ray import tune
 
-    from search.trainable import make_trainable
+        from search._searcher import make_searcher
+        from search.trainable import make_trainable
 
     experiment_dir = settings.experiment_dir
     if (experiment_dir / "search.json").exists():
@@ -151,36 +120,41 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
             f"experiment {settings.name!r} already exists in {settings.storage_path}; "
             "resume it or choose another --name"
         )
-    data = load_data(settings.data_spec())
-    _check_metrics(settings, data.labels)
-    _init_ray(settings, num_cpus)
+    with profile.phase("setup"):
+        data = load_data(settings.data_spec())
+        _check_metrics(settings, data.labels)
+    with profile.phase("ray_start"):
+        _init_ray(settings, num_cpus)
     _check_gpus(settings)
     with experiment_lock(experiment_dir):
-        store = ResultsStore(experiment_dir)
-        tuned = settings.classifiers if settings.tune_classifier else ()
-        store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
-                         evaluations_schema(metric_names(data.labels)))
-        atomic_write_text(experiment_dir / "search.json", settings.to_json())
-        tuner = tune.Tuner(
-            make_trainable(settings),
-            tune_config=tune.TuneConfig(
-                search_alg=_searcher(settings),
-                scheduler=_scheduler(settings),
-                num_samples=settings.num_samples,
-                max_concurrent_trials=settings.concurrency,
-                reuse_actors=True,
-            ),
-            run_config=tune.RunConfig(
-                name=settings.name,
-                storage_path=settings.storage_path,
-                callbacks=_callbacks(settings),
-                verbose=0,
-                failure_config=tune.FailureConfig(max_failures=settings.max_failures),
-                checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
-            ),
-        )
-        tuner.fit()
-        _confirm(settings)
+        with profile.phase("setup"):
+            store = ResultsStore(experiment_dir)
+            tuned = settings.classifiers if settings.tune_classifier else ()
+            store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
+                             evaluations_schema(metric_names(data.labels)))
+            atomic_write_text(experiment_dir / "search.json", settings.to_json())
+            tuner = tune.Tuner(
+                make_trainable(settings, data),
+                tune_config=tune.TuneConfig(
+                    search_alg=make_searcher(settings),
+                    scheduler=_scheduler(settings),
+                    num_samples=settings.num_samples,
+                    max_concurrent_trials=settings.concurrency,
+                    reuse_actors=True,
+                ),
+                run_config=tune.RunConfig(
+                    name=settings.name,
+                    storage_path=settings.storage_path,
+                    callbacks=_callbacks(settings),
+                    verbose=0,
+                    failure_config=tune.FailureConfig(max_failures=settings.max_failures),
+                    checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
+                ),
+            )
+        with profile.phase("search"):
+            tuner.fit()
+        with profile.phase("confirmation"):
+            _confirm(settings)
     return load_results(experiment_dir)
 
 
@@ -215,7 +189,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
         _init_ray(settings, num_cpus)
         tuner = tune.Tuner.restore(
             str(experiment_dir),
-            trainable=make_trainable(settings),
+            trainable=make_trainable(settings, load_data(settings.data_spec())),
             resume_unfinished=True,
             resume_errored=True,
         )

@@ -21,6 +21,7 @@ from evaluation.splits import (
     TEST_SIZE,
     n_splits,
 )
+from search._paths import DEFAULT_STORAGE_PATH
 from sedg import SedgInputError
 from sedg.datasets import TabularData, load_table, make_grades
 
@@ -38,8 +39,6 @@ __all__ = [
 #: The default search: what the project is for — SEDG, the deep generative models, GMCSMOTE —
 #: next to a few classic resamplers and no resampling at all.
 DEFAULT_METHODS = ("none", "random_over", "smote", "smote_tomek", "gmcsmote", "sedg", "dgm")
-#: Where experiments live unless told otherwise (CLI and Python alike).
-DEFAULT_STORAGE_PATH = "./sedg-results"
 SEARCHERS = ("tpe", "random")
 SCHEDULERS = ("race", "fifo", "asha")
 MODES = ("max", "min")
@@ -139,6 +138,10 @@ class SearchSettings:
         "rows of the embedded synthetic data", parse=int))
     plugins: tuple[str, ...] = field(default=(), metadata=option(
         "module that registers methods (repeatable)", flag="--plugin", action="append"))
+    profile: bool = field(default=False, metadata=option(
+        "print where the seconds went when the search ends: start-up, searcher, scheduler, "
+        "store, the trials' data, baseline, resample, fit and score, idle slots, shutdown (also "
+        "saved as profile.json)", action="store_true"))
     share_artifacts: bool = field(default=True, metadata=option(
         "every trial recomputes baselines and embeddings (to measure what sharing saves)",
         flag="--no-artifact-sharing", action="store_false"))

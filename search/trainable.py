@@ -8,6 +8,8 @@ import time
 import traceback
 from datetime import datetime, timezone
 
+from threadpoolctl import threadpool_limits
+
 from evaluation import METHODS, EvaluationConfig, InvalidConfiguration, evaluate
 from evaluation.classifiers import CLASSIFIERS
 from evaluation.metrics import minority_labels
@@ -16,6 +18,7 @@ from search.settings import SearchSettings, import_plugins, load_data
 from search.space import resampler_params, tuned_classifier_params
 from search.store import FAILED, INVALID, OK, STOPPED
 from sedg import DiskArtifacts, MemoryArtifacts
+from sedg.datasets import TabularData
 
 __all__ = ["classifier_params", "make_trainable", "run_trial", "uses_gpu"]
 
@@ -35,18 +38,23 @@ def _classifier(config: dict, settings: SearchSettings) -> str:
     return config.get("classifier") or settings.classifiers[0]
 
 
-def make_trainable(settings: SearchSettings):
+def make_trainable(settings: SearchSettings, data: TabularData | None = None):
     """The function trainable with its resource request decided per configuration.
 
     Only two resource shapes exist (CPU only, or CPU plus the GPU share), so
-    Ray can still reuse actors between trials of the same shape.
+    Ray can still reuse actors between trials of the same shape. ``data``, the
+    rows the search's splits are drawn from, is put in Ray's object store once
+    and handed to every trial (without it each worker reads the file).
     """
     from ray import tune
 
     settings_json = settings.to_json()
 
-    def sedg_trial(config: dict) -> None:
-        run_trial(config, SearchSettings.from_json(settings_json))
+    def sedg_trial(config: dict, data: TabularData | None = None) -> None:
+        run_trial(config, SearchSettings.from_json(settings_json), data)
+
+    if data is not None:
+        sedg_trial = tune.with_parameters(sedg_trial, data=data)
 
     def resources(config: dict) -> dict:
         gpu = settings.gpus_per_trial if uses_gpu(config, settings) else 0
@@ -55,7 +63,7 @@ def make_trainable(settings: SearchSettings):
     return tune.with_resources(sedg_trial, resources=resources)
 
 
-def run_trial(config: dict, settings: SearchSettings) -> dict:
+def run_trial(config: dict, settings: SearchSettings, data: TabularData | None = None) -> dict:
     """Evaluate ``config``; report after every split, the final report carrying the row.
 
     Every report carries the split's own values (``split_json``, stored as one
@@ -68,7 +76,10 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
     from ray import tune
 
     import_plugins(settings.plugins)
-    torch.set_num_threads(max(1, int(settings.cpus_per_trial)))
+    # No more threads than the trial's CPU share: trials running side by side must not
+    # oversubscribe the cores (BLAS, OpenMP and torch each start one thread per core).
+    threads = max(1, int(settings.cpus_per_trial))
+    torch.set_num_threads(threads)
     trial_id = tune.get_context().get_trial_id() or "local"
     started = time.perf_counter()
     method = config.get("method") or settings.methods[0]
@@ -103,14 +114,17 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
                   "split_json": json.dumps({"trial_id": trial_id, "split": split, "seed": seed,
                                             "phase": "search", **values}, default=_jsonable)}
         if split < planned - 1:  # the last split comes with the final report
-            partial = {**row, **so_far, "status": STOPPED}
+            # A trial stopped here keeps its time so far (the profile's sums count it).
+            partial = {**row, **so_far, "status": STOPPED, "time_total": time.perf_counter() - started}
             tune.report(report | {"row_json": json.dumps(partial, default=_jsonable)})
         else:
             last.update(report)
 
     last: dict = {}
     try:
-        data = load_data(settings.data_spec())
+        loading = time.perf_counter()
+        data = data if data is not None else load_data(settings.data_spec())
+        row["time_data"] = time.perf_counter() - loading
         minority.extend(minority_labels(data.class_counts))
         row.update(dataset=data.name, dataset_fingerprint=data.fingerprint, n_folds=planned)
         evaluation = EvaluationConfig(
@@ -122,7 +136,8 @@ def run_trial(config: dict, settings: SearchSettings) -> dict:
             seed=settings.seed,
             classifier_params=classifier_params(config, classifier, settings),
         )
-        result = evaluate(data, evaluation, artifacts=artifacts, on_split=on_split)
+        with threadpool_limits(limits=threads):
+            result = evaluate(data, evaluation, artifacts=artifacts, on_split=on_split)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
         # ``method`` stays what was asked; what ran instead, if anything, is said beside it.

@@ -1,17 +1,23 @@
 """sedg: synthetic-data generation for class-imbalanced ordinal and multiclass tables.
 
 Samplers here follow imbalanced-learn's API (``fit_resample``) and import no Ray,
-so they work in a plain imblearn ``Pipeline``.
+so they work in a plain imblearn ``Pipeline``. Names are imported on first use
+(torch only with a sampler that needs it).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sedg._errors import SedgInputError
-from sedg._memory import DiskArtifacts, MemoryArtifacts, artifact_counts, check_memory
-from sedg.dgm import DGMSampler
-from sedg.gmcsmote import GMCSMOTE
-from sedg.nn import NNModel
-from sedg.synthesis import SEDGSampler
+from sedg._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from sedg._memory import DiskArtifacts, MemoryArtifacts, artifact_counts, check_memory
+    from sedg.dgm import DGMSampler
+    from sedg.gmcsmote import GMCSMOTE
+    from sedg.nn import NNModel
+    from sedg.synthesis import SEDGSampler
 
 __all__ = [
     "DGMSampler",
@@ -25,3 +31,14 @@ __all__ = [
     "check_memory",
 ]
 __version__ = "0.1.0"
+
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "DGMSampler": "sedg.dgm",
+    "DiskArtifacts": "sedg._memory",
+    "GMCSMOTE": "sedg.gmcsmote",
+    "MemoryArtifacts": "sedg._memory",
+    "NNModel": "sedg.nn",
+    "SEDGSampler": "sedg.synthesis",
+    "artifact_counts": "sedg._memory",
+    "check_memory": "sedg._memory",
+})

@@ -180,7 +180,7 @@ def _encode_target(column: pd.Series, target: str) -> np.ndarray:
     labels, counts = np.unique(values, return_counts=True)
     if labels.size < 2:
         raise SedgInputError(
-            f"target column {target!r} has a single class ({values[0]!r}): nothing to classify"
+            f"target column {target!r} has a single class ({labels.tolist()[0]!r}): nothing to classify"
         )
     if np.mean(counts == 1) > 0.5:  # a continuous measurement, not classes
         raise SedgInputError(

@@ -54,7 +54,7 @@ def test_the_commands_they_run_exist(name):
     assert commands
     for command in commands:
         arguments = shlex.split(command)[1:]
-        parsed = _build_parser().parse_args(arguments)  # exits on an unknown option
+        parsed = _build_parser(arguments).parse_args(arguments)  # exits on an unknown option
         assert parsed.command == "run"
 
 

@@ -169,7 +169,7 @@ def test_run_options_come_from_the_settings_dataclass():
     from search.cli import _build_parser
     from search.settings import SearchSettings, cli_options
 
-    parser = _build_parser()
+    parser = _build_parser(["run"])
     names = {name for name, _, _ in cli_options()}
     assert names == {item.name for item in fields(SearchSettings)}
     parsed = vars(parser.parse_args(["run"]))

@@ -19,9 +19,18 @@ DOCUMENTED = ["trial_id", "status", "method", "classifier", "accuracy", "qwk", "
 
 def test_run_on_embedded_data_then_best(cli, tmp_path):
     process = cli("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path", str(tmp_path),
-                  "--name", "e2e", "--methods", "none,smote,gmcsmote,random_over", "--classifier", "blrr")
+                  "--name", "e2e", "--methods", "none,smote,gmcsmote,random_over", "--classifier", "blrr",
+                  "--profile")
     assert "[   8/8]" in process.stdout and "top configurations" in process.stdout
     rows = pd.read_parquet(tmp_path / "e2e" / "results")  # plain pandas
+    # --profile: the driver's phases and the trials' sums, printed and saved.
+    profile = {entry["phase"]: entry["seconds"]
+               for entry in json.loads((tmp_path / "e2e" / "profile.json").read_text())}
+    assert {"ray_start", "search", "searcher", "store", "confirmation", "shutdown", "trial fit",
+            "trial total", "idle slots"} <= set(profile)
+    assert profile["trial total"] == pytest.approx(rows["time_total"].sum(), rel=1e-3)
+    assert rows["time_total"].notna().all()  # stopped trials keep their time too
+    assert 0 < profile["searcher"] < profile["search"] and "where the seconds went" in process.stdout
     assert len(rows) == 8 and rows["trial_id"].is_unique
     assert set(DOCUMENTED) <= set(rows.columns)
     assert rows["status"].isin(["ok", "stopped"]).all() and (rows["status"] == "ok").any()

@@ -54,7 +54,7 @@ def test_snap_makes_generated_rows_decodable(student_por):
         ("", "G3", "data file is empty"),
         ("a,b\n", "b", "no rows"),
         ("a,b\n1,2\n3,4\n", "G3", "target column 'G3' not in the data"),
-        ("a,b\n1,2\n3,2\n", "b", "single class"),
+        ("a,b\n1,2\n3,2\n", "b", r"single class \(2\): nothing to classify"),
         ("age,b\n1,0\n2,1\nxx,0\n4,1\n", "b", "column 'age' is numeric but row 3 holds 'xx'"),
         ("a,b\n1,0\n,1\n3,0\n", "b",
          r"column 'a' has 1 missing values \(first in row 2\); pass --impute \(impute=True\)"),

@@ -1,0 +1,98 @@
+"""Where a search's seconds go (``run --profile``): the driver's phases and the trials' own.
+
+The driver times its phases as they happen (start-up, searcher, store, scheduling, shutdown);
+the trials' phases (data, baseline, resample, fit, score) are sums of their rows' timings.
+``idle`` is what the trial slots did not spend in trials: concurrency × search wall − the sum
+of trial times (Ray's scheduling, worker start-up and imports, waiting on the driver).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+
+__all__ = ["DRIVER_PHASES", "TRIAL_PHASES", "Profile", "timed"]
+
+#: In the order they happen; ``search`` contains ``searcher``, ``store`` and ``scheduler``.
+DRIVER_PHASES = ("imports", "ray_start", "setup", "search", "searcher", "scheduler", "store",
+                 "confirmation", "shutdown")
+#: Summed over the trials' rows (``time_<phase>``); ``total`` is each trial's whole time.
+TRIAL_PHASES = ("data", "baseline", "resample", "fit", "score", "total")
+
+_ACTIVE: Profile | None = None
+
+
+class Profile:
+    """Seconds per phase, accumulated; the one in use is reachable as :func:`Profile.active`.
+
+    Examples
+    --------
+    >>> profile = Profile()
+    >>> with profile.phase("setup"):
+    ...     pass
+    >>> sorted(profile.seconds)
+    ['setup']
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - started)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    def activate(self) -> Profile:
+        global _ACTIVE
+        _ACTIVE = self
+        return self
+
+    @staticmethod
+    def active() -> Profile | None:
+        return _ACTIVE
+
+    def table(self, rows, concurrency: int) -> list[tuple[str, float, str]]:
+        """``(phase, seconds, what)`` rows: the driver's phases, then the trials' sums."""
+        lines = [(name, self.seconds[name], "driver") for name in DRIVER_PHASES if name in self.seconds]
+        for name in TRIAL_PHASES:
+            column = f"time_{name}"
+            if rows is not None and column in rows:
+                lines.append((f"trial {name}", float(rows[column].fillna(0).sum()), "sum over trials"))
+        if rows is not None and "time_total" in rows and "search" in self.seconds:
+            idle = concurrency * self.seconds["search"] - float(rows["time_total"].fillna(0).sum())
+            lines.append(("idle slots", idle, f"{concurrency} slots x search - trial total"))
+        return lines
+
+    def write(self, path: Path, rows, concurrency: int) -> str:
+        """Save the table as JSON beside the results and return it as text."""
+        lines = self.table(rows, concurrency)
+        path.write_text(json.dumps([{"phase": p, "seconds": round(s, 3), "what": w}
+                                    for p, s, w in lines], indent=1))
+        width = max(len(phase) for phase, _, _ in lines)
+        return "\n".join(f"{phase:<{width}}  {seconds:8.2f} s  {what}" for phase, seconds, what in lines)
+
+
+def timed(phase: str):
+    """Decorator: the function's time counts to ``phase`` of the active profile, if any."""
+
+    def decorate(function):
+        @wraps(function)
+        def wrapper(*args, **kwargs):
+            profile = _ACTIVE
+            if profile is None:
+                return function(*args, **kwargs)
+            with profile.phase(phase):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
