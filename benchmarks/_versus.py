@@ -57,22 +57,16 @@ def _configurations(rows: pd.DataFrame) -> list[dict]:
     """Each trial's suggested parameters, in the order the trials finished (a missing value is
     None: a categorical choice of None, or a parameter the trial's path did not suggest)."""
     from search._schema import method_parameters
+    from search.space import resampler_params
 
     configs = []
     for _, row in rows.iterrows():
-        names = [name for name in method_parameters(row["method"]) if name in row]
-        config = {"method": row["method"], "classifier": row["classifier"]}
-        config.update({name: None if _missing(row[name]) else _plain(row[name]) for name in names})
+        method = row["method"]
+        config = dict.fromkeys(name for name in method_parameters(method) if name in row)
+        config.update(resampler_params(row.to_dict(), method), method=method,
+                      classifier=row["classifier"])
         configs.append(config)
     return configs
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
 
 
 def compare(label: str, storage: Path, data: str, methods: str, trials: int, runs: int) -> dict:
