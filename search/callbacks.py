@@ -53,17 +53,21 @@ class StoreCallback(Callback):
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
         message = f"trial process failed after {trial.num_failures} attempt(s)"
         error_file = getattr(trial, "error_file", None)
+        text = ""
         if error_file:
             try:
-                lines = open(error_file).read().strip().splitlines()
-                message += ": " + (lines[-1] if lines else "")
+                text = open(error_file).read().strip()
             except OSError:
                 pass
+        lines = text.splitlines()
+        if lines:
+            message += ": " + lines[-1]
         result = trial.last_result or {}
         if "row_json" in result:  # keep what its finished splits said
             row = json.loads(result["row_json"]) | {"status": FAILED, "error": message}
         else:
             row = self._partial_row(trial, result, FAILED, message)
+        row["traceback"] = "\n".join(lines[-40:]) or None  # Ray's record: where it raised
         self.store.write(row)
 
     @staticmethod

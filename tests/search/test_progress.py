@@ -34,3 +34,26 @@ def test_the_default_run_shows_what_the_project_is_for():
 
     methods = SearchSettings().methods
     assert {"sedg", "dgm", "gmcsmote"} <= set(methods) and "none" in methods
+
+
+def test_a_trial_whose_process_died_keeps_ray_s_traceback_in_its_row(tmp_path):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from search._schema import results_schema
+    from search.callbacks import StoreCallback
+    from search.store import ResultsStore
+
+    ResultsStore(tmp_path).initialise(results_schema(["none"], ["delta_qwk"]))
+    error_file = tmp_path / "error.txt"
+    error_file.write_text("Traceback (most recent call last):\n  File \"x.py\", line 3, in f\n"
+                          "json.decoder.JSONDecodeError: Expecting value\n")
+    trial = SimpleNamespace(trial_id="t_00001", num_failures=1, error_file=str(error_file),
+                            config={"method": "none"}, last_result={"delta_qwk": 0.5})
+    StoreCallback(str(tmp_path)).on_trial_error(0, [], trial)
+    row = pd.read_parquet(tmp_path / "results").iloc[0]
+    assert row["status"] == "error"
+    assert row["error"] == ("trial process failed after 1 attempt(s): "
+                            "json.decoder.JSONDecodeError: Expecting value")
+    assert 'File "x.py", line 3, in f' in row["traceback"] and row["delta_qwk"] == 0.5

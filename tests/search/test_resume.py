@@ -37,7 +37,7 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path):
     rows = pd.read_parquet(results)
     assert len(rows) == 12 and rows["trial_id"].is_unique
     assert before <= set(rows["trial_id"])  # finished trials kept, not duplicated
-    failed = rows.loc[~rows["status"].isin(["ok", "stopped"]), ["status", "error"]]
+    failed = rows.loc[~rows["status"].isin(["ok", "stopped"]), ["status", "error", "traceback"]]
     assert failed.empty, failed.to_string()
     assert (rows["protocol"] == "repeated_holdout").all()  # the default: a repeated, raced search
     evaluations = pd.read_parquet(tmp_path / "killed" / "evaluations")
