@@ -19,11 +19,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
-from xgboost import XGBClassifier
 
-from evaluation._embedding import EmbeddingClassifier
 from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
-from sedg import NNModel, SedgInputError
+from sedg import SedgInputError
 from sedg.datasets import TabularData
 
 __all__ = ["CLASSIFIERS", "ClassifierSpec", "make_classifier"]
@@ -89,6 +87,8 @@ def _random_forest(data: TabularData, seed: int, params: dict):
 
 
 def _xgboost(data: TabularData, seed: int, params: dict):
+    from xgboost import XGBClassifier  # here, not at import: the driver needs only the names
+
     defaults = {
         "n_estimators": 200,
         "max_depth": 4,
@@ -105,6 +105,8 @@ def _on_embedding(model: Callable[[int, dict], object]) -> Callable[[TabularData
     """A builder of ``model`` fitted on NNModel's input embedding (scaled: it is unbounded)."""
 
     def build(data: TabularData, seed: int, params: dict):
+        from evaluation._embedding import EmbeddingClassifier
+
         downstream = Pipeline([("scale", StandardScaler()), ("model", model(seed, params))])
         return EmbeddingClassifier(downstream, _nnmodel(data, seed, {}))
 
@@ -116,6 +118,8 @@ def _blrr(data: TabularData, seed: int, params: dict):
 
 
 def _nnmodel(data: TabularData, seed: int, params: dict):
+    from sedg import NNModel  # torch: only where an NNModel is built
+
     indices = data.discrete_indices
     defaults = {
         "discrete_features": indices,

@@ -20,7 +20,8 @@ __all__ = ["DRIVER_PHASES", "TRIAL_PHASES", "Profile", "timed"]
 DRIVER_PHASES = ("imports", "ray_start", "setup", "search", "searcher", "scheduler", "store",
                  "confirmation", "shutdown")
 #: Summed over the trials' rows (``time_<phase>``); ``total`` is each trial's whole time.
-TRIAL_PHASES = ("data", "baseline", "resample", "fit", "score", "total")
+#: ``wait`` (blocked on another trial's computation of a shared artifact) is inside the others.
+TRIAL_PHASES = ("data", "baseline", "resample", "fit", "score", "wait", "total")
 
 _ACTIVE: Profile | None = None
 

@@ -57,6 +57,7 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "time_fit": pa.float64(),
     "time_score": pa.float64(),
     "time_total": pa.float64(),
+    "time_wait": pa.float64(),  # blocked while another trial computed a shared artifact
 }
 
 

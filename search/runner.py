@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +55,28 @@ def _init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
         logging_level="ERROR",
         configure_logging=True,
     )
+
+
+#: The driver's own heavy imports, done while ``ray.init`` waits on its processes.
+DRIVER_MODULES = ("ray.tune", "search._searcher", "search.trainable", "search.callbacks",
+                  "search.racing", "evaluation.protocol")
+
+
+def _import_in_background() -> threading.Thread:
+    """Import :data:`DRIVER_MODULES` in a thread. Ray must start in the main thread (its
+    processes die with the thread that started them); an import that fails here fails
+    again, with its message, where the module is used."""
+
+    def load() -> None:
+        for module in DRIVER_MODULES:
+            try:
+                importlib.import_module(module)
+            except Exception:
+                return
+
+    thread = threading.Thread(target=load, name="sedg-driver-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _check_gpus(settings: SearchSettings) -> None:
@@ -108,12 +132,6 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     experiment directory is created, so bad input writes nothing.
     """
     profile = Profile().activate()
-    with profile.phase("imports"):
-        from ray import tune
-
-        from search._searcher import make_searcher
-        from search.trainable import make_trainable
-
     experiment_dir = settings.experiment_dir
     if (experiment_dir / "search.json").exists():
         raise SedgInputError(
@@ -123,8 +141,15 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     with profile.phase("setup"):
         data = load_data(settings.data_spec())
         _check_metrics(settings, data.labels)
+    importing = _import_in_background()
     with profile.phase("ray_start"):
         _init_ray(settings, num_cpus)
+    with profile.phase("imports"):  # what is left of them once Ray has started
+        importing.join()
+        from ray import tune
+
+        from search._searcher import make_searcher
+        from search.trainable import make_trainable
     _check_gpus(settings)
     with experiment_lock(experiment_dir):
         with profile.phase("setup"):

@@ -149,6 +149,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         row["traceback"] = traceback.format_exc(limit=-8)  # the innermost frames: where it raised
     used = getattr(artifacts, "used", [])
     row["artifacts_reused"] = json.dumps(sorted({e["kind"] for e in used if e["event"] == "hit"}))
+    row["time_wait"] = sum(e.get("waited", 0.0) for e in used)
     row["time_total"] = time.perf_counter() - started
     row["finished_at"] = datetime.now(timezone.utc).isoformat()
     final = {**last, **_objective(row, settings), "n_splits": row.get("n_splits", 0)}

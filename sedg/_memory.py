@@ -121,9 +121,10 @@ class DiskArtifacts(_Handle):
             return self._hit(kind, key, path), True
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path.with_suffix(".lock"), "w") as lock:
+            asked = time.perf_counter()
             fcntl.flock(lock, fcntl.LOCK_EX)
             if path.exists():  # another process computed it while we waited
-                return self._hit(kind, key, path), True
+                return self._hit(kind, key, path, waited=time.perf_counter() - asked), True
             started = time.perf_counter()
             value = compute()
             staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -132,14 +133,15 @@ class DiskArtifacts(_Handle):
         self._log(kind, key, "computed", time.perf_counter() - started)
         return value, False
 
-    def _hit(self, kind: str, key: str, path: Path) -> Any:
+    def _hit(self, kind: str, key: str, path: Path, waited: float = 0.0) -> Any:
         value = pickle.loads(path.read_bytes())
-        self._log(kind, key, "hit", 0.0)
+        self._log(kind, key, "hit", 0.0, waited)
         return value
 
-    def _log(self, kind: str, key: str, event: str, seconds: float) -> None:
+    def _log(self, kind: str, key: str, event: str, seconds: float, waited: float = 0.0) -> None:
+        # ``waited``: seconds blocked while another process computed the same artifact.
         entry = {"kind": kind, "key": key, "event": event, "trial_id": self.trial_id,
-                 "seconds": round(seconds, 4)}
+                 "seconds": round(seconds, 4), "waited": round(waited, 4)}
         self.used.append(entry)
         line = (json.dumps(entry) + "\n").encode()
         fd = os.open(self.directory / "log.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from imblearn.combine import SMOTEENN, SMOTETomek
-from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
-from imblearn.under_sampling import EditedNearestNeighbours, RandomUnderSampler, TomekLinks
 
-from evaluation._safe import SafeResampler
 from evaluation.methods._registry import NO_RESAMPLING, register_method
 from sedg import SedgInputError
 from sedg.synthesis import shortfall_counts
+
+# imbalanced-learn is imported by the builders, which run in trials: the driver and
+# ``--help`` only need the names and search spaces registered here.
 
 __all__ = ["ENN_KINDS", "shortfall_strategy"]
 
@@ -54,8 +53,10 @@ def _down_to_median(y: np.ndarray) -> dict:
     return {label: median for label, count in zip(labels.tolist(), counts) if count > median}
 
 
-def _safe(sampler, method: str, neighbours: str | None = None, k=0) -> SafeResampler:
+def _safe(sampler, method: str, neighbours: str | None = None, k=0):
     """Wrap ``sampler``; one needing ``k`` neighbours gets classes of at least ``k + 1`` rows."""
+    from evaluation._safe import SafeResampler
+
     if neighbours is None:
         return SafeResampler(sampler, min_class_size=0)
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
@@ -69,16 +70,22 @@ def _keywords(function: Callable) -> Callable[[dict, int], object]:
 
 
 def _random_over(random_state: int, n_synthetic: int | None = None):
+    from imblearn.over_sampling import RandomOverSampler
+
     strategy = shortfall_strategy(n_synthetic)
     return _safe(RandomOverSampler(sampling_strategy=strategy, random_state=random_state), "random_over")
 
 
 def _random_under(random_state: int):
+    from imblearn.under_sampling import RandomUnderSampler
+
     sampler = RandomUnderSampler(sampling_strategy=_down_to_median, random_state=random_state)
     return _safe(sampler, "random_under")
 
 
 def _smote(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None):
+    from imblearn.over_sampling import SMOTE
+
     sampler = SMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
                     random_state=random_state)
     return _safe(sampler, "smote", "k_neighbors", k_neighbors)
@@ -86,27 +93,39 @@ def _smote(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = No
 
 def _borderline_smote(random_state: int, k_neighbors: int = 5, m_neighbors: int = 10,
                       n_synthetic: int | None = None):
+    from imblearn.over_sampling import BorderlineSMOTE
+
     sampler = BorderlineSMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
                               m_neighbors=m_neighbors, random_state=random_state)
     return _safe(sampler, "borderline_smote", "k_neighbors", k_neighbors)
 
 
 def _adasyn(random_state: int, n_neighbors: int = 5, n_synthetic: int | None = None):
+    from imblearn.over_sampling import ADASYN
+
     sampler = ADASYN(sampling_strategy=shortfall_strategy(n_synthetic), n_neighbors=n_neighbors,
                      random_state=random_state)
     return _safe(sampler, "adasyn", "n_neighbors", n_neighbors)
 
 
 def _tomek_links(random_state: int):
+    from imblearn.under_sampling import TomekLinks
+
     return _safe(TomekLinks(), "tomek_links")
 
 
 def _enn(random_state: int, n_neighbors: int = 3, kind_sel: str = ENN_KINDS[0]):
+    from imblearn.under_sampling import EditedNearestNeighbours
+
     return _safe(EditedNearestNeighbours(n_neighbors=n_neighbors, kind_sel=kind_sel), "enn")
 
 
-def _combined(cls, method: str) -> Callable:
+def _combined(combiner: str, method: str) -> Callable:
     def build(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None):
+        import imblearn.combine
+        from imblearn.over_sampling import SMOTE
+
+        cls = getattr(imblearn.combine, combiner)
         smote = SMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
                       random_state=random_state)
         return _safe(cls(smote=smote, random_state=random_state), method, "k_neighbors", k_neighbors)
@@ -162,7 +181,7 @@ register_method("borderline_smote", build=_keywords(_borderline_smote), space=_b
 register_method("adasyn", build=_keywords(_adasyn), space=_adasyn_space)
 register_method("tomek_links", build=_keywords(_tomek_links), space=_no_parameters, kind="clean")
 register_method("enn", build=_keywords(_enn), space=_enn_space, kind="clean")
-register_method("smote_enn", build=_keywords(_combined(SMOTEENN, "smote_enn")), space=_smote_space,
+register_method("smote_enn", build=_keywords(_combined("SMOTEENN", "smote_enn")), space=_smote_space,
                 kind="combined")
-register_method("smote_tomek", build=_keywords(_combined(SMOTETomek, "smote_tomek")),
+register_method("smote_tomek", build=_keywords(_combined("SMOTETomek", "smote_tomek")),
                 space=_smote_space, kind="combined")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from evaluation.methods._registry import register_method
-from sedg import DGMSampler
 from sedg.dgm import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 
 __all__: list[str] = []
 
 
-def _build(params: dict, random_state: int) -> DGMSampler:
+def _build(params: dict, random_state: int):
+    from sedg import DGMSampler
+
     return DGMSampler(random_state=random_state, **params)
 
 

@@ -8,18 +8,21 @@ every class up to the mode), so the paper's comparison is like for like.
 from __future__ import annotations
 
 from evaluation.methods._registry import register_method
-from sedg import GMCSMOTE
 from sedg.gmcsmote import DISTANCES
 
 __all__: list[str] = []
 
 
-def _build(params: dict, random_state: int) -> GMCSMOTE:
+def _build(params: dict, random_state: int):
+    from sedg import GMCSMOTE
+
     # It copes with small classes and discrete codes itself: no SafeResampler.
     return GMCSMOTE(random_state=random_state, **params)
 
 
-def _build_uniform(params: dict, random_state: int) -> GMCSMOTE:
+def _build_uniform(params: dict, random_state: int):
+    from sedg import GMCSMOTE
+
     return GMCSMOTE(shape="uniform", random_state=random_state, **params)
 
 

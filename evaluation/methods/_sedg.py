@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from evaluation.classifiers import CLASSIFIERS
 from evaluation.methods._registry import register_method
-from sedg import SEDGSampler
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis import (
     DIAGNOSTICS,
@@ -33,7 +32,9 @@ __all__: list[str] = []
 MODEL_AGNOSTIC = "feature_importance_model_agnostic"
 
 
-def _build(params: dict, random_state: int) -> SEDGSampler:
+def _build(params: dict, random_state: int):
+    from sedg import SEDGSampler
+
     params = dict(params)
     if MODEL_AGNOSTIC in params:
         params["feature_importance"] = params.pop(MODEL_AGNOSTIC)

@@ -1,17 +1,18 @@
-"""Deep generative models as samplers: AE, VAE, adversarial and conditional adversarial variants."""
+"""Deep generative models as samplers: AE, VAE, adversarial and conditional adversarial variants.
+
+Names are imported on first use: the choice lists without torch, for the search space.
+"""
 
 from __future__ import annotations
 
-from sedg.dgm._sampler import INPUTS, DGMSampler
-from sedg.dgm._training import (
-    ADVERSARIAL_MODELS,
-    DISCRIMINATOR_TARGETS,
-    GUARDS,
-    MODELS,
-    FittedGenerator,
-    copies_fraction,
-    train_generator,
-)
+from typing import TYPE_CHECKING
+
+from sedg._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from sedg.dgm._choices import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
+    from sedg.dgm._sampler import DGMSampler
+    from sedg.dgm._training import FittedGenerator, copies_fraction, train_generator
 
 __all__ = [
     "ADVERSARIAL_MODELS",
@@ -24,3 +25,15 @@ __all__ = [
     "copies_fraction",
     "train_generator",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "ADVERSARIAL_MODELS": "sedg.dgm._choices",
+    "DGMSampler": "sedg.dgm._sampler",
+    "DISCRIMINATOR_TARGETS": "sedg.dgm._choices",
+    "FittedGenerator": "sedg.dgm._training",
+    "GUARDS": "sedg.dgm._choices",
+    "INPUTS": "sedg.dgm._choices",
+    "MODELS": "sedg.dgm._choices",
+    "copies_fraction": "sedg.dgm._training",
+    "train_generator": "sedg.dgm._training",
+})

@@ -13,14 +13,13 @@ from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg._memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
 from sedg._random import resolve_seed
-from sedg.dgm._training import DISCRIMINATOR_TARGETS, GUARDS, MODELS, FittedGenerator, train_generator
+from sedg.dgm._choices import DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
+from sedg.dgm._training import FittedGenerator, train_generator
 from sedg.nn import resolve_device
-from sedg.synthesis import SAMPLE_SELECTIONS, classifier_diagnostics, select_samples, shortfall_counts
+from sedg.synthesis import classifier_diagnostics, select_samples, shortfall_counts
 
 __all__ = ["INPUTS", "DGMSampler"]
 
-#: Where generation starts: prior noise, or the rows a SEDG sample selection picks.
-INPUTS = ("noise", *SAMPLE_SELECTIONS)
 
 
 class DGMSampler(DenseSampler):

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from sedg.dgm._choices import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, MODELS
 from sedg.dgm._networks import Discriminator, Generator
 from sedg.nn import MixedCodec, train_epochs
 
@@ -16,19 +17,6 @@ __all__ = [
     "copies_fraction", "train_generator",
 ]
 
-#: model -> (variational, adversarial, conditional)
-MODELS = {
-    "ae": (False, False, False),
-    "vae": (True, False, False),
-    "aae": (False, True, False),
-    "avae": (True, True, False),
-    "caae": (False, True, True),
-    "cavae": (True, True, True),
-}
-ADVERSARIAL_MODELS = tuple(name for name, (_, adversarial, _) in MODELS.items() if adversarial)
-DISCRIMINATOR_TARGETS = ("latent", "sample")
-#: Over-fitting guards: the paper's copies heuristic, held-out loss, or none.
-GUARDS = ("heuristic", "validation", "none")
 
 
 @dataclass

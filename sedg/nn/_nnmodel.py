@@ -14,14 +14,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from sedg._random import resolve_seed
+from sedg.nn._choices import EMBEDDING_LAYERS
 from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
 from sedg.nn._training import train_epochs
 
 __all__ = ["EMBEDDING_LAYERS", "NNModel", "resolve_device"]
 
-#: Where :meth:`NNModel.embed` reads rows: the input embedding phi, or the last LRND block.
-EMBEDDING_LAYERS = ("input", "hidden")
 
 
 def resolve_device(device: str) -> torch.device:

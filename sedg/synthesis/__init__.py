@@ -1,39 +1,42 @@
 """SEDG: synthetic embedding-based data generation (sample selection, feature selection,
-embedding-guided feature modification, synthetic sample usage)."""
+embedding-guided feature modification, synthetic sample usage).
+
+Names are imported on first use: the choice lists without torch, for the search space.
+"""
 
 from __future__ import annotations
 
-from sedg.synthesis._allocation import normalise, shortfall_counts
-from sedg.synthesis._context import classifier_diagnostics, continue_training, keeps_weights
-from sedg.synthesis._embeddings import (
-    EMBEDDINGS,
-    AutoEncoderEmbedder,
-    ModelEmbedder,
-    PCAEmbedder,
-    fit_autoencoder,
-)
-from sedg.synthesis._features import (
-    FEATURE_IMPORTANCES,
-    FEATURE_SELECTIONS,
-    MODEL_AGNOSTIC_IMPORTANCES,
-    choose_features,
-    imbalance_weights,
-    importance_weights,
-)
-from sedg.synthesis._modification import FEATURE_MODIFICATIONS, candidate_values, modify
-from sedg.synthesis._sampler import (
-    DIAGNOSTICS,
-    FEATURE_COMPARISONS,
-    ITERATION_MODES,
-    USAGE_STARTS,
-    SEDGSampler,
-)
-from sedg.synthesis._selection import (
-    MEMBER_PROBABILITIES,
-    SAMPLE_SELECTIONS,
-    member_weights,
-    select_samples,
-)
+from typing import TYPE_CHECKING
+
+from sedg._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from sedg.synthesis._allocation import normalise, shortfall_counts
+    from sedg.synthesis._choices import (
+        DIAGNOSTICS,
+        EMBEDDINGS,
+        FEATURE_COMPARISONS,
+        ITERATION_MODES,
+        USAGE_STARTS,
+    )
+    from sedg.synthesis._context import classifier_diagnostics, continue_training, keeps_weights
+    from sedg.synthesis._embeddings import AutoEncoderEmbedder, ModelEmbedder, PCAEmbedder, fit_autoencoder
+    from sedg.synthesis._features import (
+        FEATURE_IMPORTANCES,
+        FEATURE_SELECTIONS,
+        MODEL_AGNOSTIC_IMPORTANCES,
+        choose_features,
+        imbalance_weights,
+        importance_weights,
+    )
+    from sedg.synthesis._modification import FEATURE_MODIFICATIONS, candidate_values, modify
+    from sedg.synthesis._sampler import SEDGSampler
+    from sedg.synthesis._selection import (
+        MEMBER_PROBABILITIES,
+        SAMPLE_SELECTIONS,
+        member_weights,
+        select_samples,
+    )
 
 __all__ = [
     "DIAGNOSTICS",
@@ -65,3 +68,34 @@ __all__ = [
     "select_samples",
     "shortfall_counts",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "AutoEncoderEmbedder": "sedg.synthesis._embeddings",
+    "DIAGNOSTICS": "sedg.synthesis._choices",
+    "EMBEDDINGS": "sedg.synthesis._choices",
+    "FEATURE_COMPARISONS": "sedg.synthesis._choices",
+    "FEATURE_IMPORTANCES": "sedg.synthesis._features",
+    "FEATURE_MODIFICATIONS": "sedg.synthesis._modification",
+    "FEATURE_SELECTIONS": "sedg.synthesis._features",
+    "ITERATION_MODES": "sedg.synthesis._choices",
+    "MEMBER_PROBABILITIES": "sedg.synthesis._selection",
+    "MODEL_AGNOSTIC_IMPORTANCES": "sedg.synthesis._features",
+    "ModelEmbedder": "sedg.synthesis._embeddings",
+    "PCAEmbedder": "sedg.synthesis._embeddings",
+    "SAMPLE_SELECTIONS": "sedg.synthesis._selection",
+    "SEDGSampler": "sedg.synthesis._sampler",
+    "USAGE_STARTS": "sedg.synthesis._choices",
+    "candidate_values": "sedg.synthesis._modification",
+    "choose_features": "sedg.synthesis._features",
+    "classifier_diagnostics": "sedg.synthesis._context",
+    "continue_training": "sedg.synthesis._context",
+    "fit_autoencoder": "sedg.synthesis._embeddings",
+    "imbalance_weights": "sedg.synthesis._features",
+    "importance_weights": "sedg.synthesis._features",
+    "keeps_weights": "sedg.synthesis._context",
+    "member_weights": "sedg.synthesis._selection",
+    "modify": "sedg.synthesis._modification",
+    "normalise": "sedg.synthesis._allocation",
+    "select_samples": "sedg.synthesis._selection",
+    "shortfall_counts": "sedg.synthesis._allocation",
+})

@@ -14,13 +14,12 @@ from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 from sedg.nn import kl_divergence, train_epochs
+from sedg.synthesis._choices import EMBEDDINGS
 
 __all__ = [
     "EMBEDDINGS", "AutoEncoderEmbedder", "ModelEmbedder", "PCAEmbedder", "Reduced", "fit_autoencoder",
 ]
 
-#: Learned embeddings that guide modification (PCA of the raw features is the other guide).
-EMBEDDINGS = ("nnmodel", "ae", "vae")
 
 
 class PCAEmbedder:

@@ -14,6 +14,12 @@ from sedg._memory import MEMORY_CONSTRAINT, check_memory
 from sedg._random import resolve_seed
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis._allocation import normalise
+from sedg.synthesis._choices import (
+    DIAGNOSTICS,
+    FEATURE_COMPARISONS,
+    ITERATION_MODES,
+    USAGE_STARTS,
+)
 from sedg.synthesis._context import (
     classifier_diagnostics,
     continue_training,
@@ -36,12 +42,6 @@ from sedg.synthesis._selection import MEMBER_PROBABILITIES, SAMPLE_SELECTIONS, s
 
 __all__ = ["DIAGNOSTICS", "FEATURE_COMPARISONS", "ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
 
-USAGE_STARTS = ("cold", "warm")
-ITERATION_MODES = ("append", "replace", "replace_fraction")
-#: Where PeSS/PPSS read losses and class AUCs: the trained model on its rows, or out of fold.
-DIAGNOSTICS = ("in_sample", "out_of_fold")
-#: Whole rows under phi, or each feature's value under its own phi_i (NNModel's input embedding).
-FEATURE_COMPARISONS = ("row", "feature")
 
 _NEEDS_CLASSIFIER = "sample_selection in (pess, ppss), feature_selection='importance' or warm start"
 

@@ -1,0 +1,46 @@
+"""The driver imports only what it uses: --help loads no numpy, and validating a run's
+settings and search space loads no torch, imbalanced-learn, xgboost or Ray (those load in the
+background while Ray starts, and in the trials)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.search.conftest import REPO
+
+HEAVY = ("torch", "imblearn", "xgboost", "ray", "optuna")
+
+
+def _loaded(code: str) -> set[str]:
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, check=True, capture_output=True,
+                         text=True)
+    return {name.split(".")[0] for name in json.loads(out.stdout.splitlines()[-1])}
+
+
+def test_help_loads_neither_numpy_nor_pandas_and_run_help_no_torch():
+    assert not _loaded("from search.cli import main\nmain(['--help'])") & {"numpy", "pandas", *HEAVY}
+    assert not _loaded("from search.cli import main\nmain(['run', '--help'])") & set(HEAVY)
+
+
+def test_validating_every_method_and_classifier_loads_no_torch_imblearn_xgboost_or_ray():
+    loaded = _loaded(
+        "from evaluation import METHODS\nfrom evaluation.classifiers import CLASSIFIERS\n"
+        "from search.settings import SearchSettings\n"
+        "SearchSettings(methods=tuple(METHODS), classifiers=tuple(CLASSIFIERS))")
+    assert not loaded & set(HEAVY)
+
+
+def test_the_lazy_names_still_build_every_sampler_and_classifier():
+    loaded = _loaded(
+        "from evaluation import METHODS\nfrom evaluation.classifiers import CLASSIFIERS, make_classifier\n"
+        "from evaluation.methods import make_resampler\nfrom sedg.datasets import make_grades\n"
+        "from sedg.synthesis import EMBEDDINGS, SEDGSampler\nfrom sedg.dgm import INPUTS, DGMSampler\n"
+        "data = make_grades(n_samples=60, seed=0)\n"
+        "built = [type(make_resampler(m, random_state=0)).__name__ for m in METHODS]\n"
+        "classifiers = [make_classifier(c, data) for c in CLASSIFIERS]\n"
+        "assert 'SEDGSampler' in built and 'DGMSampler' in built and 'GMCSMOTE' in built, built\n"
+        "assert EMBEDDINGS == ('nnmodel', 'ae', 'vae') and INPUTS[0] == 'noise'")
+    assert {"torch", "imblearn", "xgboost"} <= loaded
