@@ -12,7 +12,9 @@ Writes ``RESULTS.json`` and ``RESULTS.md`` (with the machine description).
     the rows each made;
 (e) peak memory of one trial at each data size (the child's own VmHWM);
 (f) sedg-search against a hand-written Optuna loop on the same configurations: 24 cheap
-    trials and 40 SEDG trials (see :mod:`benchmarks._versus`).
+    trials and 40 SEDG trials (see :mod:`benchmarks._versus`);
+(g) scaling: 100 SEDG trials, the command's wall and its search phase against the sum of
+    trial times ÷ 2 (what two cores would take with no overhead at all).
 """
 
 from __future__ import annotations
@@ -73,6 +75,22 @@ def orchestration(sizes: list[int], runs: int, storage: Path) -> list[dict]:
             "startup_s_all": [round(v, 2) for v in startup],
         })
     return results
+
+
+def scaling(trials: int, storage: Path, data: str) -> dict:
+    """One SEDG search of ``trials`` trials (random searcher, FIFO, holdout): wall vs trial sum."""
+    out = _search(f"scaling-{trials}", storage, "--data", data, "--target", "G3", "--methods", "sedg",
+                  "--classifier", "random_forest", "--num-samples", str(trials), "--concurrency", "2",
+                  "--protocol", "holdout", "--searcher", "random", "--scheduler", "fifo",
+                  "--confirm-top", "0")
+    trial_sum = float(out["rows"]["time_total"].sum())
+    profile = out["profile"]
+    search = profile["search"]
+    return {"trials": trials, "command_s": round(out["command_s"], 1), "search_phase_s": round(search, 1),
+            "trial_sum_s": round(trial_sum, 1), "trial_wait_s": round(profile.get("trial wait", 0.0), 1),
+            "idle_slots_s": round(profile.get("idle slots", float("nan")), 1),
+            "wall_vs_sum_over_2": round(out["command_s"] / (trial_sum / 2), 2),
+            "search_vs_sum_over_2": round(search / (trial_sum / 2), 2)}
 
 
 def artifact_reuse(trials: int, storage: Path, data: str) -> dict:
@@ -225,6 +243,10 @@ def _markdown(results: dict) -> str:
              "Where the seconds of the first sedg-search run went (`--profile`):", "",
              _table(pd.DataFrame([{"comparison": row["comparison"], **row["profile_first_run"]}
                                   for row in results["versus_loop"]])), "",
+             "## (g) Scaling: 100 SEDG trials against the sum of trial times ÷ 2", "",
+             "Goal: command wall ≤ 1.2 × (sum of trial times ÷ 2). The trial sum is measured inside",
+             "the search, so it includes the slowdown of two trials sharing the machine with Ray.", "",
+             _table(pd.DataFrame([results["scaling"]])), "",
              "## (a) Orchestration: start-up and the marginal cost of a trial", "",
              "Cheap trials (blrr, none or random over-sampling, FIFO); start-up is the command's wall",
              "less its search phase (interpreter, imports, Ray start and stop); per trial is the",
@@ -275,6 +297,7 @@ def main(argv=None) -> int:
                 compare("cheap", storage, args.data, "none,smote", 24, 1 if quick else 3),
                 compare("sedg", storage, args.data, "sedg", 12 if quick else 40, 1 if quick else 3),
             ],
+            "scaling": scaling(30 if quick else 100, storage, args.data),
             "orchestration": orchestration([20, 50] if quick else [20, 100], 1 if quick else 3, storage),
             "artifact_reuse": artifact_reuse(12 if quick else 40, storage, args.data),
             "search_efficiency": search_efficiency(30 if quick else 100, 2 if quick else 5, args.data),

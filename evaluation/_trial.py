@@ -13,7 +13,6 @@ from evaluation.methods import make_resampler
 from sedg import SedgInputError
 from sedg._memory import data_key
 from sedg.datasets import TabularData
-from sedg.synthesis import ModelEmbedder
 
 if TYPE_CHECKING:
     from evaluation.protocol import EvaluationConfig
@@ -34,7 +33,9 @@ def build_classifier(config: EvaluationConfig, data: TabularData, seed: int, tra
     if CLASSIFIERS[config.classifier].embeds:
         X_train, y_train = train
 
-        def fit_network() -> ModelEmbedder:
+        def fit_network():
+            from sedg.synthesis import ModelEmbedder  # torch: only here
+
             network = make_classifier("nnmodel", data, random_state=seed)
             return ModelEmbedder(network.fit(X_train, y_train))
 

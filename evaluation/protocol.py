@@ -36,7 +36,6 @@ from evaluation.splits import (
 from sedg import MemoryArtifacts, SedgInputError
 from sedg._memory import ArtifactStore, data_key
 from sedg.datasets import TabularData, impute_split
-from sedg.synthesis import continue_training
 
 __all__ = [
     "EvaluationConfig", "EvaluationResult", "InvalidConfiguration", "evaluate", "mean_metrics",
@@ -379,6 +378,8 @@ def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test,
     started = time.perf_counter()
     model = getattr(sampler, "warm_start_model_", None)
     if model is not None:  # warm start: one more fit, continuing the sampler's weights
+        from sedg.synthesis import continue_training
+
         continue_training(model, X_res, y_res)
     else:
         model = build_classifier(config, data, seed, (X_train, y_train), artifacts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import sys
 import time
 import traceback
 from datetime import datetime, timezone
@@ -72,14 +74,13 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     scheduler stops keeps a row with ``status="stopped"`` and its ``n_splits``.
     """
     import ray
-    import torch
     from ray import tune
 
     import_plugins(settings.plugins)
     # No more threads than the trial's CPU share: trials running side by side must not
     # oversubscribe the cores (BLAS, OpenMP and torch each start one thread per core).
     threads = max(1, int(settings.cpus_per_trial))
-    torch.set_num_threads(threads)
+    _limit_torch_threads(threads)
     trial_id = tune.get_context().get_trial_id() or "local"
     started = time.perf_counter()
     method = config.get("method") or settings.methods[0]
@@ -156,6 +157,17 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     final["row_json"] = json.dumps(row, default=_jsonable)
     tune.report(final)
     return row
+
+
+def _limit_torch_threads(threads: int) -> None:
+    """Torch's intra-op threads to the trial's share. Torch is imported only by configurations
+    that use it; imported later in this worker, it starts with ``OMP_NUM_THREADS`` threads,
+    which Ray sets to the worker's CPU share, and the next trial sets it here."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(threads)
+    else:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
 
 
 def _finite(value) -> float:

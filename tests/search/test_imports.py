@@ -44,3 +44,12 @@ def test_the_lazy_names_still_build_every_sampler_and_classifier():
         "assert 'SEDGSampler' in built and 'DGMSampler' in built and 'GMCSMOTE' in built, built\n"
         "assert EMBEDDINGS == ('nnmodel', 'ae', 'vae') and INPUTS[0] == 'noise'")
     assert {"torch", "imblearn", "xgboost"} <= loaded
+
+
+def test_a_trial_loads_torch_only_for_configurations_that_use_it_with_its_thread_share():
+    assert "torch" not in _loaded("import search.trainable")
+    code = ("import os\nos.environ.pop('OMP_NUM_THREADS', None)\n"
+            "from search.trainable import _limit_torch_threads\n_limit_torch_threads(1)\n"
+            "import torch\nassert torch.get_num_threads() == 1, torch.get_num_threads()\n"
+            "_limit_torch_threads(2)\nassert torch.get_num_threads() == 2")
+    assert "torch" in _loaded(code)
