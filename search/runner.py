@@ -59,7 +59,7 @@ def _init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
 
 #: The driver's own heavy imports, done while ``ray.init`` waits on its processes.
 DRIVER_MODULES = ("ray.tune", "search._searcher", "search.trainable", "search.callbacks",
-                  "search.racing", "evaluation.protocol")
+                  "search.racing")
 
 
 def _import_in_background() -> threading.Thread:

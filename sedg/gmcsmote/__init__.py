@@ -1,6 +1,6 @@
 """Gaussian-shaped multiclass SMOTE and the helpers SMOTE-based samplers share.
 
-Names are imported on first use: the choice lists without torch, for the search space.
+Names are imported on first use (imbalanced-learn only with the sampler).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Torch models of sedg: NNModel (the SEDG paper's classifier), the mixed-type codec, the training loop.
 
-Names are imported on first use: the choice lists without torch, for the search space.
+Names are imported on first use: ``EMBEDDING_LAYERS`` without torch, for the search space.
 """
 
 from __future__ import annotations
