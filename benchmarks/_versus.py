@@ -57,7 +57,7 @@ def _configurations(rows: pd.DataFrame) -> list[dict]:
     """Each trial's suggested parameters, in the order the trials finished (a missing value is
     None: a categorical choice of None, or a parameter the trial's path did not suggest)."""
     from search._schema import method_parameters
-    from search.space import resampler_params
+    from search.recipe import resampler_params
 
     configs = []
     for _, row in rows.iterrows():
@@ -111,7 +111,8 @@ def replay(configs_path: str, data_path: str, methods: str, classifier: str) -> 
     import optuna
 
     from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
-    from search.space import define_space, resampler_params
+    from search.recipe import resampler_params
+    from search.space import define_space
     from sedg.datasets import load_table
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)

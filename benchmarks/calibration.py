@@ -53,8 +53,8 @@ def _search(storage: Path, name: str, data: str | None, seed: int, trials: int, 
 
 def _independent(settings, chosen: dict) -> tuple[float, float]:
     from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
-    from search.settings import load_data
-    from search.space import resampler_params
+    from search._data import load_data
+    from search.recipe import resampler_params
 
     data = load_data(settings.data_spec())
     method = chosen["method"]

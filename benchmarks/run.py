@@ -114,7 +114,8 @@ def search_efficiency(random_trials: int, seeds: int, data_path: str) -> dict:
     import optuna
 
     from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
-    from search.space import define_space, resampler_params
+    from search.recipe import resampler_params
+    from search.space import define_space
     from sedg.datasets import load_table
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)

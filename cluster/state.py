@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sedg import SedgInputError
+from sedg._files import atomic_write_text
 
 __all__ = ["ClusterState", "client_environment", "default_state_dir", "find_state"]
 
@@ -50,9 +51,7 @@ class ClusterState:
 
     def save(self, state_dir: Path) -> None:
         path = Path(state_dir) / "cluster.json"
-        staging = path.with_name(".cluster.json.tmp")
-        staging.write_text(json.dumps(asdict(self), indent=1))
-        os.replace(staging, path)
+        atomic_write_text(path, json.dumps(asdict(self), indent=1))
 
     def environment(self) -> dict[str, str]:
         return client_environment(self.token_path, self.host)

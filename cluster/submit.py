@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cluster.connect import prepare_environment
 from cluster.state import find_state
+from search._defaults import DEFAULT_STORAGE_PATH
 from sedg import SedgInputError
 
 __all__ = ["submit_search"]
@@ -23,7 +24,7 @@ def _absolute_storage(arguments: list[str]) -> list[str]:
         if index < len(arguments):
             arguments[index] = str(Path(arguments[index]).resolve())
     else:
-        arguments += ["--storage-path", str(Path("sedg-results").resolve())]
+        arguments += ["--storage-path", str(Path(DEFAULT_STORAGE_PATH).resolve())]
     return arguments
 
 

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 from sedg._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from evaluation._config import EvaluationConfig
     from evaluation._embedding import EmbeddingClassifier
+    from evaluation._results import EvaluationResult
+    from evaluation._trial import InvalidConfiguration
     from evaluation.classifiers import CLASSIFIERS, make_classifier
     from evaluation.methods import METHODS, MethodSpec, make_resampler, register_method
     from evaluation.metrics import METRICS, compute_metrics, improvements, minority_labels
-    from evaluation.protocol import EvaluationConfig, EvaluationResult, InvalidConfiguration, evaluate
+    from evaluation.protocol import evaluate, resample_split
     from sedg import MemoryArtifacts
     from sedg._memory import ArtifactStore
 
@@ -36,6 +39,7 @@ __all__ = [
     "make_resampler",
     "minority_labels",
     "register_method",
+    "resample_split",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
@@ -44,8 +48,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "METRICS": "evaluation.metrics",
     "ArtifactStore": "sedg._memory",
     "EmbeddingClassifier": "evaluation._embedding",
-    "EvaluationConfig": "evaluation.protocol",
-    "EvaluationResult": "evaluation.protocol",
+    "EvaluationConfig": "evaluation._config",
+    "EvaluationResult": "evaluation._results",
     "InvalidConfiguration": "evaluation._trial",
     "MemoryArtifacts": "sedg._memory",
     "MethodSpec": "evaluation.methods",
@@ -56,4 +60,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "make_resampler": "evaluation.methods",
     "minority_labels": "evaluation.metrics",
     "register_method": "evaluation.methods",
+    "resample_split": "evaluation.protocol",
 })

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
+from evaluation._config import EvaluationConfig
 from evaluation.classifiers import CLASSIFIERS, make_classifier
 from evaluation.methods import make_resampler
 from sedg import SedgInputError
 from sedg._memory import data_key
 from sedg.datasets import TabularData
-
-if TYPE_CHECKING:
-    from evaluation.protocol import EvaluationConfig
 
 __all__ = [
     "InvalidConfiguration", "build_classifier", "build_resampler", "fit", "resample",

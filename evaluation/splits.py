@@ -13,8 +13,13 @@ __all__ = [
     "PROTOCOLS",
     "REPEATED_PROTOCOLS",
     "REPEATS",
+    "CONFIRM_STREAM",
+    "FINAL_STREAM",
+    "SEARCH_STREAM",
     "TEST_SIZE",
+    "confirmation_protocol",
     "derive_seed",
+    "final_test_split",
     "make_splits",
     "n_splits",
     "split_seeds",
@@ -30,8 +35,9 @@ DEFAULT_PROTOCOL = "repeated_holdout"
 TEST_SIZE = 0.4
 N_FOLDS = 5
 REPEATS = 5
-#: Seed streams: the search's splits, and the fresh ones a confirmation uses.
-SEARCH_STREAM, CONFIRM_STREAM = 0, 1
+#: Seed streams, each apart from the others: the search's splits, the fresh ones a confirmation
+#: uses, and the fit on the whole search part that the final-test part scores.
+SEARCH_STREAM, CONFIRM_STREAM, FINAL_STREAM = 0, 1, 2
 
 
 def derive_seed(seed: int, repeat: int, stream: int = SEARCH_STREAM) -> int:
@@ -120,3 +126,28 @@ def make_splits(
         return [_holdout(y, split_seed, test_size) for split_seed in seeds]
     per_repeat = seeds[::n_folds]
     return [pair for repeat_seed in per_repeat for pair in _folds(y, repeat_seed, n_folds)]
+
+
+def confirmation_protocol(protocol: str) -> str:
+    """Fresh splits of the search's own kind: the repeated form of a paper's protocol.
+
+    Examples
+    --------
+    >>> confirmation_protocol("cv"), confirmation_protocol("repeated_holdout")
+    ('repeated_cv', 'repeated_holdout')
+    """
+    return {"holdout": "repeated_holdout", "cv": "repeated_cv"}.get(protocol, protocol)
+
+
+def final_test_split(y: np.ndarray, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(search rows, final-test rows)``: a stratified ``share`` of the rows that no search
+    split ever touches (``--final-test``); 1-member classes stay in the search part.
+
+    Examples
+    --------
+    >>> y = np.array([0] * 10 + [1] * 10 + [2])
+    >>> [part.size for part in final_test_split(y, 0.2, seed=0)]
+    [17, 4]
+    """
+    (search_rows, final_rows), = make_splits(y, "holdout", seed=seed, test_size=share)
+    return search_rows, final_rows

@@ -1,4 +1,9 @@
-"""One driver per experiment: a lock file naming its holder, stale ones taken over."""
+"""One driver per experiment: an operating-system lock on ``driver.lock``, its holder named.
+
+The lock is ``filelock``'s (``flock``): the kernel releases it when the driver's process
+ends, however it ends, so a dead driver never blocks a resume and nothing guesses from
+process ids. ``driver.json`` names the holder for the message a second driver gets.
+"""
 
 from __future__ import annotations
 
@@ -10,65 +15,56 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from sedg import SedgInputError
+from sedg._files import atomic_write_text
 
-__all__ = ["LOCK_FILE", "experiment_lock"]
+__all__ = ["HOLDER_FILE", "LOCK_FILE", "experiment_lock"]
 
-LOCK_FILE = "driver.lock"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
+LOCK_FILE, HOLDER_FILE = "driver.lock", "driver.json"
 
 
-def _holder(path: Path) -> dict | None:
+def _holder(path: Path) -> str:
     try:
         values = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None  # being written, or unreadable: treated as held by an unknown driver
-    return values if isinstance(values, dict) else None
+        return f"pid {values['pid']} on {values['host']} since {values['since']}"
+    except (OSError, ValueError, TypeError, KeyError):
+        return "another driver"  # being written, or gone with its driver a moment ago
 
 
 @contextmanager
 def experiment_lock(experiment_dir: Path) -> Iterator[None]:
-    """Hold ``experiment_dir/driver.lock`` while a driver runs or resumes the experiment.
+    """Hold the experiment's lock while a driver runs or resumes it.
 
     A second driver gets :class:`SedgInputError` naming the holder (pid, host,
-    since when). A lock left by a driver that died on this host (its pid is gone)
-    is stale and taken over; one from another host is never guessed at.
+    since when) at once, without waiting.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with experiment_lock(folder):
+    ...     (folder / HOLDER_FILE).exists()
+    True
+    >>> (folder / HOLDER_FILE).exists()
+    False
     """
     experiment_dir.mkdir(parents=True, exist_ok=True)
-    path = experiment_dir / LOCK_FILE
-    me = {"pid": os.getpid(), "host": socket.gethostname(),
-          "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    for _ in range(2):
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _holder(path)
-            stale = (holder is not None and holder.get("host") == me["host"]
-                     and isinstance(holder.get("pid"), int) and not _alive(holder["pid"]))
-            if stale:
-                path.unlink(missing_ok=True)
-                continue
-            who = (f"pid {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}"
-                   if holder else "another driver")
-            raise SedgInputError(
-                f"experiment {experiment_dir.name!r} is being run by {who}; wait for it, or "
-                f"remove {path} if that driver is gone") from None
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(json.dumps(me))
-        break
-    else:
-        raise SedgInputError(f"could not take {path}: another driver keeps taking it")
+    lock = FileLock(experiment_dir / LOCK_FILE, timeout=0)
+    holder = experiment_dir / HOLDER_FILE
     try:
+        lock.acquire()
+    except Timeout:
+        raise SedgInputError(
+            f"experiment {experiment_dir.name!r} is being run by {_holder(holder)}; wait for it "
+            "to finish (its lock goes with its process)") from None
+    try:
+        me = {"pid": os.getpid(), "host": socket.gethostname(),
+              "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        atomic_write_text(holder, json.dumps(me))
         yield
     finally:
-        if (_holder(path) or {}).get("pid") == me["pid"]:
-            path.unlink(missing_ok=True)
+        holder.unlink(missing_ok=True)
+        lock.release()

@@ -4,6 +4,8 @@ The driver times its phases as they happen (start-up, searcher, store, schedulin
 the trials' phases (data, baseline, resample, fit, score) are sums of their rows' timings.
 ``idle`` is what the trial slots did not spend in trials: concurrency × search wall − the sum
 of trial times (Ray's scheduling, worker start-up and imports, waiting on the driver).
+The searcher, the scheduler and the store callback are handed the run's profile (their
+``profile`` attribute) and time themselves with :func:`timed`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
-__all__ = ["DRIVER_PHASES", "TRIAL_PHASES", "Profile", "timed"]
+from sedg._files import atomic_write_text
+
+__all__ = ["DRIVER_PHASES", "PROFILE_FILE", "TRIAL_PHASES", "Profile", "read_profile", "timed"]
+
+#: Where ``run`` saves the table, in the experiment's folder.
+PROFILE_FILE = "profile.json"
 
 #: In the order they happen; ``search`` contains ``searcher``, ``store`` and ``scheduler``.
 DRIVER_PHASES = ("imports", "ray_start", "setup", "search", "searcher", "scheduler", "store",
@@ -23,11 +30,8 @@ DRIVER_PHASES = ("imports", "ray_start", "setup", "search", "searcher", "schedul
 #: ``wait`` (blocked on another trial's computation of a shared artifact) is inside the others.
 TRIAL_PHASES = ("data", "baseline", "resample", "fit", "score", "wait", "total")
 
-_ACTIVE: Profile | None = None
-
-
 class Profile:
-    """Seconds per phase, accumulated; the one in use is reachable as :func:`Profile.active`.
+    """Seconds per phase, accumulated.
 
     Examples
     --------
@@ -52,15 +56,6 @@ class Profile:
     def add(self, name: str, seconds: float) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
 
-    def activate(self) -> Profile:
-        global _ACTIVE
-        _ACTIVE = self
-        return self
-
-    @staticmethod
-    def active() -> Profile | None:
-        return _ACTIVE
-
     def table(self, rows, concurrency: int) -> list[tuple[str, float, str]]:
         """``(phase, seconds, what)`` rows: the driver's phases, then the trials' sums."""
         lines = [(name, self.seconds[name], "driver") for name in DRIVER_PHASES if name in self.seconds]
@@ -73,26 +68,30 @@ class Profile:
             lines.append(("idle slots", idle, f"{concurrency} slots x search - trial total"))
         return lines
 
-    def write(self, path: Path, rows, concurrency: int) -> str:
-        """Save the table as JSON beside the results and return it as text."""
-        lines = self.table(rows, concurrency)
-        path.write_text(json.dumps([{"phase": p, "seconds": round(s, 3), "what": w}
-                                    for p, s, w in lines], indent=1))
-        width = max(len(phase) for phase, _, _ in lines)
-        return "\n".join(f"{phase:<{width}}  {seconds:8.2f} s  {what}" for phase, seconds, what in lines)
+    def write(self, path: Path, rows, concurrency: int) -> None:
+        """Save the table as JSON beside the results."""
+        lines = [{"phase": p, "seconds": round(s, 3), "what": w} for p, s, w in self.table(rows, concurrency)]
+        atomic_write_text(path, json.dumps(lines, indent=1))
+
+
+def read_profile(path: Path) -> str:
+    """A saved profile as aligned text, one phase a line."""
+    lines = json.loads(Path(path).read_text())
+    width = max(len(line["phase"]) for line in lines)
+    return "\n".join(f"{line['phase']:<{width}}  {line['seconds']:8.2f} s  {line['what']}" for line in lines)
 
 
 def timed(phase: str):
-    """Decorator: the function's time counts to ``phase`` of the active profile, if any."""
+    """Decorator of a method: its time counts to ``phase`` of ``self.profile``, if it has one."""
 
-    def decorate(function):
-        @wraps(function)
-        def wrapper(*args, **kwargs):
-            profile = _ACTIVE
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            profile = getattr(self, "profile", None)
             if profile is None:
-                return function(*args, **kwargs)
+                return method(self, *args, **kwargs)
             with profile.phase(phase):
-                return function(*args, **kwargs)
+                return method(self, *args, **kwargs)
 
         return wrapper
 

@@ -14,14 +14,17 @@ __all__ = ["TimedOptunaSearch", "make_searcher"]
 
 class TimedOptunaSearch(OptunaSearch):
     """Ray Tune's ``OptunaSearch``; its suggestions and updates count as the ``searcher`` phase
-    (a module-level class: Tune pickles the searcher with the experiment)."""
+    of ``profile`` when it has one (a module-level class: Tune pickles the searcher with the
+    experiment)."""
+
+    profile = None
 
     suggest = timed("searcher")(OptunaSearch.suggest)
     on_trial_result = timed("searcher")(OptunaSearch.on_trial_result)
     on_trial_complete = timed("searcher")(OptunaSearch.on_trial_complete)
 
 
-def make_searcher(settings: SearchSettings) -> TimedOptunaSearch:
+def make_searcher(settings: SearchSettings, profile=None) -> TimedOptunaSearch:
     """Optuna's TPE (constant liar) or random sampler over the search space, as Tune's searcher."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     if settings.searcher == "tpe":
@@ -39,7 +42,7 @@ def make_searcher(settings: SearchSettings) -> TimedOptunaSearch:
     # have no row); with --trials-per-method the methods already take turns.
     first = ([{"method": method} for method in settings.methods]
              if len(settings.methods) > 1 and not settings.trials_per_method else None)
-    return TimedOptunaSearch(
+    searcher = TimedOptunaSearch(
         space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic,
                            trials_per_method=settings.trials_per_method,
                            tune_classifier=settings.tune_classifier),
@@ -50,3 +53,5 @@ def make_searcher(settings: SearchSettings) -> TimedOptunaSearch:
         study_name=settings.name,
         storage=storage,
     )
+    searcher.profile = profile
+    return searcher

@@ -25,8 +25,8 @@ class StoreCallback(Callback):
     trial whose process died after its retries is ``status="error"``.
     """
 
-    def __init__(self, experiment_dir: str) -> None:
-        self.experiment_dir = experiment_dir
+    def __init__(self, experiment_dir: str, profile=None) -> None:
+        self.experiment_dir, self.profile = experiment_dir, profile  # profile: --profile's "store"
         self._store: ResultsStore | None = None
 
     @property

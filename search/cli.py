@@ -1,13 +1,14 @@
-"""The ``sedg-search`` command line: run, resume, best, list."""
+"""The ``sedg-search`` command line: run, resume, best, list, confirm, report, explain, cluster."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from search._paths import DEFAULT_STORAGE_PATH
+from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, MODES, OUTPUT_FORMATS
 from sedg import SedgInputError
 
 if TYPE_CHECKING:
@@ -30,12 +31,12 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
     run = commands.add_parser("run", help="launch a search (default: embedded data, all methods)")
     if "run" in argv:  # its options come from the settings, which import numpy and scikit-learn
-        from search.settings import cli_options
+        from search._options import cli_options
+        from search.settings import SearchSettings
 
-        for _, flag, keywords in cli_options():  # every option of run is a SearchSettings field
+        for _, flag, keywords in cli_options(SearchSettings):  # every option of run is a field
             run.add_argument(flag, default=argparse.SUPPRESS, **keywords)
         run.add_argument("--num-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
-        run.add_argument("--resume", action="store_true", help="continue the experiment --name")
 
     resume = commands.add_parser("resume", help="continue an interrupted search")
     resume.add_argument("name")
@@ -47,10 +48,10 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     best.add_argument("name", nargs="?", help="experiment (default: the latest)")
     best.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     best.add_argument("--metric")
-    best.add_argument("--mode", choices=("max", "min"))
+    best.add_argument("--mode", choices=MODES)
     best.add_argument("--by", help="a dimension: method, classifier, k_neighbors, ...")
     best.add_argument("--top", type=int, default=5)
-    best.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    best.add_argument("--format", choices=OUTPUT_FORMATS, default="table")
 
     listing = commands.add_parser("list", help="experiments in the storage path")
     listing.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
@@ -59,8 +60,9 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     report.add_argument("name")
     report.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     report.add_argument("--by", default="method", help="dimension to group by")
-    report.add_argument("--agg", default="mean",
-                        help="mean (default), median, or max over trials (the papers' protocol)")
+    report.add_argument("--agg", default=AGGREGATES[0],
+                        help=f"{', '.join(AGGREGATES)} over trials (max: the papers' protocol; "
+                             f"default {AGGREGATES[0]})")
 
     explain = commands.add_parser("explain", help="which features a generator modified, per class")
     explain.add_argument("name")
@@ -68,11 +70,14 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     explain.add_argument("--trial-id", help="a sedg or dgm trial (default: the best one)")
     explain.add_argument("--config", help="a JSON configuration instead, e.g. '{\"method\": \"sedg\"}'")
 
-    confirm = commands.add_parser("confirm", help="re-evaluate the best configurations with new seeds")
+    confirm = commands.add_parser(
+        "confirm", help="the search's confirmation on fresh splits, on demand (same splits and seeds)")
     confirm.add_argument("name")
     confirm.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
-    confirm.add_argument("--top", type=int, default=3)
-    confirm.add_argument("--seeds", type=int, default=5)
+    confirm.add_argument("--top", type=int, default=3, help="configurations, best first (default 3)")
+    confirm.add_argument("--repeats", type=int,
+                         help="fresh splits (default: the experiment's --confirm-repeats)")
+    confirm.add_argument("--format", choices=OUTPUT_FORMATS, default="table")
 
     cluster = commands.add_parser("cluster", help="a local multi-node Ray cluster; Ray Jobs")
     actions = cluster.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -95,21 +100,20 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
 
 def _report(args) -> int:
-    import json
-
     from search.report import confirm, explain, write_report
 
+    if args.command == "confirm":
+        frame = confirm(args.name, args.storage_path, top=args.top, repeats=args.repeats)
+        _emit(frame, args.format, f"{args.name}: confirmed on fresh splits")
+        return 0
     if args.command == "report":
         paths = write_report(args.name, args.storage_path, by=args.by, agg=args.agg)
-    elif args.command == "explain":
+    else:
         try:
             config = json.loads(args.config) if args.config else None
         except json.JSONDecodeError as error:
             raise SedgInputError(f"--config is not valid JSON: {error}") from None
         paths = explain(args.name, args.storage_path, trial_id=args.trial_id, config=config)
-    else:
-        _, paths = confirm(args.name, args.storage_path, top=args.top, seeds=args.seeds)
-        print(paths[1].read_text())
     for path in paths:
         print(path)
     return 0
@@ -171,9 +175,16 @@ def _cell(column: str, value) -> str:
     return str(value)
 
 
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and value != value else value
+
+
 def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
-    if fmt == "json":
-        print(frame.to_json(orient="records", indent=1))
+    if fmt == "json":  # Python's own float text: a value read back is the value stored
+        records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        print(json.dumps(records, indent=1))
     elif fmt == "csv":
         print(frame.to_csv(index=False), end="")
     elif frame.empty:
@@ -185,38 +196,24 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
 
 
 def _run(args) -> None:
+    from search._options import cli_options
     from search.query import best
-    from search.runner import resume, run
-    from search.settings import SearchSettings, cli_options
+    from search.runner import run
+    from search.settings import SearchSettings
 
-    given = {name: getattr(args, name) for name, _, _ in cli_options() if hasattr(args, name)}
-    if args.resume:
-        if not given.get("name"):
-            raise SedgInputError("--resume needs --name of the experiment to continue")
-        name, storage = given["name"], given.get("storage_path", DEFAULT_STORAGE_PATH)
-        frame = resume(name, storage, num_cpus=args.num_cpus, address=given.get("address"))
-    else:
-        settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
-        frame = run(settings, num_cpus=args.num_cpus)
-        name, storage = settings.name, settings.storage_path
+    given = {name: getattr(args, name) for name, _, _ in cli_options(SearchSettings) if hasattr(args, name)}
+    settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
+    frame = run(settings, num_cpus=args.num_cpus)
+    name, storage = settings.name, settings.storage_path
     counts = frame["status"].value_counts().to_dict() if len(frame) else {}
     print(f"experiment {name}: {len(frame)} trials {counts}; results in {storage}/{name}/results")
     _emit(best(name, storage, by="method", top=100), "table", f"{name}: improvement per method")
     _emit(best(name, storage, top=5), "table", f"{name}: top configurations")
-    if not args.resume and settings.profile:
-        _print_profile(settings, frame)
+    if settings.profile:
+        from search._profile import PROFILE_FILE, read_profile
 
-
-def _print_profile(settings, frame: pd.DataFrame) -> None:
-    import ray
-
-    from search._profile import Profile
-
-    profile = Profile.active()
-    with profile.phase("shutdown"):
-        ray.shutdown()
-    text = profile.write(settings.experiment_dir / "profile.json", frame, settings.concurrency)
-    print(f"where the seconds went ({settings.experiment_dir / 'profile.json'}):\n{text}")
+        path = settings.experiment_dir / PROFILE_FILE
+        print(f"where the seconds went ({path}):\n{read_profile(path)}")
 
 
 def _dispatch(args) -> None:

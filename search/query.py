@@ -9,28 +9,24 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from evaluation.metrics import DEFAULT_OBJECTIVE, IMPROVEMENTS
-from search.settings import DEFAULT_STORAGE_PATH
-from search.store import FAILED, INVALID, OK, STOPPED, load_confirmed, load_results, read_settings
+from evaluation.metrics import IMPROVEMENTS
+from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
+from search.recipe import config_key
+from search.settings import SearchSettings
+from search.store import FAILED, INVALID, OK, STOPPED, load_confirmed, load_results
 from sedg import SedgInputError
 
-__all__ = ["AGGREGATES", "best", "config_columns", "list_experiments", "latest_experiment"]
-
-AGGREGATES = ("max", "mean", "median", "count")
+__all__ = ["best", "config_columns", "list_experiments", "latest_experiment"]
 
 
 def latest_experiment(storage_path: str | Path) -> str:
     """Name of the most recently started experiment in ``storage_path``."""
     candidates = sorted(
-        Path(storage_path).glob("*/search.json"), key=lambda path: path.stat().st_mtime
+        Path(storage_path).glob(f"*/{SETTINGS_FILE}"), key=lambda path: path.stat().st_mtime
     )
     if not candidates:
         raise SedgInputError(f"no experiments in {Path(storage_path).resolve()}")
     return candidates[-1].parent.name
-
-
-def _settings(experiment_dir: Path) -> dict:
-    return read_settings(experiment_dir)
 
 
 def config_columns(frame: pd.DataFrame) -> list[str]:
@@ -78,15 +74,15 @@ def best(
     storage_path = Path(storage_path)
     name = name or latest_experiment(storage_path)
     experiment_dir = storage_path / name
-    if not (experiment_dir / "search.json").is_file():
+    if not (experiment_dir / SETTINGS_FILE).is_file():
         raise SedgInputError(f"no experiment {name!r} in {storage_path.resolve()}")
     if not isinstance(top, int) or top < 1:
         raise SedgInputError(f"--top must be an integer >= 1, got {top!r}")
-    settings = _settings(experiment_dir) or {}
-    metric = metric or (settings.get("metrics") or [DEFAULT_OBJECTIVE])[0]
+    settings = SearchSettings.load(experiment_dir)
+    metric = metric or settings.metrics[0]
     if mode is None:
-        metrics, modes = settings.get("metrics", []), settings.get("modes", [])
-        mode = dict(zip(metrics, modes)).get(metric, "min" if metric.startswith("time_") else "max")
+        default = "min" if metric.startswith("time_") else "max"
+        mode = dict(zip(settings.metrics, settings.modes)).get(metric, default)
     frame = load_results(experiment_dir)
     if frame.empty:
         return frame
@@ -132,7 +128,8 @@ def _ranked(usable: pd.DataFrame, confirmed: pd.DataFrame, metric: str, ascendin
     else:
         ranked = usable.sort_values(metric, ascending=ascending, kind="stable")
     # A configuration the searcher proposed again is one answer, not several.
-    ranked = ranked.drop_duplicates(subset=config_columns(ranked), keep="first").head(top)
+    keys = pd.Series([config_key(row) for row in ranked.to_dict("records")], index=ranked.index)
+    ranked = ranked[~keys.duplicated()].head(top)
     shown = [metric, f"{metric}_se", "n_splits", confirmed_metric, f"{confirmed_metric}_se",
              f"optimism_gap_{metric}", f"final_{metric}"]
     columns = ["trial_id", *config_columns(ranked), *(c for c in shown if c in ranked)]
@@ -163,24 +160,23 @@ def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.Data
     """One row per experiment: trials, errors, the first metric's best value, when it started."""
     storage_path = Path(storage_path)
     rows = []
-    for settings_file in sorted(storage_path.glob("*/search.json")):
+    for settings_file in sorted(storage_path.glob(f"*/{SETTINGS_FILE}")):
         experiment_dir = settings_file.parent
-        settings = _settings(experiment_dir) or {}
-        metric = (settings.get("metrics") or [DEFAULT_OBJECTIVE])[0]
+        settings = SearchSettings.load(experiment_dir)
+        metric, mode = settings.metrics[0], settings.modes[0]
         frame = load_results(experiment_dir)
         value = math.nan
         if not frame.empty and metric in frame:
             ok = pd.to_numeric(frame.loc[frame["status"] == OK, metric], errors="coerce")
             ok = ok[np.isfinite(ok)]
-            mode = dict(zip(settings.get("metrics", []), settings.get("modes", []))).get(metric, "max")
             value = (ok.max() if mode == "max" else ok.min()) if len(ok) else math.nan
         rows.append({
             "name": experiment_dir.name,
             "trials": len(frame),
-            "planned": settings.get("num_samples"),
+            "planned": settings.num_samples,
             "errors": int((frame["status"].isin([FAILED, INVALID])).sum()) if len(frame) else 0,
             "metric": metric,
             "best": value,
-            "methods": ",".join(settings.get("methods", [])),
+            "methods": ",".join(settings.methods),
         })
     return pd.DataFrame(rows)

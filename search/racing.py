@@ -68,11 +68,14 @@ class RacingScheduler(FIFOScheduler):
         chosen without racing; a t-test at 0.2 saved 32 % and 20 %.
     min_splits : int, default=2
         Splits a trial runs before it can be stopped.
+    profile : search._profile.Profile, optional
+        Where its decisions' time counts (``--profile``'s ``scheduler`` phase).
     """
 
     def __init__(self, metric: str, mode: str, n_splits: int, alpha: float = 0.1,
-                 min_splits: int = 2) -> None:
+                 min_splits: int = 2, profile=None) -> None:
         super().__init__()
+        self.profile = profile  # --profile's "scheduler" phase
         self._race_metric, self._race_mode = metric, mode
         self.n_splits, self.alpha, self.min_splits = n_splits, alpha, min_splits
         self.values: dict[str, dict[int, float]] = {}

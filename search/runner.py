@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import threading
 from pathlib import Path
@@ -11,12 +10,15 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.metrics import metric_names, result_names
+from search._data import load_data
+from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search._lock import experiment_lock
-from search._profile import Profile
+from search._profile import PROFILE_FILE, Profile
 from search._schema import evaluations_schema, results_schema
-from search.settings import DEFAULT_STORAGE_PATH, SearchSettings, load_data
-from search.store import ResultsStore, atomic_write_text, load_results, read_settings
+from search.settings import SearchSettings
+from search.store import ResultsStore, load_results
 from sedg import SedgInputError
+from sedg._files import atomic_write_text
 
 __all__ = ["resume", "run"]
 
@@ -95,13 +97,13 @@ def _check_gpus(settings: SearchSettings) -> None:
         )
 
 
-def _scheduler(settings: SearchSettings):
+def _scheduler(settings: SearchSettings, profile: Profile | None):
     """A trial reports once per split; racing and ASHA stop weak ones between splits."""
     if settings.scheduler == "race" and settings.n_splits > 1:
         from search.racing import RacingScheduler
 
         return RacingScheduler(settings.metrics[0], settings.modes[0], settings.n_splits,
-                               alpha=settings.race_alpha)
+                               alpha=settings.race_alpha, profile=profile)
     if settings.scheduler != "asha":
         return None
     from ray.tune.schedulers import ASHAScheduler
@@ -116,11 +118,11 @@ def _scheduler(settings: SearchSettings):
     )
 
 
-def _callbacks(settings: SearchSettings) -> list:
+def _callbacks(settings: SearchSettings, profile: Profile | None) -> list:
     from search.callbacks import ProgressCallback, StoreCallback
 
     return [
-        StoreCallback(str(settings.experiment_dir)),
+        StoreCallback(str(settings.experiment_dir), profile=profile),
         ProgressCallback(settings.num_samples, settings.metrics[0], settings.modes[0]),
     ]
 
@@ -129,11 +131,14 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     """Run a new search and return its rows (see :func:`search.store.load_results`).
 
     Everything is validated (data file, target, metrics) before the
-    experiment directory is created, so bad input writes nothing.
+    experiment directory is created, so bad input writes nothing. With
+    ``settings.profile``, the driver's phases are timed, Ray is shut down (its
+    shutdown is a phase too) and the table is saved as ``profile.json`` beside
+    the results (:func:`search._profile.read_profile` prints it).
     """
-    profile = Profile().activate()
+    profile = Profile()
     experiment_dir = settings.experiment_dir
-    if (experiment_dir / "search.json").exists():
+    if (experiment_dir / SETTINGS_FILE).exists():
         raise SedgInputError(
             f"experiment {settings.name!r} already exists in {settings.storage_path}; "
             "resume it or choose another --name"
@@ -157,12 +162,13 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
             tuned = settings.classifiers if settings.tune_classifier else ()
             store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
                              evaluations_schema(metric_names(data.labels)))
-            atomic_write_text(experiment_dir / "search.json", settings.to_json())
+            atomic_write_text(experiment_dir / SETTINGS_FILE, settings.to_json())
+            timing = profile if settings.profile else None
             tuner = tune.Tuner(
                 make_trainable(settings, data),
                 tune_config=tune.TuneConfig(
-                    search_alg=make_searcher(settings),
-                    scheduler=_scheduler(settings),
+                    search_alg=make_searcher(settings, profile=timing),
+                    scheduler=_scheduler(settings, timing),
                     num_samples=settings.num_samples,
                     max_concurrent_trials=settings.concurrency,
                     reuse_actors=True,
@@ -170,7 +176,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
                 run_config=tune.RunConfig(
                     name=settings.name,
                     storage_path=settings.storage_path,
-                    callbacks=_callbacks(settings),
+                    callbacks=_callbacks(settings, timing),
                     verbose=0,
                     failure_config=tune.FailureConfig(max_failures=settings.max_failures),
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
@@ -180,7 +186,14 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
             tuner.fit()
         with profile.phase("confirmation"):
             _confirm(settings)
-    return load_results(experiment_dir)
+        rows = load_results(experiment_dir)
+        if settings.profile:
+            import ray
+
+            with profile.phase("shutdown"):
+                ray.shutdown()
+            profile.write(experiment_dir / PROFILE_FILE, rows, settings.concurrency)
+    return rows
 
 
 def _confirm(settings: SearchSettings) -> None:
@@ -203,9 +216,9 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     from search.trainable import make_trainable
 
     experiment_dir = Path(storage_path).resolve() / name
-    if not (experiment_dir / "search.json").is_file():
+    if not (experiment_dir / SETTINGS_FILE).is_file():
         raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
-    settings = SearchSettings.from_json(json.dumps(read_settings(experiment_dir)))
+    settings = SearchSettings.load(experiment_dir)
     if address:
         settings.address = address
     with experiment_lock(experiment_dir):

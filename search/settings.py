@@ -1,16 +1,14 @@
-"""The settings of one search: a dataclass that validates itself, round-trips through JSON, and
-defines the ``run`` command's options (flag, help, choices, default) in one place."""
+"""The settings of one search: a dataclass that validates itself, round-trips through JSON, is
+saved as ``search.json``, and defines the ``run`` command's options (flag, help, choices, default)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
-from functools import cache
 from pathlib import Path
-from typing import Any
 
+from evaluation.methods import import_plugins
 from evaluation.metrics import DEFAULT_OBJECTIVE, is_metric_name
 from evaluation.splits import (
     DEFAULT_PROTOCOL,
@@ -21,44 +19,19 @@ from evaluation.splits import (
     TEST_SIZE,
     n_splits,
 )
-from search._paths import DEFAULT_STORAGE_PATH
+from search._data import DataSpec
+from search._defaults import DEFAULT_STORAGE_PATH, MODES, SETTINGS_FILE
+from search._options import flag_of, option, split_list
 from sedg import SedgInputError
-from sedg.datasets import TabularData, load_table, make_grades
+from sedg.datasets import GRADES_TARGET
 
-__all__ = [
-    "DEFAULT_METHODS",
-    "DEFAULT_STORAGE_PATH",
-    "MODES",
-    "SCHEDULERS",
-    "SEARCHERS",
-    "SearchSettings",
-    "load_data",
-    "split_list",
-]
+__all__ = ["DEFAULT_METHODS", "SCHEDULERS", "SEARCHERS", "SearchSettings"]
 
 #: The default search: what the project is for — SEDG, the deep generative models, GMCSMOTE —
 #: next to a few classic resamplers and no resampling at all.
 DEFAULT_METHODS = ("none", "random_over", "smote", "smote_tomek", "gmcsmote", "sedg", "dgm")
 SEARCHERS = ("tpe", "random")
 SCHEDULERS = ("race", "fifo", "asha")
-MODES = ("max", "min")
-#: The embedded data set's class column.
-GRADES_TARGET = "G3"
-
-
-def split_list(text: str) -> tuple[str, ...]:
-    """``"a, b,c"`` -> ``("a", "b", "c")`` (comma-separated CLI values)."""
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def option(help: str, *, flag: str | None = None, parse: Any = None, nargs: str | None = None,
-           choices: tuple | None = None, action: str | None = None) -> dict:
-    """A field's command-line form: ``flag`` (default ``--field-name``), how a value is parsed.
-
-    Choices are shown in the help and checked by the dataclass (one place for validation).
-    """
-    return {"help": help, "flag": flag, "parse": parse, "nargs": nargs, "choices": choices,
-            "action": action}
 
 
 @dataclass
@@ -190,10 +163,8 @@ class SearchSettings:
             raise SedgInputError(
                 "--scheduler asha stops trials between splits: it needs a protocol with several "
                 "(cv, repeated_holdout or repeated_cv)")
-        if self.data is not None:
+        if self.data is not None:  # checked when it is loaded: a moved file must not hide results
             self.data = str(Path(self.data).resolve())
-            if not Path(self.data).is_file():
-                raise SedgInputError(f"data file not found: {self.data}")
         if self.target is None:
             self.target = GRADES_TARGET if self.data is None else "target"
         if not self.name:
@@ -225,38 +196,35 @@ class SearchSettings:
         known = {f.name for f in fields(cls)}
         return cls(**{key: value for key, value in values.items() if key in known})
 
-    def data_spec(self) -> tuple:
-        return (self.data, self.target, self.grades_samples, self.final_test, self.seed, self.impute)
+    def data_spec(self) -> DataSpec:
+        """What decides the search's rows (:func:`search._data.load_data` loads them once)."""
+        return DataSpec(path=self.data, target=self.target, grades_samples=self.grades_samples,
+                        impute=self.impute, final_test=self.final_test, seed=self.seed)
 
+    @classmethod
+    def load(cls, experiment_dir: str | Path) -> SearchSettings:
+        """The settings saved in ``experiment_dir``: the one way every command reads them.
 
-def cli_options() -> list[tuple[str, str, dict]]:
-    """``(field name, flag, argparse keywords)`` for every field, defaults left to the dataclass."""
-    options = []
-    for item in fields(SearchSettings):
-        meta = item.metadata
-        help_text = meta["help"]
-        if meta["choices"]:
-            help_text += f"; one of {', '.join(meta['choices'])}"
-        if not meta["action"] and item.default not in (None, "", ()):
-            shown = ",".join(item.default) if isinstance(item.default, tuple) else item.default
-            help_text += f" (default: {shown})"
-        keywords: dict[str, Any] = {"dest": item.name, "help": help_text.replace("%", "%%")}
-        if meta["action"]:
-            keywords["action"] = meta["action"]
-        else:
-            keywords["type"] = meta["parse"] or str
-            keywords["metavar"] = {split_list: "A,B", int: "N", float: "X"}.get(meta["parse"], "VALUE")
-            if meta["nargs"]:
-                keywords["nargs"] = meta["nargs"]
-        options.append((item.name, meta["flag"] or _flag(item.name), keywords))
-    return options
+        The name and storage path come from where the folder is now (a moved
+        store still opens). An unreadable file is an error, never defaults.
+        """
+        directory = Path(experiment_dir).resolve()
+        path = directory / SETTINGS_FILE
+        try:
+            values = json.loads(path.read_text())
+        except (OSError, ValueError) as error:
+            raise SedgInputError(
+                f"{path} is unreadable ({type(error).__name__}): restore it or remove the experiment"
+            ) from None
+        if not isinstance(values, dict):
+            raise SedgInputError(f"{path} holds no settings (a JSON object was expected)")
+        values.update(name=directory.name, storage_path=str(directory.parent))
+        known = {item.name for item in fields(cls)}
+        return cls(**{key: value for key, value in values.items() if key in known})
 
 
 def _flag(name: str) -> str:
-    for item in fields(SearchSettings):
-        if item.name == name and item.metadata.get("flag"):
-            return item.metadata["flag"]
-    return "--" + name.replace("_", "-")
+    return flag_of(SearchSettings, name)
 
 
 def _check_int(name: str, value, *, minimum: int) -> None:
@@ -276,57 +244,3 @@ def _check_choice(name: str, value) -> None:
         raise SedgInputError(f"unknown {name} {value!r}; choose {' or '.join(choices)}")
 
 
-def import_plugins(plugins) -> None:
-    """Import modules that register extra methods (in the driver and in every trial process)."""
-    for plugin in plugins:
-        try:
-            importlib.import_module(plugin)
-        except ImportError as error:
-            raise SedgInputError(f"cannot import plugin {plugin!r}: {error}") from None
-
-
-@cache
-def load_table_of(spec: tuple) -> TabularData:
-    """The whole table of a search, loaded once per process."""
-    path, target, grades_samples = spec[:3]
-    if path is None:
-        return make_grades(n_samples=grades_samples, seed=0)
-    return load_table(path, target=target, impute=spec[5])
-
-
-@cache
-def load_data(spec: tuple) -> TabularData:
-    """The rows a search's splits are drawn from: the table less its final-test part, if any."""
-    return split_final_test(spec)[0]
-
-
-@cache
-def split_final_test(spec: tuple) -> tuple[TabularData, TabularData | None]:
-    """``(search part, final-test part)``; a stratified split of ``final_test`` of the rows.
-
-    1-member classes stay in the search part; a class left without a member
-    in the search part is an error (the search could never learn it).
-    """
-    data = load_table_of(spec)
-    final_test, seed = spec[3], spec[4]
-    if not final_test:
-        return data, None
-    from dataclasses import replace
-
-    from evaluation.splits import make_splits
-
-    try:
-        (search_rows, final_rows), = make_splits(data.y, "holdout", seed=seed, test_size=final_test)
-    except ValueError as error:  # too few rows for a stratified part
-        raise SedgInputError(
-            f"--final-test {final_test} cannot be stratified on this data: {error}") from None
-    missing = sorted(set(data.y.tolist()) - set(data.y[search_rows].tolist()))
-    if missing:
-        raise SedgInputError(
-            f"--final-test {final_test} leaves class(es) {missing} with no member in the search "
-            "part; use a smaller --final-test")
-
-    def part(rows, suffix):
-        return replace(data, X=data.X[rows], y=data.y[rows], name=f"{data.name}[{suffix}]")
-
-    return part(search_rows, "search"), part(final_rows, "final-test")

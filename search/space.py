@@ -26,9 +26,7 @@ from typing import Any
 from evaluation.methods import METHODS, register_method
 from sedg import SedgInputError
 
-__all__ = [
-    "DesignSpace", "define_space", "register_method", "resampler_params", "tuned_classifier_params",
-]
+__all__ = ["DesignSpace", "check_names", "define_space", "register_method"]
 
 
 def check_names(methods: Sequence[str], classifiers: Sequence[str]) -> None:
@@ -89,47 +87,3 @@ class DesignSpace:
 def define_space(methods: Sequence[str], classifiers: Sequence[str], **options: Any) -> DesignSpace:
     """The search space over ``methods`` and ``classifiers`` (see :class:`DesignSpace`)."""
     return DesignSpace(methods, classifiers, **options)
-
-
-def tuned_classifier_params(config: dict, classifier: str) -> dict:
-    """The classifier's own parameters in a trial config or a store row (``<classifier>__<param>``),
-    ready for ``make_classifier(classifier, data, params=...)``; empty when it was not tuned.
-
-    Examples
-    --------
-    >>> tuned_classifier_params({"nnmodel__dropout": 0.3, "svm_ovr__C": 2.0}, "nnmodel")
-    {'dropout': 0.3}
-    """
-    prefix = f"{classifier}__"
-    return {
-        name[len(prefix):]: _plain(value)
-        for name, value in config.items()
-        if name.startswith(prefix) and not _missing(value)
-    }
-
-
-def resampler_params(config: dict, method: str) -> dict:
-    """The parameters of ``method`` in a flat trial config or a store row (the keys its space
-    suggests), ready for ``make_resampler(method, params=...)``."""
-    from search._schema import method_parameters
-
-    names = method_parameters(method)
-    return {
-        name: _plain(config[name])
-        for name in names
-        if name in config and not _missing(config[name])
-    }
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
-def _plain(value):
-    """Store values back to Python: integer columns are stored as floats (so they can be null)."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-

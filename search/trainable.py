@@ -12,32 +12,20 @@ from datetime import datetime, timezone
 
 from threadpoolctl import threadpool_limits
 
-from evaluation import METHODS, EvaluationConfig, InvalidConfiguration, evaluate
-from evaluation.classifiers import CLASSIFIERS
+from evaluation import InvalidConfiguration, evaluate
+from evaluation._results import summarise_splits
+from evaluation.methods import import_plugins
 from evaluation.metrics import minority_labels
-from evaluation.protocol import summarise_splits
-from search.settings import SearchSettings, import_plugins, load_data
-from search.space import resampler_params, tuned_classifier_params
+from search._data import load_data
+from search.recipe import SEARCH, classifier_of, evaluation_config, method_of, uses_gpu
+from search.settings import SearchSettings
 from search.store import FAILED, INVALID, OK, STOPPED
 from sedg import DiskArtifacts, MemoryArtifacts
 from sedg.datasets import TabularData
 
-__all__ = ["classifier_params", "make_trainable", "run_trial", "uses_gpu"]
+__all__ = ["make_trainable", "run_trial"]
 
 NAN = float("nan")
-
-
-def uses_gpu(config: dict, settings: SearchSettings) -> bool:
-    """Whether a configuration's trial should ask for a GPU share: torch-based work only
-    (a torch classifier such as NNModel, or a method whose spec says ``uses_torch``)."""
-    if settings.gpus_per_trial <= 0:
-        return False
-    method = config.get("method") or settings.methods[0]
-    return METHODS[method].uses_torch or CLASSIFIERS[_classifier(config, settings)].uses_torch
-
-
-def _classifier(config: dict, settings: SearchSettings) -> str:
-    return config.get("classifier") or settings.classifiers[0]
 
 
 def make_trainable(settings: SearchSettings, data: TabularData | None = None):
@@ -83,14 +71,11 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     _limit_torch_threads(threads)
     trial_id = tune.get_context().get_trial_id() or "local"
     started = time.perf_counter()
-    method = config.get("method") or settings.methods[0]
-    classifier = _classifier(config, settings)
-    params = resampler_params(config, method)
     row = {
         **config,
         "trial_id": trial_id,
-        "method": method,
-        "classifier": classifier,
+        "method": method_of(config, settings),
+        "classifier": classifier_of(config, settings),
         "protocol": settings.protocol,
         "seed": settings.seed,
         "node_id": ray.get_runtime_context().get_node_id(),
@@ -113,7 +98,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         report = {**_objective(so_far, settings), "n_splits": split + 1,
                   "split": split, "split_value": _finite(values.get(settings.metrics[0])),
                   "split_json": json.dumps({"trial_id": trial_id, "split": split, "seed": seed,
-                                            "phase": "search", **values}, default=_jsonable)}
+                                            "phase": SEARCH, **values}, default=_jsonable)}
         if split < planned - 1:  # the last split comes with the final report
             # A trial stopped here keeps its time so far (the profile's sums count it).
             partial = {**row, **so_far, "status": STOPPED, "time_total": time.perf_counter() - started}
@@ -128,17 +113,9 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         row["time_data"] = time.perf_counter() - loading
         minority.extend(minority_labels(data.class_counts))
         row.update(dataset=data.name, dataset_fingerprint=data.fingerprint, n_folds=planned)
-        evaluation = EvaluationConfig(
-            classifier=classifier,
-            resampler=method,
-            resampler_params=params,
-            protocol=settings.protocol,
-            repeats=settings.repeats,
-            seed=settings.seed,
-            classifier_params=classifier_params(config, classifier, settings),
-        )
         with threadpool_limits(limits=threads):
-            result = evaluate(data, evaluation, artifacts=artifacts, on_split=on_split)
+            result = evaluate(data, evaluation_config(config, settings, SEARCH), artifacts=artifacts,
+                              on_split=on_split)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
         # ``method`` stays what was asked; what ran instead, if anything, is said beside it.
@@ -172,15 +149,6 @@ def _limit_torch_threads(threads: int) -> None:
 
 def _finite(value) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else NAN
-
-
-def classifier_params(config: dict, classifier: str, settings: SearchSettings) -> dict:
-    """The trial's classifier parameters: tuned ones (``<classifier>__<param>``), and NNModel's
-    device (CUDA only where the trial was given a GPU share)."""
-    params = tuned_classifier_params(config, classifier)
-    if classifier == "nnmodel":
-        params["device"] = "auto" if settings.gpus_per_trial > 0 else "cpu"
-    return params
 
 
 def _objective(values: dict, settings: SearchSettings) -> dict:

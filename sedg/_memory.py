@@ -18,7 +18,6 @@ refits nothing, and on a cluster the store lives where the results do.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import pickle
@@ -29,7 +28,10 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import joblib
+from filelock import FileLock
 from sklearn.utils._param_validation import HasMethods
+
+from sedg._files import atomic_write
 
 __all__ = [
     "MEMORY_CONSTRAINT",
@@ -120,16 +122,14 @@ class DiskArtifacts(_Handle):
         if path.exists():
             return self._hit(kind, key, path), True
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path.with_suffix(".lock"), "w") as lock:
-            asked = time.perf_counter()
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        asked = time.perf_counter()
+        with FileLock(path.with_suffix(".lock")):
             if path.exists():  # another process computed it while we waited
                 return self._hit(kind, key, path, waited=time.perf_counter() - asked), True
             started = time.perf_counter()
             value = compute()
-            staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            staging.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(staging, path)
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write(path, lambda staging: staging.write_bytes(data))
         self._log(kind, key, "computed", time.perf_counter() - started)
         return value, False
 

@@ -48,3 +48,56 @@ def test_the_readme_main_command_runs_end_to_end(tmp_path):
     # The top 3 by the search, a configuration proposed twice confirmed once.
     assert 1 <= len(confirmed) <= 3 and confirmed["confirmed_delta_qwk"].notna().all()
     assert "top configurations" in process.stdout
+
+
+def _table_after(heading: str) -> list[list[str]]:
+    """The cells of the first Markdown table after the line that starts with ``heading``."""
+    text = README.split(heading, 1)[1]
+    lines = text[text.index("\n|"):].strip().splitlines()
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip("|"))]
+        if not set(cells[0]) <= set("-"):
+            rows.append(cells)
+    return rows[1:]  # without the header
+
+
+def test_the_readme_lists_every_run_option_and_no_other():
+    from search._options import cli_options
+    from search.settings import SearchSettings
+
+    documented = {flag for cells in _table_after("Options of `run`")
+                  for flag in re.findall(r"`(--[a-z-]+)", cells[0])}
+    assert documented == {flag for _, flag, _ in cli_options(SearchSettings)}
+
+
+def test_the_readme_column_table_matches_the_store_schema():
+    from evaluation.metrics import result_names
+    from search._schema import CORE_COLUMNS, classifier_parameters, results_schema
+    from search.settings import DEFAULT_METHODS
+    from sedg.datasets import make_grades
+
+    documented = {name for cells in _table_after("Every file of `results/` has the same columns")
+                  for name in re.findall(r"`([^`]+)`", cells[0])}
+    labels = make_grades(n_samples=200).labels
+    schema = results_schema(DEFAULT_METHODS, result_names(labels), ("random_forest",)).names
+
+    def described(column: str) -> bool:
+        """A column the table names, or one of the patterns it names (<metric>, <label> ...)."""
+        if column in documented:
+            return True
+        patterns = [re.sub(r"<[a-z]+>", "[A-Za-z0-9_.-]+", name) for name in documented if "<" in name]
+        return any(re.fullmatch(pattern, column) for pattern in patterns)
+
+    assert [c for c in CORE_COLUMNS if c not in documented] == []  # each named outright
+    method_parameters = set(schema) - set(CORE_COLUMNS) - set(result_names(labels)) - set(
+        classifier_parameters("random_forest"))
+    # Method parameters are one row ("one column per parameter of every method"), examples given.
+    assert {"k_neighbors", "n_synthetic"} <= method_parameters and "k_neighbors" in documented
+    undescribed = [c for c in schema if c not in method_parameters and not described(c)]
+    assert undescribed == []
+    stale = [name for name in documented if "<" not in name and name not in schema
+             and name not in ("ok", "error", "invalid", "stopped", "smote")]
+    assert stale == []

@@ -43,7 +43,8 @@ def draw_pool(pool: str, methods: list[str], classifiers: tuple[str, ...], n: in
     """``n`` random configurations of ``methods`` (in turn) and ``classifiers`` (at random)."""
     import optuna
 
-    from search.space import define_space, resampler_params
+    from search.recipe import resampler_params
+    from search.space import define_space
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.RandomSampler(seed=seed)

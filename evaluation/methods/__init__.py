@@ -7,10 +7,10 @@ generative models. :func:`register_method` adds more (``--plugin``).
 from __future__ import annotations
 
 from evaluation.methods._registry import (
-    KINDS,
     METHODS,
     NO_RESAMPLING,
     MethodSpec,
+    import_plugins,
     make_resampler,
     register_method,
 )
@@ -19,10 +19,10 @@ from evaluation.methods._classic import shortfall_strategy  # isort: skip (regis
 from evaluation.methods import _dgm, _gmcsmote, _sedg  # noqa: F401,E402  isort: skip
 
 __all__ = [
-    "KINDS",
     "METHODS",
     "NO_RESAMPLING",
     "MethodSpec",
+    "import_plugins",
     "make_resampler",
     "register_method",
     "shortfall_strategy",

@@ -173,15 +173,15 @@ def _none_build(params: dict, random_state: int) -> None:
     return None
 
 
-register_method(NO_RESAMPLING, build=_none_build, space=_no_parameters, kind="none")
+register_method(NO_RESAMPLING, build=_none_build, space=_no_parameters)
 register_method("random_over", build=_keywords(_random_over), space=_random_over_space)
-register_method("random_under", build=_keywords(_random_under), space=_no_parameters, kind="under")
+register_method("random_under", build=_keywords(_random_under), space=_no_parameters)
 register_method("smote", build=_keywords(_smote), space=_smote_space)
 register_method("borderline_smote", build=_keywords(_borderline_smote), space=_borderline_space)
 register_method("adasyn", build=_keywords(_adasyn), space=_adasyn_space)
-register_method("tomek_links", build=_keywords(_tomek_links), space=_no_parameters, kind="clean")
-register_method("enn", build=_keywords(_enn), space=_enn_space, kind="clean")
-register_method("smote_enn", build=_keywords(_combined("SMOTEENN", "smote_enn")), space=_smote_space,
-                kind="combined")
+register_method("tomek_links", build=_keywords(_tomek_links), space=_no_parameters)
+register_method("enn", build=_keywords(_enn), space=_enn_space)
+register_method("smote_enn", build=_keywords(_combined("SMOTEENN", "smote_enn")),
+                space=_smote_space)
 register_method("smote_tomek", build=_keywords(_combined("SMOTETomek", "smote_tomek")),
-                space=_smote_space, kind="combined")
+                space=_smote_space)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sedg import SedgInputError
 
-__all__ = ["KINDS", "METHODS", "NO_RESAMPLING", "MethodSpec", "make_resampler", "register_method"]
+__all__ = ["METHODS", "NO_RESAMPLING", "MethodSpec", "import_plugins", "make_resampler", "register_method"]
 
 #: The method that leaves the training rows as they are (the baseline's own configuration).
 NO_RESAMPLING = "none"
-#: What a method does to the training rows.
-KINDS = ("none", "over", "under", "clean", "combined")
 
 #: ``build(params, random_state) -> sampler or None``: an unfitted sampler from a configuration.
 BuildFunction = Callable[[dict, int], Any]
@@ -39,7 +38,6 @@ class MethodSpec:
     space : callable
         ``space(trial, options)`` suggests the method's parameters and may
         return constants (parameters that are fixed, not searched).
-    kind : {"none", "over", "under", "clean", "combined"}, default="over"
     uses_torch : bool, default=False
         Whether its trials benefit from a GPU share (whatever the classifier).
     """
@@ -47,7 +45,6 @@ class MethodSpec:
     name: str
     build: BuildFunction
     space: SpaceFunction
-    kind: str = "over"
     uses_torch: bool = False
 
     def __post_init__(self) -> None:
@@ -55,8 +52,6 @@ class MethodSpec:
             raise SedgInputError(f"a method name must be an identifier, got {self.name!r}")
         if not callable(self.build) or not callable(self.space):
             raise SedgInputError(f"method {self.name!r}: build and space must be callables")
-        if self.kind not in KINDS:
-            raise SedgInputError(f"method {self.name!r}: kind must be one of {', '.join(KINDS)}")
 
 
 #: Every method by name, in registration order (built-ins first).
@@ -64,8 +59,7 @@ METHODS: dict[str, MethodSpec] = {}
 
 
 def register_method(
-    name: str, *, build: BuildFunction, space: SpaceFunction, kind: str = "over",
-    uses_torch: bool = False,
+    name: str, *, build: BuildFunction, space: SpaceFunction, uses_torch: bool = False,
 ) -> MethodSpec:
     """Register a method under ``name`` (registering a name again replaces it).
 
@@ -81,7 +75,7 @@ def register_method(
     'RandomOverSampler'
     >>> del METHODS["doc_random_over"]
     """
-    spec = MethodSpec(name, build, space, kind, uses_torch)
+    spec = MethodSpec(name, build, space, uses_torch)
     METHODS[name] = spec
     return spec
 
@@ -105,3 +99,13 @@ def make_resampler(name: str, *, random_state: int = 0, params: dict | None = No
         return METHODS[name].build(dict(params or {}), random_state)
     except TypeError as error:
         raise SedgInputError(f"invalid parameter for resampler {name!r}: {error}") from None
+
+
+def import_plugins(plugins) -> None:
+    """Import modules that register extra methods (``--plugin``; in the driver and in every
+    trial process, so each knows them)."""
+    for plugin in plugins:
+        try:
+            importlib.import_module(plugin)
+        except ImportError as error:
+            raise SedgInputError(f"cannot import plugin {plugin!r}: {error}") from None

@@ -8,12 +8,13 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.metrics import minority_labels
-from search.settings import SearchSettings, load_data
-from search.store import OK, load_results, read_settings
+from search._data import load_data
+from search._defaults import SETTINGS_FILE
+from search.settings import SearchSettings
+from search.store import OK, load_results
 from sedg import SedgInputError
 
 __all__ = ["Experiment", "open_experiment"]
-
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Experiment:
         return path
 
     def data(self):
+        """The rows the search's splits were drawn from (its data file must still be there)."""
+        if self.settings.data and not Path(self.settings.data).is_file():
+            raise SedgInputError(f"the experiment's data file is gone: {self.settings.data}")
         return load_data(self.settings.data_spec())
 
     def minority(self) -> list:
@@ -45,12 +49,6 @@ class Experiment:
 def open_experiment(name: str, storage_path: str | Path) -> Experiment:
     """Load an experiment (finished or still running) by name."""
     directory = Path(storage_path).resolve() / name
-    if not (directory / "search.json").is_file():
+    if not (directory / SETTINGS_FILE).is_file():
         raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
-    values = read_settings(directory)
-    values["name"], values["storage_path"] = name, str(directory.parent)
-    if values.get("data") and not Path(values["data"]).is_file():
-        raise SedgInputError(f"the experiment's data file is gone: {values['data']}")
-    settings = SearchSettings(**{k: v for k, v in values.items()
-                                 if k in SearchSettings.__dataclass_fields__})
-    return Experiment(name, directory, settings, load_results(directory))
+    return Experiment(name, directory, SearchSettings.load(directory), load_results(directory))

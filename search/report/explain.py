@@ -9,22 +9,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.classifiers import make_classifier
-from evaluation.methods import make_resampler
-from evaluation.splits import make_splits, split_seeds
+from evaluation.protocol import resample_split
+from search._defaults import DEFAULT_STORAGE_PATH
+from search.recipe import SEARCH, evaluation_config
 from search.report._experiment import open_experiment
-from search.settings import DEFAULT_STORAGE_PATH
-from search.space import resampler_params
 from search.store import OK
-from sedg import MemoryArtifacts, SedgInputError
-from sedg.datasets import impute_split
+from sedg import SedgInputError
 
 __all__ = ["explain", "modification_table"]
 
 GENERATORS = ("sedg", "dgm")
 
 
-def _choose(rows: pd.DataFrame, trial_id: str | None, metric: str, config: dict | None) -> dict:
+def _choose(rows: pd.DataFrame, trial_id: str | None, metric: str, mode: str,
+            config: dict | None) -> dict:
     if config is not None:
         if config.get("method") not in GENERATORS:
             raise SedgInputError("--config must name method sedg or dgm")
@@ -36,7 +34,7 @@ def _choose(rows: pd.DataFrame, trial_id: str | None, metric: str, config: dict 
             raise SedgInputError(f"no finished sedg or dgm trial {trial_id!r} in this experiment")
     if candidates.empty:
         raise SedgInputError("the experiment has no finished sedg or dgm trial to explain")
-    row = candidates.sort_values(metric, ascending=False).iloc[0]
+    row = candidates.sort_values(metric, ascending=mode == "min", kind="stable").iloc[0]
     return {key: value for key, value in row.items() if not (isinstance(value, float) and np.isnan(value))}
 
 
@@ -78,23 +76,17 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
 
     experiment = open_experiment(name, storage_path)
     settings = experiment.settings
-    chosen = _choose(experiment.rows, trial_id, settings.metrics[0], config)
-    method = chosen["method"]
-    classifier = chosen.get("classifier") or settings.classifiers[0]
+    chosen = _choose(experiment.rows, trial_id, settings.metrics[0], settings.modes[0], config)
     data = experiment.data()
-    # The trial's first split, with the seed its resampler and classifier used there.
-    train, test = make_splits(data.y, settings.protocol, seed=settings.seed, repeats=settings.repeats)[0]
-    X_train = impute_split(data, data.X[train], data.X[test])[0] if data.has_missing else data.X[train]
-    seed = split_seeds(settings.protocol, settings.seed, repeats=settings.repeats)[0]
-    sampler = make_resampler(method, random_state=seed, params=resampler_params(chosen, method))
-    sampler.set_params(classifier=make_classifier(classifier, data, random_state=seed),
-                       discrete_features=data.discrete_indices, memory=MemoryArtifacts())
-    X_res, y_res = sampler.fit_resample(X_train, data.y[train])
-    X_syn, y_syn = data.snap(X_res[len(train):]), y_res[len(train):]
-    if method == "sedg":
-        sources = sampler.sources_
+    # The trial's first split, resampled exactly as the search did it (rows, seed, classifier).
+    made = resample_split(data, evaluation_config(chosen, settings, SEARCH), split=0)
+    n_train = len(made.y_train)
+    X_syn, y_syn = made.X_resampled[n_train:], made.y_resampled[n_train:]
+    if chosen["method"] == "sedg":
+        sources = made.sampler.sources_
     else:
-        sources = _nearest_sources(X_train, data.y[train], X_syn, y_syn)
+        sources = _nearest_sources(made.X_train, made.y_train, X_syn, y_syn)
+    X_train = made.X_train
     table = modification_table(data, X_syn, y_syn, X_train[sources])
     out = experiment.output
     csv = out / "explain.csv"

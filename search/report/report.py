@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from evaluation.metrics import IMPROVEMENTS, label_key
+from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search.query import best
 from search.report._experiment import Experiment, open_experiment
 from search.report._figures import class_auc_figure, improvement_figure, progress_figure
-from search.settings import DEFAULT_STORAGE_PATH
-from search.store import OK
+from search.settings import SearchSettings
+from search.store import OK, load_results
 from sedg import SedgInputError
 
-__all__ = ["AGGREGATES", "group_summary", "write_report"]
-
-AGGREGATES = ("max", "mean", "median")
+__all__ = ["group_summary", "write_report"]
 
 
 def group_summary(rows: pd.DataFrame, metric: str, by: str, agg: str) -> pd.DataFrame:
@@ -38,20 +36,18 @@ def _progress(experiment: Experiment, storage: Path, metric: str, mode: str) -> 
     (same data, methods and classifiers) but another searcher, so TPE and random compare."""
     curves = {}
     own = experiment.settings
-    for settings_file in sorted(storage.glob("*/search.json")):
-        values = json.loads(settings_file.read_text())
-        same = (values.get("data"), values.get("methods"), values.get("classifiers")) == (
-            own.data, list(own.methods), list(own.classifiers))
-        if settings_file.parent.name != experiment.name and not same:
+    for settings_file in sorted(storage.glob(f"*/{SETTINGS_FILE}")):
+        other = SearchSettings.load(settings_file.parent)
+        same = (other.data, other.methods, other.classifiers) == (own.data, own.methods, own.classifiers)
+        if other.name != experiment.name and not same:
             continue
-        rows = experiment.rows if settings_file.parent.name == experiment.name else pd.read_parquet(
-            settings_file.parent / "results") if (settings_file.parent / "results").is_dir() else None
-        if rows is None or rows.empty or metric not in rows:
+        rows = experiment.rows if other.name == experiment.name else load_results(settings_file.parent)
+        if rows.empty or metric not in rows:
             continue
         rows = rows.sort_values("finished_at")
         value = pd.to_numeric(rows[metric], errors="coerce").where(rows["status"] == OK)
         best_so_far = value.cummax() if mode == "max" else value.cummin()
-        label = f"{settings_file.parent.name} ({values.get('searcher', '?')})"
+        label = f"{other.name} ({other.searcher})"
         curves[label] = best_so_far.reset_index(drop=True)
     return curves
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sedg.datasets._grades import make_grades
+from sedg.datasets._grades import GRADES_TARGET, make_grades
 from sedg.datasets._impute import SplitImputation, impute_split
 from sedg.datasets._loader import encode_frame, load_table
 from sedg.datasets.base import FEATURE_KINDS, TabularData
 
 __all__ = [
-    "FEATURE_KINDS", "SplitImputation", "TabularData", "encode_frame", "impute_split", "load_table",
-    "make_grades",
+    "FEATURE_KINDS", "GRADES_TARGET", "SplitImputation", "TabularData", "encode_frame", "impute_split",
+    "load_table", "make_grades",
 ]

@@ -8,7 +8,10 @@ from scipy.stats import norm
 from sedg._errors import SedgInputError
 from sedg.datasets.base import TabularData
 
-__all__ = ["make_grades"]
+__all__ = ["GRADES_TARGET", "make_grades"]
+
+#: The class column of the embedded data set.
+GRADES_TARGET = "G3"
 
 _YES_NO = ("no", "yes")
 # name, values (low latent to high latent), shares of each value, loading on ability.
@@ -115,7 +118,7 @@ def make_grades(n_samples: int = 649, n_features: int = 30, seed: int = 0) -> Ta
         feature_kinds=tuple(kinds),
         categories=categories,
         integer_features=frozenset(integers),
-        target="G3",
+        target=GRADES_TARGET,
         name="grades",
     )
 

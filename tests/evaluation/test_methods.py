@@ -29,7 +29,6 @@ def test_choice_lists_are_shared_by_sampler_and_space():
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"name": "two words"}, "a method name must be an identifier, got 'two words'"),
     ({"name": "x", "build": None}, "method 'x': build and space must be callables"),
-    ({"name": "x", "kind": "sideways"}, "method 'x': kind must be one of none, over"),
 ])
 def test_bad_specs_are_refused(kwargs, message):
     spec = {"build": lambda params, random_state: None, "space": lambda trial, options: None, **kwargs}

@@ -166,11 +166,12 @@ def test_storage_path_must_be_a_file_system_path():
 def test_run_options_come_from_the_settings_dataclass():
     from dataclasses import fields
 
+    from search._options import cli_options
     from search.cli import _build_parser
-    from search.settings import SearchSettings, cli_options
+    from search.settings import SearchSettings
 
     parser = _build_parser(["run"])
-    names = {name for name, _, _ in cli_options()}
+    names = {name for name, _, _ in cli_options(SearchSettings)}
     assert names == {item.name for item in fields(SearchSettings)}
     parsed = vars(parser.parse_args(["run"]))
     assert not names & set(parsed)  # no defaults in argparse: the dataclass's apply
@@ -223,49 +224,65 @@ def test_a_corrupt_cluster_record_is_an_error_not_a_tokenless_client(tmp_path):
 
 
 def test_settings_are_written_whole_or_not_at_all(tmp_path):
-    from search.store import atomic_write_text, read_settings
+    from sedg._files import atomic_write, atomic_write_text
 
     atomic_write_text(tmp_path / "search.json", '{"num_samples": 4}')
-    assert read_settings(tmp_path) == {"num_samples": 4}
+    assert SearchSettings.load(tmp_path).num_samples == 4
     assert [p.name for p in tmp_path.iterdir()] == ["search.json"]  # no temporary left behind
 
+    def fails(staging):
+        staging.write_text('{"num_samp')
+        raise OSError(28, "No space left on device")
 
-def _experiment_with_lock(tmp_path, holder: dict):
-    import json
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "search.json", fails)
+    assert SearchSettings.load(tmp_path).num_samples == 4  # the old file, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["search.json"]  # and no staging file
 
+
+def _experiment(tmp_path):
     experiment = tmp_path / "busy"
     experiment.mkdir()
     (experiment / "search.json").write_text(SearchSettings(name="busy").to_json())
-    (experiment / "driver.lock").write_text(json.dumps(holder))
     return experiment
 
 
+def _hold_lock(experiment):
+    """A real second driver: a process that takes the experiment's lock and waits."""
+    import subprocess
+    import sys
+
+    code = ("import sys, time\nfrom pathlib import Path\nfrom search._lock import experiment_lock\n"
+            "with experiment_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(120)\n")
+    process = subprocess.Popen([sys.executable, "-c", code, str(experiment)], stdout=subprocess.PIPE,
+                               text=True)
+    assert process.stdout.readline().strip() == "held"
+    return process
+
+
 def test_a_second_driver_on_a_running_experiment_is_refused_naming_the_holder(tmp_path, capsys):
-    import os
     import socket
 
-    holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": "2026-11-25T06:00:00"}
-    experiment = _experiment_with_lock(tmp_path, holder)
-    code = main(["resume", "busy", "--storage-path", str(tmp_path)])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and len(err) == 1
-    assert f"is being run by pid {os.getpid()} on {socket.gethostname()}" in err[0]
-    assert (experiment / "driver.lock").exists()  # the holder's lock is left alone
+    experiment = _experiment(tmp_path)
+    holder = _hold_lock(experiment)
+    try:
+        code = main(["resume", "busy", "--storage-path", str(tmp_path)])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1, err
+        assert f"is being run by pid {holder.pid} on {socket.gethostname()} since " in err[0]
+        assert holder.poll() is None and (experiment / "driver.json").exists()  # left alone
+    finally:
+        holder.kill()
+        holder.wait()
 
 
-def test_a_lock_left_by_a_dead_driver_on_this_host_is_taken_over(tmp_path, capsys):
-    import socket
-
-    dead = {"pid": 2**22 + 4321, "host": socket.gethostname(), "since": "2026-11-25T06:00:00"}
-    experiment = _experiment_with_lock(tmp_path, dead)
+def test_a_driver_killed_while_holding_the_lock_does_not_block_a_resume(tmp_path, capsys):
+    experiment = _experiment(tmp_path)
+    holder = _hold_lock(experiment)
+    holder.kill()  # SIGKILL: none of its own clean-up runs
+    holder.wait()
+    assert (experiment / "driver.json").exists()  # its record is left behind
     code = main(["resume", "busy", "--storage-path", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2 and "has no Ray Tune state to resume from" in err  # past the lock
-    assert not (experiment / "driver.lock").exists()  # taken over, then released
-
-
-def test_a_lock_from_another_host_is_never_guessed_at(tmp_path, capsys):
-    experiment = _experiment_with_lock(tmp_path, {"pid": 1, "host": "elsewhere", "since": "then"})
-    assert main(["resume", "busy", "--storage-path", str(tmp_path)]) == 2
-    assert "pid 1 on elsewhere since then" in capsys.readouterr().err
-    assert (experiment / "driver.lock").exists()
+    assert not (experiment / "driver.json").exists()  # taken, then released

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
+from search.recipe import uses_gpu
 from search.settings import SearchSettings
-from search.trainable import uses_gpu
 
 
 def test_dgm_and_nnmodel_trials_ask_for_the_gpu_share_others_do_not():

@@ -7,7 +7,8 @@ import pytest
 
 from evaluation.methods import METHODS
 from search._schema import explore
-from search.space import define_space, resampler_params
+from search.recipe import resampler_params
+from search.space import define_space
 
 
 def _dimensions(classifier: str) -> set[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import optuna
 import pandas as pd
@@ -12,7 +10,8 @@ import pytest
 from evaluation import CLASSIFIERS, MemoryArtifacts, evaluate, make_classifier
 from search import SearchSettings
 from search._schema import classifier_parameters
-from search.space import define_space, tuned_classifier_params
+from search.recipe import tuned_classifier_params
+from search.space import define_space
 from sedg import DiskArtifacts, artifact_counts
 from sedg.datasets import make_grades
 
@@ -62,7 +61,7 @@ def test_baselines_are_keyed_by_the_classifier_parameters():
 
 @pytest.mark.slow
 def test_a_tuned_nnmodel_search_stores_its_parameters_and_shares_baselines_per_set(cli, tmp_path):
-    from search.trainable import classifier_params
+    from search.recipe import SEARCH, evaluation_config
 
     cli("run", "--num-samples", "3", "--num-cpus", "2", "--storage-path", str(tmp_path),
         "--name", "tuned", "--methods", "none,random_over", "--classifier", "nnmodel",
@@ -75,15 +74,10 @@ def test_a_tuned_nnmodel_search_stores_its_parameters_and_shares_baselines_per_s
     counts = artifact_counts(tmp_path / "tuned" / "artifacts")
     assert counts["baseline"]["computed"] == rows["n_splits"].sum() == 2 * len(distinct)
     # The same parameter set finds its baselines (keyed by the set, not only the classifier).
-    settings = SearchSettings(**{
-        k: tuple(v) if isinstance(v, list) else v
-        for k, v in json.loads((tmp_path / "tuned" / "search.json").read_text()).items()
-        if k in SearchSettings.__dataclass_fields__})
-    row = rows.iloc[0].to_dict()
+    settings = SearchSettings.load(tmp_path / "tuned")
+    row = {**rows.iloc[0].to_dict(), "method": "none"}
     store = DiskArtifacts(tmp_path / "tuned" / "artifacts")
-    evaluate(make_grades(n_samples=settings.grades_samples, seed=0), classifier="nnmodel",
-             resampler="none", protocol=settings.protocol, repeats=settings.repeats,
-             seed=settings.seed, classifier_params=classifier_params(row, "nnmodel", settings),
-             artifacts=store)
+    evaluate(make_grades(n_samples=settings.grades_samples, seed=0),
+             evaluation_config(row, settings, SEARCH), artifacts=store)
     assert artifact_counts(tmp_path / "tuned" / "artifacts")["baseline"]["hit"] == 2
     assert np.isfinite(rows["delta_qwk"]).all()

@@ -1,0 +1,20 @@
+"""Choices and defaults that the command line needs before anything heavy is imported.
+
+The CLI, the settings dataclass, queries and reports read them from here (one place each);
+this module imports nothing, so ``sedg-search --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+__all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "MODES", "OUTPUT_FORMATS", "SETTINGS_FILE"]
+
+#: Where experiments live unless told otherwise (search, reports and cluster submissions alike).
+DEFAULT_STORAGE_PATH = "./sedg-results"
+#: An experiment's saved settings, in its folder: what makes a folder an experiment.
+SETTINGS_FILE = "search.json"
+#: Whether a metric is maximised or minimised.
+MODES = ("max", "min")
+#: How a report aggregates a group's trials: ``max`` is the papers' protocol (best trial).
+AGGREGATES = ("mean", "median", "max")
+#: What ``best`` and ``confirm`` print: a table for people, JSON or CSV for programs.
+OUTPUT_FORMATS = ("table", "json", "csv")
