@@ -100,6 +100,21 @@ class EvaluationConfig:
     def resampler_name(self) -> str:
         return self.resampler if isinstance(self.resampler, str) else type(self.resampler).__name__
 
+    @property
+    def test_train_ratio(self) -> float:
+        """n_test / n_train of the protocol's splits, for the corrected standard errors
+        (:func:`evaluation._results.standard_errors`): 0.4 / 0.6 for the 60/40 holdout,
+        1 / (K − 1) for K folds.
+
+        Examples
+        --------
+        >>> round(EvaluationConfig(protocol="repeated_cv").test_train_ratio, 4)
+        0.25
+        """
+        if "holdout" in self.protocol:
+            return float(self.test_size) / (1.0 - float(self.test_size))
+        return 1.0 / (self.n_folds - 1)
+
     def splits(self, y) -> list[tuple[np.ndarray, np.ndarray]]:
         return make_splits(y, self.protocol, seed=self.seed, test_size=self.test_size,
                            n_folds=self.n_folds, repeats=self.repeats, stream=self.stream)

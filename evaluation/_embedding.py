@@ -8,6 +8,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from evaluation._weights import fit_with_weights
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis import ModelEmbedder
 
@@ -55,7 +56,10 @@ class EmbeddingClassifier(ClassifierMixin, BaseEstimator):
         self.embedder = embedder
         self.layer = layer
 
-    def fit(self, X, y) -> EmbeddingClassifier:
+    def fit(self, X, y, sample_weight=None) -> EmbeddingClassifier:
+        """Fit the network (unless given a fitted embedder) and the model on its embedding;
+        ``sample_weight`` reaches the model on the embedding, not the network (trained once per
+        training split and shared by every trial)."""
         if self.layer not in EMBEDDING_LAYERS:
             raise ValueError(f"layer must be one of {EMBEDDING_LAYERS}, got {self.layer!r}")
         X, y = validate_data(self, X, y)
@@ -64,7 +68,11 @@ class EmbeddingClassifier(ClassifierMixin, BaseEstimator):
             self.embedder_ = self.embedder
         else:
             self.embedder_ = ModelEmbedder(clone(self.embedder).fit(X, y), self.layer)
-        self.estimator_ = clone(self.estimator).fit(self.embedder_.transform(X), y)
+        embedded = self.embedder_.transform(X)
+        if sample_weight is None:
+            self.estimator_ = clone(self.estimator).fit(embedded, y)
+        else:
+            self.estimator_ = fit_with_weights(clone(self.estimator), embedded, y, sample_weight)
         self.classes_ = np.asarray(self.estimator_.classes_)
         return self
 

@@ -50,12 +50,14 @@ def build_resampler(config: EvaluationConfig, data: TabularData, seed: int, arti
             sampler.set_params(**config.resampler_params)
     # The protocol's context: samplers that learn from the classifier (SEDG, DGMs) get the
     # trial's classifier, the data's discrete columns and the shared store as their ``memory``
-    # (a handle: cloning keeps it shared), unless they were given their own.
+    # (a handle: cloning keeps it shared); interpolating ones its nominal columns, unless they
+    # were given their own.
     if sampler is not None and hasattr(sampler, "get_params"):
         params = sampler.get_params(deep=False)
         context = {
             "classifier": lambda: build_classifier(config, data, seed, train, artifacts),
             "discrete_features": lambda: data.discrete_indices,
+            "nominal_features": lambda: data.nominal_indices,
             "memory": lambda: artifacts,
         }
         sampler.set_params(**{
@@ -64,9 +66,12 @@ def build_resampler(config: EvaluationConfig, data: TabularData, seed: int, arti
     return sampler
 
 
-def fit(model, X: np.ndarray, y: np.ndarray, config: EvaluationConfig) -> None:
+def fit(model, X: np.ndarray, y: np.ndarray, config: EvaluationConfig, sample_weight=None) -> None:
     try:
-        model.fit(X, y)
+        if sample_weight is None:
+            model.fit(X, y)
+        else:
+            model.fit(X, y, sample_weight=sample_weight)
     except InvalidParameterError as error:
         raise InvalidConfiguration(f"classifier {config.classifier!r}: {error}") from None
 
@@ -88,7 +93,7 @@ def resampler_info(sampler) -> dict:
     """What the resampler adapted: replicated classes, neighbours used, fallbacks."""
     info = {}
     for source in (sampler, getattr(sampler, "sampler_", None)):
-        for name in ("replicated_", "k_neighbors_", "fallback_", "stopped_epoch_"):
+        for name in ("replicated_", "k_neighbors_", "fallback_", "nominal_", "stopped_epoch_"):
             if source is not None and getattr(source, name, None) not in (None, {}):
                 info[name.rstrip("_")] = getattr(source, name)
     return info

@@ -10,6 +10,8 @@ from sklearn.linear_model import BayesianRidge
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from evaluation._weights import fit_with_weights
+
 __all__ = ["BLRRClassifier", "LabelSetClassifier"]
 
 
@@ -42,14 +44,19 @@ class LabelSetClassifier(ClassifierMixin, BaseEstimator):
     def _target(self, y: np.ndarray, present: np.ndarray) -> np.ndarray:
         return np.searchsorted(present, y) if self.encode_labels else y
 
-    def fit(self, X, y, **fit_params) -> LabelSetClassifier:
+    def fit(self, X, y, sample_weight=None) -> LabelSetClassifier:
+        """Fit on the classes present; ``sample_weight`` reaches the model that learns
+        (:func:`evaluation._weights.fit_with_weights`), never a scaler before it."""
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
         present = np.unique(y)
         self.classes_ = np.asarray(self.labels) if self.labels is not None else present
         self.present_columns_ = np.searchsorted(self.classes_, present)
         self.estimator_ = clone(self.estimator)
-        self.estimator_.fit(X, self._target(y, present), **fit_params)
+        if sample_weight is None:
+            self.estimator_.fit(X, self._target(y, present))
+        else:
+            fit_with_weights(self.estimator_, X, self._target(y, present), np.asarray(sample_weight))
         return self
 
     def warm_fit(self, X, y) -> LabelSetClassifier:
@@ -117,7 +124,9 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
         self.lambda_1 = lambda_1
         self.lambda_2 = lambda_2
 
-    def fit(self, X, y) -> BLRRClassifier:
+    def fit(self, X, y, sample_weight=None) -> BLRRClassifier:
+        """``sample_weight`` weighs each row's term of the Gaussian likelihood (class reweighting
+        on the label scale)."""
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
@@ -130,7 +139,7 @@ class BLRRClassifier(ClassifierMixin, BaseEstimator):
         self.regressor_ = BayesianRidge(
             max_iter=self.max_iter, alpha_1=self.alpha_1, alpha_2=self.alpha_2,
             lambda_1=self.lambda_1, lambda_2=self.lambda_2,
-        ).fit(X, target)
+        ).fit(X, target, sample_weight=sample_weight)
         self.n_iter_ = self.regressor_.n_iter_
         return self
 

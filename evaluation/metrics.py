@@ -1,8 +1,10 @@
 """Metrics of a classifier on an ordered label set, and improvements over a baseline.
 
 Result keys, used everywhere in sedg-search: ``accuracy``, ``qwk``,
-``macro_auc``, ``class_auc_<label>``; improvements carry a ``delta_`` prefix,
-plus ``delta_minority_auc``.
+``macro_auc``, the imbalance metrics ``balanced_accuracy``, ``macro_f1`` and
+``mcc`` (as imbalanced-learn, auto-sklearn and AutoSMOTE report them),
+``class_auc_<label>``; improvements carry a ``delta_`` prefix, plus
+``delta_minority_auc``.
 
 Undefined values are NaN, never an exception:
 
@@ -12,6 +14,11 @@ Undefined values are NaN, never an exception:
 - ``qwk`` is NaN when the expected disagreement is zero (truth and
   predictions both a single, identical class); a class missing from the
   predictions is fine;
+- ``balanced_accuracy``, ``macro_f1`` and ``mcc`` follow scikit-learn's
+  definitions: recall averaged over the classes of the test part; F1 averaged
+  over the classes in truth or predictions (0 for a class predicted but absent,
+  or present but never predicted); MCC is 0 where scikit-learn's is (all
+  predictions, or all truth, one class);
 - an improvement is NaN when either side is NaN;
 - ``delta_minority_auc`` is the mean of the defined class-AUC improvements of
   the minority classes (see :func:`minority_labels`), NaN if none is defined.
@@ -30,6 +37,7 @@ __all__ = [
     "DEFAULT_OBJECTIVE",
     "IMPROVEMENTS",
     "compute_metrics",
+    "imbalance_metrics",
     "improvements",
     "is_metric_name",
     "label_key",
@@ -40,9 +48,10 @@ __all__ = [
 ]
 
 #: The scalar metrics; per-class AUCs come on top as ``class_auc_<label>``.
-METRICS = ("accuracy", "qwk", "macro_auc")
+METRICS = ("accuracy", "qwk", "macro_auc", "balanced_accuracy", "macro_f1", "mcc")
 #: The improvements every report shows (``delta_<metric>`` = metric - baseline metric).
-IMPROVEMENTS = ("delta_qwk", "delta_accuracy", "delta_macro_auc", "delta_minority_auc")
+IMPROVEMENTS = ("delta_qwk", "delta_accuracy", "delta_macro_auc", "delta_minority_auc",
+                "delta_balanced_accuracy", "delta_macro_f1", "delta_mcc")
 #: What a search maximises unless told otherwise.
 DEFAULT_OBJECTIVE = "delta_qwk"
 _CLASS_AUC = "class_auc_"
@@ -53,8 +62,8 @@ def metric_names(labels) -> list[str]:
 
     Examples
     --------
-    >>> metric_names([0, 1])[:5]
-    ['accuracy', 'qwk', 'macro_auc', 'class_auc_0', 'class_auc_1']
+    >>> metric_names([0, 1])[:8]
+    ['accuracy', 'qwk', 'macro_auc', 'balanced_accuracy', 'macro_f1', 'mcc', 'class_auc_0', 'class_auc_1']
     """
     names = [*METRICS, *(label_key(label) for label in labels)]
     return [*names, *(f"baseline_{n}" for n in names), *(f"delta_{n}" for n in names), "delta_minority_auc"]
@@ -106,11 +115,7 @@ def quadratic_weighted_kappa(y_true, y_pred, labels) -> float:
     0.8
     """
     labels = np.asarray(labels)
-    index = {label: i for i, label in enumerate(labels.tolist())}
-    true_index = np.array([index[label] for label in np.asarray(y_true).tolist()])
-    pred_index = np.array([index[label] for label in np.asarray(y_pred).tolist()])
-    k = labels.size
-    observed = np.bincount(true_index * k + pred_index, minlength=k * k).reshape(k, k)
+    observed = _confusion(y_true, y_pred, labels)
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / max(observed.sum(), 1)
     positions = _positions(labels)
     weights = (positions[:, None] - positions[None, :]) ** 2
@@ -139,8 +144,45 @@ def class_auc(y_true, probabilities: np.ndarray, labels) -> np.ndarray:
     return auc
 
 
+def _confusion(y_true, y_pred, labels) -> np.ndarray:
+    """Counts of (true label, predicted label) over the whole label set, in its order."""
+    labels = np.asarray(labels)
+    index = {label: i for i, label in enumerate(labels.tolist())}
+    true_index = np.array([index[label] for label in np.asarray(y_true).tolist()], dtype=int)
+    pred_index = np.array([index[label] for label in np.asarray(y_pred).tolist()], dtype=int)
+    k = labels.size
+    return np.bincount(true_index * k + pred_index, minlength=k * k).reshape(k, k)
+
+
+def imbalance_metrics(confusion: np.ndarray) -> dict[str, float]:
+    """Balanced accuracy, macro-F1 and Matthews correlation from a confusion matrix (scikit-
+    learn's ``balanced_accuracy_score``, ``f1_score(average="macro")``, ``matthews_corrcoef``).
+
+    Examples
+    --------
+    >>> values = imbalance_metrics(_confusion([0, 0, 1, 2], [0, 1, 1, 1], [0, 1, 2]))
+    >>> {name: round(value, 4) for name, value in values.items()}
+    {'balanced_accuracy': 0.5, 'macro_f1': 0.3889, 'mcc': 0.3873}
+    """
+    truth, predicted = confusion.sum(axis=1).astype(float), confusion.sum(axis=0).astype(float)
+    hits = np.diag(confusion).astype(float)
+    present = truth > 0
+    recall = hits[present] / truth[present]
+    seen = present | (predicted > 0)
+    f1 = 2 * hits[seen] / (truth[seen] + predicted[seen])
+    total, correct = truth.sum(), hits.sum()
+    numerator = correct * total - predicted @ truth
+    denominator = np.sqrt((total**2 - predicted @ predicted) * (total**2 - truth @ truth))
+    return {
+        "balanced_accuracy": float(recall.mean()) if recall.size else float("nan"),
+        "macro_f1": float(f1.mean()) if f1.size else float("nan"),
+        "mcc": float(numerator / denominator) if denominator > 0 else 0.0,
+    }
+
+
 def compute_metrics(y_true, y_pred, probabilities: np.ndarray, labels) -> dict[str, float]:
-    """Every metric of one prediction: accuracy, QWK, macro-AUC and each class's AUC.
+    """Every metric of one prediction: accuracy, QWK, macro-AUC, balanced accuracy, macro-F1,
+    MCC and each class's AUC.
 
     ``probabilities`` has one column per entry of ``labels`` (the full label set
     of the data, in order), whatever classes the test part or the model saw.
@@ -152,6 +194,7 @@ def compute_metrics(y_true, y_pred, probabilities: np.ndarray, labels) -> dict[s
         "accuracy": float(np.mean(y_true == y_pred)),
         "qwk": quadratic_weighted_kappa(y_true, y_pred, labels),
         "macro_auc": float(defined.mean()) if defined.size else float("nan"),
+        **imbalance_metrics(_confusion(y_true, y_pred, labels)),
     }
     result.update({label_key(label): float(auc) for label, auc in zip(np.asarray(labels), aucs)})
     return result

@@ -13,8 +13,10 @@ import numpy as np
 
 from evaluation._config import EvaluationConfig
 from evaluation._results import EvaluationResult, mean_metrics
+from evaluation._synthetic import made_rows, synthetic_frame
 from evaluation._trial import build_classifier, build_resampler, fit, resample, resampler_info
-from evaluation.methods import NO_RESAMPLING
+from evaluation._weights import balanced_weights
+from evaluation.methods import METHODS, NO_RESAMPLING
 from evaluation.metrics import compute_metrics, improvements, minority_labels
 from sedg import MemoryArtifacts
 from sedg._memory import ArtifactStore, data_key
@@ -62,6 +64,8 @@ class _Totals:
     n_synthetic: int = 0
     info: dict = field(default_factory=dict)
     imputed: str | None = None
+    #: With ``keep_synthetic``: per split, ``(split index, rows made, their labels)``.
+    made: list | None = None
 
 
 def evaluate(
@@ -72,6 +76,7 @@ def evaluate(
     on_split=None,
     split_indices: Sequence[int] | None = None,
     splits: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    keep_synthetic: bool = False,
     **config_fields: Any,
 ) -> EvaluationResult:
     """Evaluate one configuration on ``data`` against the no-resampling baseline.
@@ -106,6 +111,10 @@ def evaluate(
     splits : list of (train, test), optional
         Explicit index pairs instead of the protocol's (a final-test part),
         all with ``config.seed``.
+    keep_synthetic : bool, default=False
+        Keep the rows the resampler made on every split as ``result.synthetic``
+        (decoded to the data's values, with the target and a ``split`` column);
+        each split is then computed, not looked up.
 
     Returns
     -------
@@ -128,7 +137,7 @@ def evaluate(
     artifacts = artifacts if artifacts is not None else MemoryArtifacts()
     minority = minority_labels(data.class_counts)
     planned = _plan(data, config, split_indices, splits)
-    totals = _Totals()
+    totals = _Totals(made=[] if keep_synthetic else None)
     folds, baselines, split_deltas = [], [], []
     for split in planned:
         metrics, baseline = _evaluate_split(data, config, split, artifacts, totals,
@@ -155,7 +164,16 @@ def evaluate(
         split_deltas=split_deltas,
         split_seeds=[split.seed for split in planned],
         imputed=totals.imputed,
+        test_train_ratio=_test_train_ratio(config, planned, explicit=splits is not None),
+        synthetic=synthetic_frame(data, totals.made) if keep_synthetic else None,
     )
+
+
+def _test_train_ratio(config: EvaluationConfig, planned: list[_Split], *, explicit: bool) -> float:
+    """The protocol's n_test / n_train, or that of the given rows."""
+    if not explicit:
+        return config.test_train_ratio
+    return float(np.mean([split.test.size / split.train.size for split in planned]))
 
 
 def _evaluate_split(data, config, split: _Split, artifacts, totals: _Totals, *, explicit: bool):
@@ -177,7 +195,10 @@ def _evaluate_split(data, config, split: _Split, artifacts, totals: _Totals, *, 
         return dict(baseline), baseline
     resampled = partial(_resampled, config, data, split.seed, artifacts, totals.timings,
                         X_train, y_train, X_test, y_test)
-    if isinstance(config.resampler, str):
+    if totals.made is not None:  # the rows themselves are wanted: computed, never looked up
+        metrics, added, info, made = resampled(keep=True)
+        totals.made.append((split.index, *made))
+    elif isinstance(config.resampler, str):
         # A registered method is built from its name and parameters alone: the same
         # configuration on the same split (a searcher proposing it again) is looked up.
         params = json.dumps(config.resampler_params, sort_keys=True, default=str)
@@ -195,9 +216,21 @@ def _score(model, X: np.ndarray, y: np.ndarray, labels: np.ndarray) -> dict[str,
     return compute_metrics(y, model.predict(X), probabilities, labels)
 
 
-def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test, y_test):
-    """Resample the training rows, fit, score: ``(metrics, rows added, resampler info)``."""
+def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test, y_test, keep=False):
+    """Resample the training rows, fit, score: ``(metrics, rows added, resampler info)``, and with
+    ``keep`` the rows made and their labels. A reweighting method fits on the training rows with
+    balanced class weights instead."""
     sampler = build_resampler(config, data, seed, artifacts, (X_train, y_train))
+    if isinstance(config.resampler, str) and METHODS[config.resampler].reweights:
+        started = time.perf_counter()
+        model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
+        fit(model, X_train, y_train, config, sample_weight=balanced_weights(y_train))
+        timings["fit"] += time.perf_counter() - started
+        started = time.perf_counter()
+        metrics = _score(model, X_test, y_test, data.labels)
+        timings["score"] += time.perf_counter() - started
+        nothing = (X_train[:0], y_train[:0])
+        return (metrics, 0, {}, nothing) if keep else (metrics, 0, {})
     started = time.perf_counter()
     X_res, y_res = resample(sampler, X_train, y_train, config)
     X_res = data.snap(X_res)
@@ -215,7 +248,11 @@ def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test,
     started = time.perf_counter()
     metrics = _score(model, X_test, y_test, data.labels)
     timings["score"] += time.perf_counter() - started
-    return metrics, len(y_res) - len(y_train), resampler_info(sampler)
+    outcome = metrics, len(y_res) - len(y_train), resampler_info(sampler)
+    if not keep:
+        return outcome
+    made = made_rows(X_train, y_train, X_res, y_res)
+    return (*outcome, (X_res[made], y_res[made]))
 
 
 def _baseline(config, data, seed, X_train, y_train, X_test, y_test, artifacts) -> dict[str, float]:

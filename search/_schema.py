@@ -34,6 +34,7 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "traceback": pa.string(),
     "method": pa.string(),
     "fallback": pa.string(),
+    "nominal": pa.string(),  # how an interpolating method treated nominal features
     "classifier": pa.string(),
     "protocol": pa.string(),
     "seed": pa.int64(),

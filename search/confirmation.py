@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from evaluation import evaluate
-from evaluation._results import summarise_splits
+from evaluation._results import intervals, summarise_splits
 from evaluation.metrics import minority_labels, result_names
 from search._data import load_data
 from search.recipe import CONFIRM, FINAL, config_key, evaluation_config, final_test_data, uses_gpu
@@ -89,11 +89,15 @@ def confirm_split(settings_json: str, row: dict, phase: str, split: int, repeats
 
 
 def confirmed_schema(labels) -> pa.Schema:
+    """``confirmed/``'s columns: the mean, corrected standard error and 95 % interval of every
+    improvement on the fresh splits, and its value on the final-test part."""
     names = [n for n in result_names(labels) if n.startswith("delta_")]
+    means = [name for name in names if not name.endswith("_se")]
     fields = [("trial_id", pa.string()), ("method", pa.string()), ("classifier", pa.string()),
               (f"{CONFIRMED_PREFIX}n_splits", pa.int64())]
     fields += [(f"{CONFIRMED_PREFIX}{name}", pa.float64()) for name in names]
-    fields += [(f"{FINAL_PREFIX}{name}", pa.float64()) for name in names if not name.endswith("_se")]
+    fields += [(f"{CONFIRMED_PREFIX}{name}_{end}", pa.float64()) for name in means for end in ("low", "high")]
+    fields += [(f"{FINAL_PREFIX}{name}", pa.float64()) for name in means]
     return pa.schema(fields)
 
 
@@ -138,20 +142,24 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
     minority = minority_labels(data.class_counts)
     store = ResultsStore(settings.experiment_dir)
     schema = confirmed_schema(data.labels)
+    ratio = evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).test_train_ratio
     summaries = []
     for row, handles in zip(rows, _launch(settings, rows, repeats)):
         splits = [_result(handle) for handle in handles]
         final = splits.pop() if settings.final_test else None
-        for phase, split in [(CONFIRM, split) for split in splits] + [(FINAL, final)] * bool(final):
+        evaluated = [(CONFIRM, split) for split in splits] + ([(FINAL, final)] if final else [])
+        for phase, split in evaluated:
             store.write_evaluation({"trial_id": row["trial_id"], "phase": phase, "split": split["split"],
                                     "seed": split["seed"], **split["metrics"],
                                     **{f"baseline_{k}": v for k, v in split["baseline"].items()},
                                     **split["deltas"]})
         summary = summarise_splits([s["metrics"] for s in splits], [s["baseline"] for s in splits],
-                                   [s["deltas"] for s in splits], minority)
+                                   [s["deltas"] for s in splits], minority, test_train_ratio=ratio)
+        deltas = {k: v for k, v in summary.items() if k.startswith("delta_")}
+        deltas.update(intervals(deltas, summary["n_splits"]))
         confirmed = {"trial_id": row["trial_id"], "method": row["method"], "classifier": row["classifier"],
                      f"{CONFIRMED_PREFIX}n_splits": summary["n_splits"]}
-        confirmed.update({f"{CONFIRMED_PREFIX}{k}": v for k, v in summary.items() if k.startswith("delta_")})
+        confirmed.update({f"{CONFIRMED_PREFIX}{k}": v for k, v in deltas.items()})
         if final is not None:
             confirmed.update({f"{FINAL_PREFIX}{k}": v for k, v in final["deltas"].items()})
         store.write_confirmed(confirmed, schema)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
-from evaluation.metrics import IMPROVEMENTS
+from evaluation.metrics import IMPROVEMENTS, is_metric_name
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search.recipe import config_key
 from search.settings import SearchSettings
@@ -87,6 +87,10 @@ def best(
     if frame.empty:
         return frame
     if metric not in frame.columns:
+        if is_metric_name(metric.removesuffix("_se")):
+            raise SedgInputError(
+                f"experiment {name!r} has no {metric!r}: its store predates that metric, or the "
+                "data has no such label; a new search records it")
         raise SedgInputError(f"unknown metric {metric!r} for experiment {name!r}")
     if by is not None and by not in frame.columns:
         raise SedgInputError(f"unknown dimension {by!r}; columns include {', '.join(config_columns(frame))}")
@@ -131,7 +135,8 @@ def _ranked(usable: pd.DataFrame, confirmed: pd.DataFrame, metric: str, ascendin
     keys = pd.Series([config_key(row) for row in ranked.to_dict("records")], index=ranked.index)
     ranked = ranked[~keys.duplicated()].head(top)
     shown = [metric, f"{metric}_se", "n_splits", confirmed_metric, f"{confirmed_metric}_se",
-             f"optimism_gap_{metric}", f"final_{metric}"]
+             f"{confirmed_metric}_low", f"{confirmed_metric}_high", f"optimism_gap_{metric}",
+             f"final_{metric}"]
     columns = ["trial_id", *config_columns(ranked), *(c for c in shown if c in ranked)]
     extra = [c for c in IMPROVEMENTS if c in ranked and c not in columns]
     result = ranked[columns + extra].dropna(axis=1, how="all").reset_index(drop=True)

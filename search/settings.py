@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from evaluation.methods import import_plugins
-from evaluation.metrics import DEFAULT_OBJECTIVE, is_metric_name
+from evaluation.metrics import DEFAULT_OBJECTIVE, METRICS, is_metric_name
 from evaluation.splits import (
     DEFAULT_PROTOCOL,
     N_FOLDS,
@@ -28,8 +28,10 @@ from sedg.datasets import GRADES_TARGET
 __all__ = ["DEFAULT_METHODS", "SCHEDULERS", "SEARCHERS", "SearchSettings"]
 
 #: The default search: what the project is for — SEDG, the deep generative models, GMCSMOTE —
-#: next to a few classic resamplers and no resampling at all.
-DEFAULT_METHODS = ("none", "random_over", "smote", "smote_tomek", "gmcsmote", "sedg", "dgm")
+#: next to the rivals a practitioner would try (class reweighting, a few classic resamplers)
+#: and no resampling at all.
+DEFAULT_METHODS = ("none", "class_weight", "random_over", "smote", "smote_tomek", "gmcsmote", "sedg",
+                   "dgm")
 SEARCHERS = ("tpe", "random")
 SCHEDULERS = ("race", "fifo", "asha")
 
@@ -132,7 +134,7 @@ class SearchSettings:
         for metric in self.metrics:
             if not is_metric_name(metric):
                 raise SedgInputError(
-                    f"unknown metric {metric!r}; use accuracy, qwk, macro_auc, class_auc_<label>, "
+                    f"unknown metric {metric!r}; use {', '.join(METRICS)}, class_auc_<label>, "
                     "their delta_ improvements or delta_minority_auc"
                 )
         if len(self.modes) == 1 and len(self.metrics) > 1:

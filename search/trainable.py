@@ -94,7 +94,8 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         for key, values in zip(done, (metrics, baseline, deltas)):
             done[key].append(values)
         values = {**metrics, **{f"baseline_{k}": v for k, v in baseline.items()}, **deltas}
-        so_far = summarise_splits(done["metrics"], done["baselines"], done["deltas"], minority)
+        so_far = summarise_splits(done["metrics"], done["baselines"], done["deltas"], minority,
+                                  test_train_ratio=trial_config.test_train_ratio)
         report = {**_objective(so_far, settings), "n_splits": split + 1,
                   "split": split, "split_value": _finite(values.get(settings.metrics[0])),
                   "split_json": json.dumps({"trial_id": trial_id, "split": split, "seed": seed,
@@ -113,13 +114,14 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         row["time_data"] = time.perf_counter() - loading
         minority.extend(minority_labels(data.class_counts))
         row.update(dataset=data.name, dataset_fingerprint=data.fingerprint, n_folds=planned)
+        trial_config = evaluation_config(config, settings, SEARCH)
         with threadpool_limits(limits=threads):
-            result = evaluate(data, evaluation_config(config, settings, SEARCH), artifacts=artifacts,
-                              on_split=on_split)
+            result = evaluate(data, trial_config, artifacts=artifacts, on_split=on_split)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
         # ``method`` stays what was asked; what ran instead, if anything, is said beside it.
-        row.update(status=OK, resampler_info=info, fallback=result.resampler_info.get("fallback"))
+        row.update(status=OK, resampler_info=info, fallback=result.resampler_info.get("fallback"),
+                   nominal=result.resampler_info.get("nominal"))
     except InvalidConfiguration as error:
         row.update(status=INVALID, error=str(error))
     except Exception as error:  # recorded as the trial's outcome; the search goes on

@@ -43,7 +43,7 @@ def test_the_readme_main_command_runs_end_to_end(tmp_path):
     experiment, = (tmp_path / "sedg-results").iterdir()
     rows = pd.read_parquet(experiment / "results")
     assert len(rows) == 20 and set(rows["status"]) <= {"ok", "stopped"}, rows["error"].dropna()
-    assert {"sedg", "dgm", "gmcsmote"} <= set(rows["method"])
+    assert {"sedg", "dgm", "gmcsmote", "class_weight"} <= set(rows["method"])
     confirmed = pd.read_parquet(experiment / "confirmed")
     # The top 3 by the search, a configuration proposed twice confirmed once.
     assert 1 <= len(confirmed) <= 3 and confirmed["confirmed_delta_qwk"].notna().all()

@@ -4,7 +4,10 @@ Every one is wrapped so that it never fails on small classes (see
 :class:`~evaluation._safe.SafeResampler`). ``n_synthetic``, taken by the
 over-samplers, spreads that many new rows over the classes below the mode in
 proportion to their shortfall (the SEDG paper adds 200); without it they fill
-every class up to the mode's count.
+every class up to the mode's count. The interpolating ones take ``nominal``:
+``"category"`` (the default) never interpolates a nominal feature (SMOTENC's
+rule, see :class:`~evaluation._safe.SafeResampler`), ``"interpolate"`` runs on
+the codes as the papers did.
 """
 
 from __future__ import annotations
@@ -53,15 +56,19 @@ def _down_to_median(y: np.ndarray) -> dict:
     return {label: median for label, count in zip(labels.tolist(), counts) if count > median}
 
 
-def _safe(sampler, method: str, neighbours: str | None = None, k=0):
+def _safe(sampler, method: str, neighbours: str | None = None, k=0, nominal: str = "category"):
     """Wrap ``sampler``; one needing ``k`` neighbours gets classes of at least ``k + 1`` rows."""
     from evaluation._safe import SafeResampler
+    from sedg._nominal import NOMINAL_HANDLING
 
+    if nominal not in NOMINAL_HANDLING:
+        raise SedgInputError(
+            f"{method}: nominal must be one of {', '.join(NOMINAL_HANDLING)}, got {nominal!r}")
     if neighbours is None:
-        return SafeResampler(sampler, min_class_size=0)
+        return SafeResampler(sampler, min_class_size=0, nominal=nominal)
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         raise SedgInputError(f"{method}: {neighbours} must be a positive integer, got {k!r}")
-    return SafeResampler(sampler, min_class_size=int(k) + 1)
+    return SafeResampler(sampler, min_class_size=int(k) + 1, nominal=nominal)
 
 
 def _keywords(function: Callable) -> Callable[[dict, int], object]:
@@ -83,29 +90,31 @@ def _random_under(random_state: int):
     return _safe(sampler, "random_under")
 
 
-def _smote(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None):
+def _smote(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None,
+           nominal: str = "category"):
     from imblearn.over_sampling import SMOTE
 
     sampler = SMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
                     random_state=random_state)
-    return _safe(sampler, "smote", "k_neighbors", k_neighbors)
+    return _safe(sampler, "smote", "k_neighbors", k_neighbors, nominal)
 
 
 def _borderline_smote(random_state: int, k_neighbors: int = 5, m_neighbors: int = 10,
-                      n_synthetic: int | None = None):
+                      n_synthetic: int | None = None, nominal: str = "category"):
     from imblearn.over_sampling import BorderlineSMOTE
 
     sampler = BorderlineSMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
                               m_neighbors=m_neighbors, random_state=random_state)
-    return _safe(sampler, "borderline_smote", "k_neighbors", k_neighbors)
+    return _safe(sampler, "borderline_smote", "k_neighbors", k_neighbors, nominal)
 
 
-def _adasyn(random_state: int, n_neighbors: int = 5, n_synthetic: int | None = None):
+def _adasyn(random_state: int, n_neighbors: int = 5, n_synthetic: int | None = None,
+            nominal: str = "category"):
     from imblearn.over_sampling import ADASYN
 
     sampler = ADASYN(sampling_strategy=shortfall_strategy(n_synthetic), n_neighbors=n_neighbors,
                      random_state=random_state)
-    return _safe(sampler, "adasyn", "n_neighbors", n_neighbors)
+    return _safe(sampler, "adasyn", "n_neighbors", n_neighbors, nominal)
 
 
 def _tomek_links(random_state: int):
@@ -121,14 +130,16 @@ def _enn(random_state: int, n_neighbors: int = 3, kind_sel: str = ENN_KINDS[0]):
 
 
 def _combined(combiner: str, method: str) -> Callable:
-    def build(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None):
+    def build(random_state: int, k_neighbors: int = 5, n_synthetic: int | None = None,
+              nominal: str = "category"):
         import imblearn.combine
         from imblearn.over_sampling import SMOTE
 
         cls = getattr(imblearn.combine, combiner)
         smote = SMOTE(sampling_strategy=shortfall_strategy(n_synthetic), k_neighbors=k_neighbors,
                       random_state=random_state)
-        return _safe(cls(smote=smote, random_state=random_state), method, "k_neighbors", k_neighbors)
+        return _safe(cls(smote=smote, random_state=random_state), method, "k_neighbors", k_neighbors,
+                     nominal)
 
     return build
 

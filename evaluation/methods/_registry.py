@@ -40,12 +40,16 @@ class MethodSpec:
         return constants (parameters that are fixed, not searched).
     uses_torch : bool, default=False
         Whether its trials benefit from a GPU share (whatever the classifier).
+    reweights : bool, default=False
+        Instead of resampling, the classifier is trained on the original rows
+        with balanced class weights (``build`` returns None).
     """
 
     name: str
     build: BuildFunction
     space: SpaceFunction
     uses_torch: bool = False
+    reweights: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -60,6 +64,7 @@ METHODS: dict[str, MethodSpec] = {}
 
 def register_method(
     name: str, *, build: BuildFunction, space: SpaceFunction, uses_torch: bool = False,
+    reweights: bool = False,
 ) -> MethodSpec:
     """Register a method under ``name`` (registering a name again replaces it).
 
@@ -75,7 +80,7 @@ def register_method(
     'RandomOverSampler'
     >>> del METHODS["doc_random_over"]
     """
-    spec = MethodSpec(name, build, space, uses_torch)
+    spec = MethodSpec(name, build, space, uses_torch, reweights)
     METHODS[name] = spec
     return spec
 

@@ -28,7 +28,9 @@ def confirm(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, top: 
             repeats: int | None = None) -> pd.DataFrame:
     """Confirm the ``top`` configurations of experiment ``name`` on ``repeats`` fresh splits
     (default: the experiment's ``confirm_repeats``) and return one row per configuration: its
-    trial, configuration, in-search mean and ``confirmed_<metric>`` with its standard error.
+    trial, configuration, in-search mean and ``confirmed_<metric>`` with its corrected standard
+    error, 95 % interval and optimism gap, for the search's first metric (every metric's
+    confirmation is in the store's ``confirmed/``).
 
     The splits and summaries are written to the store, as the automatic confirmation writes them
     (``best`` then ranks these configurations by their confirmed means).
@@ -43,11 +45,13 @@ def confirm(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, top: 
     if not rows:
         raise SedgInputError(f"experiment {name!r} has no trial that ran every split to confirm")
     summaries = confirm_rows(settings, rows, repeats=repeats)
-    metric = settings.metrics[0]
+    metric, confirmed = settings.metrics[0], f"confirmed_{settings.metrics[0]}"
     frame = pd.DataFrame(rows)
     shown = ["trial_id", *config_columns(frame), metric, f"{metric}_se", "n_splits"]
+    kept = ["trial_id", "confirmed_n_splits", confirmed, f"{confirmed}_se", f"{confirmed}_low",
+            f"{confirmed}_high", f"final_{metric}"]
     table = frame[[c for c in shown if c in frame]].merge(
-        summaries.drop(columns=["method", "classifier"]), on="trial_id")
-    if f"confirmed_{metric}" in table:
-        table[f"optimism_gap_{metric}"] = table[metric] - table[f"confirmed_{metric}"]
+        summaries[[c for c in kept if c in summaries]], on="trial_id")
+    if confirmed in table:
+        table[f"optimism_gap_{metric}"] = table[metric] - table[confirmed]
     return table.dropna(axis=1, how="all")

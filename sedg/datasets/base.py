@@ -97,6 +97,11 @@ class TabularData:
     def discrete_indices(self) -> list[int]:
         return [i for i, kind in enumerate(self.feature_kinds) if kind != "continuous"]
 
+    @property
+    def nominal_indices(self) -> list[int]:
+        """Features whose codes are unordered categories: never interpolated (SMOTENC's rule)."""
+        return [i for i, kind in enumerate(self.feature_kinds) if kind == "nominal"]
+
     @cached_property
     def has_missing(self) -> bool:
         """Whether ``X`` holds missing values (NaN) to impute inside each split."""

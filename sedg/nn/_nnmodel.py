@@ -10,7 +10,7 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 from torch import nn
 
 from sedg._random import resolve_seed
@@ -141,11 +141,17 @@ class NNModel(ClassifierMixin, BaseEstimator):
         self.device = device
         self.random_state = random_state
 
-    def fit(self, X, y) -> NNModel:
+    def fit(self, X, y, sample_weight=None) -> NNModel:
+        """Train; ``sample_weight`` weighs each row's cross-entropy (the loss is their weighted
+        mean), as class reweighting needs."""
         self._validate_params()
         reuse = self.warm_start and hasattr(self, "network_")
         X, y = validate_data(self, X, y, reset=not reuse, dtype=np.float64)
         check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+            if not sample_weight.sum() > 0:
+                raise ValueError("sample_weight must not be all zero")
         classes = np.unique(y)
         if reuse and not np.all(np.isin(classes, self.classes_)):
             reuse = False
@@ -158,7 +164,8 @@ class NNModel(ClassifierMixin, BaseEstimator):
                 self.classes_ = classes
                 self._build(X)
             targets = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.long)
-            self.n_epochs_ = self._train(self._tensor(X), targets, generator)
+            weights = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32)
+            self.n_epochs_ = self._train(self._tensor(X), targets, generator, weights)
         return self
 
     def _build(self, X: np.ndarray) -> None:
@@ -173,7 +180,8 @@ class NNModel(ClassifierMixin, BaseEstimator):
     def _tensor(self, X: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(self.codec_.standardise(X), dtype=torch.float32)
 
-    def _train(self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator) -> int:
+    def _train(self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator,
+               weights: torch.Tensor | None = None) -> int:
         order = torch.randperm(len(y), generator=generator)
         n_valid = int(len(y) * self.validation_fraction) if len(y) >= 20 else 0
         valid, train = order[:n_valid], order[n_valid:]
@@ -184,18 +192,27 @@ class NNModel(ClassifierMixin, BaseEstimator):
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
             optimizer, factor=0.1, patience=max(1, self.patience // 2)
         )
-        loss_function = nn.CrossEntropyLoss()
+        if weights is None:
+            unweighted = nn.CrossEntropyLoss()
+
+            def loss_function(logits, targets, rows):
+                return unweighted(logits, targets)
+        else:
+            per_row, weights = nn.CrossEntropyLoss(reduction="none"), weights.to(device)
+
+            def loss_function(logits, targets, rows):
+                return (per_row(logits, targets) * weights[rows]).sum() / weights[rows].sum()
 
         def step(batch: torch.Tensor) -> None:
             if len(batch) < 2:  # BatchNorm needs two rows in training mode
                 return
             optimizer.zero_grad()
-            loss_function(self.network_(X_train[batch]), y_train[batch]).backward()
+            loss_function(self.network_(X_train[batch]), y_train[batch], train[batch]).backward()
             optimizer.step()
 
         def validation_loss() -> float:
             with torch.no_grad():
-                return float(loss_function(self.network_(X_valid), y_valid))
+                return float(loss_function(self.network_(X_valid), y_valid, valid))
 
         return train_epochs(
             self.network_, max_epochs=self.max_epochs, step=step,

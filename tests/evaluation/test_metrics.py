@@ -71,3 +71,25 @@ def test_improvements_and_minority():
     assert math.isnan(deltas["delta_class_auc_1"])
     assert deltas["delta_minority_auc"] == pytest.approx(0.3)
     assert minority_labels({"a": 1, "b": 5, "c": 9}) == ["a"]
+
+
+def test_imbalance_metrics_equal_scikit_learns_on_random_predictions():
+    import warnings
+
+    from sklearn.metrics import balanced_accuracy_score, f1_score, matthews_corrcoef
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        k = int(rng.integers(2, 6))
+        labels = np.arange(k) * 3  # gapped, as grades are
+        n = int(rng.integers(2, 30))
+        truth = rng.choice(labels, n)
+        predicted = rng.choice(labels[: rng.integers(1, k + 1)], n)  # some classes never predicted
+        values = compute_metrics(truth, predicted, rng.random((n, k)), labels)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = {"balanced_accuracy": balanced_accuracy_score(truth, predicted),
+                        "macro_f1": f1_score(truth, predicted, average="macro", zero_division=0),
+                        "mcc": matthews_corrcoef(truth, predicted)}
+        for name, value in expected.items():
+            assert values[name] == pytest.approx(value, abs=1e-12), (name, truth, predicted)

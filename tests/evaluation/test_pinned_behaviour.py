@@ -5,7 +5,10 @@ same seed. A deliberate change of behaviour (a fix) updates these numbers in the
 the paper-fidelity fixes (issue 12) moved all but the first: BLRR regresses on grade values,
 PaSS draws classes by size, iterative rounds recompute their pieces,
 whole-number features keep whole-number candidates, NNModel's embedding is its input phi,
-PeSS/PPSS read the trained classifier on its own rows.
+PeSS/PPSS read the trained classifier on its own rows. Issue 21 made nominal features categories
+in every interpolating method (SMOTENC's rule): the SMOTE and GMCSMOTE rows below keep their old
+numbers exactly under ``nominal="interpolate"`` (the papers' protocol, still a parameter), and
+the default's numbers are pinned beside them.
 """
 
 from __future__ import annotations
@@ -16,10 +19,15 @@ from evaluation import MemoryArtifacts, evaluate
 from sedg.datasets import make_grades
 
 PINNED = [
-    ("random_forest", "smote", {"k_neighbors": 3, "n_synthetic": 200},
+    ("random_forest", "smote", {"k_neighbors": 3, "n_synthetic": 200, "nominal": "interpolate"},
      (0.6525754551150185, 0.18487394957983194, 0.7568823599467577, 216)),
-    ("blrr", "gmcsmote", {"cap": 2.5, "min_samples": 6, "k_neighbors": 5, "distance": "index"},
+    ("random_forest", "smote", {"k_neighbors": 3, "n_synthetic": 200},
+     (0.5045655249281948, 0.21008403361344538, 0.7573021826327248, 216)),
+    ("blrr", "gmcsmote", {"cap": 2.5, "min_samples": 6, "k_neighbors": 5, "distance": "index",
+                          "nominal": "interpolate"},
      (0.6847880928355197, 0.15126050420168066, 0.8068026701757414, 44)),
+    ("blrr", "gmcsmote", {"cap": 2.5, "min_samples": 6, "k_neighbors": 5, "distance": "index"},
+     (0.6916706590924646, 0.15126050420168066, 0.8033371884970544, 44)),
     ("random_forest", "sedg", {
         "sample_selection": "ppss", "member_replacement": True, "samples_per_draw": 5,
         "feature_selection": "importance", "feature_importance": "mdi", "n_features": 3,

@@ -77,7 +77,10 @@ def test_repeated_protocol_pairs_seeds_and_reports_standard_errors(grades):
     assert len(set(result.split_seeds)) == 4
     deltas = np.array([split["delta_qwk"] for split in result.split_deltas])
     assert result.deltas["delta_qwk"] == pytest.approx(deltas.mean())
-    assert result.standard_errors["delta_qwk_se"] == pytest.approx(deltas.std(ddof=1) / 2)
+    # Nadeau and Bengio's corrected standard error: J = 4 splits of 60/40.
+    corrected = deltas.std(ddof=1) * np.sqrt(1 / 4 + 0.4 / 0.6)
+    assert result.standard_errors["delta_qwk_se"] == pytest.approx(corrected)
+    assert result.standard_errors["delta_qwk_se"] > deltas.std(ddof=1) / 2  # the naive one
     row = result.to_row()
     assert row["n_splits"] == 4 and row["delta_qwk_se"] > 0
 

@@ -7,7 +7,8 @@ from evaluation._safe import SafeResampler
 from evaluation.methods import METHODS, NO_RESAMPLING, make_resampler
 from sedg import SedgInputError
 
-RESAMPLERS = sorted(set(METHODS) - {NO_RESAMPLING})
+#: Every method that resamples (class reweighting changes no row: tests/evaluation/test_class_weight.py).
+RESAMPLERS = sorted(name for name, spec in METHODS.items() if name != NO_RESAMPLING and not spec.reweights)
 #: The methods that only add rows (SEDG's default PaSS draws classes in proportion to their size,
 #: the paper's reading, so it need not pick the 1-member class).
 OVERSAMPLERS = ("random_over", "smote", "borderline_smote", "adasyn", "uniform_smote", "gmcsmote", "dgm")

@@ -286,3 +286,30 @@ def test_a_driver_killed_while_holding_the_lock_does_not_block_a_resume(tmp_path
     err = capsys.readouterr().err
     assert code == 2 and "has no Ray Tune state to resume from" in err  # past the lock
     assert not (experiment / "driver.json").exists()  # taken, then released
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--top", "0", "--top must be an integer >= 1, got 0"),
+    ("--repeats", "1", "--repeats must be an integer >= 2, got 1"),
+])
+def test_confirm_refuses_bad_counts_before_reading_anything(tmp_path, capsys, flag, value, message):
+    assert main(["confirm", "anything", "--storage-path", str(tmp_path), flag, value]) == 2
+    assert capsys.readouterr().err.strip() == f"sedg-search: error: {message}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_metric_newer_than_the_store_is_one_line(tmp_path, capsys):
+    import pandas as pd
+
+    experiment = tmp_path / "old"
+    (experiment / "results").mkdir(parents=True)
+    (experiment / "search.json").write_text(SearchSettings(name="old").to_json())
+    # A row as stores wrote them before balanced accuracy, macro-F1 and MCC were recorded.
+    pd.DataFrame([{"trial_id": "t1", "status": "ok", "method": "smote", "classifier": "blrr",
+                   "delta_qwk": 0.01}]).to_parquet(experiment / "results" / "t1.parquet")
+    before = sorted(p.name for p in experiment.rglob("*"))
+    assert main(["best", "old", "--storage-path", str(tmp_path), "--metric", "delta_mcc"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["sedg-search: error: experiment 'old' has no 'delta_mcc': its store predates that "
+                   "metric, or the data has no such label; a new search records it"]
+    assert sorted(p.name for p in experiment.rglob("*")) == before

@@ -69,6 +69,17 @@ def test_run_on_embedded_data_then_best(cli, tmp_path):
     listing = cli("list", "--storage-path", str(tmp_path)).stdout
     assert "e2e" in listing
 
+    # 'confirm' is the confirmation on demand: recomputed (nothing to look up), the same numbers.
+    import shutil
+
+    shutil.rmtree(tmp_path / "e2e" / "artifacts")
+    again, = json.loads(cli("confirm", "e2e", "--storage-path", str(tmp_path), "--top", "1",
+                            "--format", "json").stdout)
+    before = confirmed.set_index("trial_id").loc[again["trial_id"]]
+    assert again["confirmed_delta_qwk"] == before["confirmed_delta_qwk"]
+    assert again["confirmed_delta_qwk_se"] == before["confirmed_delta_qwk_se"]
+    assert again["confirmed_n_splits"] == before["confirmed_n_splits"] == 10
+
 
 def test_a_raising_configuration_is_recorded_and_the_search_goes_on(cli, tmp_path):
     cli("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path", str(tmp_path),

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 def test_resume_after_the_driver_is_killed(cli, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     args = [sys.executable, "-m", "search.cli", "run", "--num-samples", "12", "--num-cpus", "2",
-            "--storage-path", str(tmp_path), "--name", "killed", "--classifier", "random_forest",
+            "--storage-path", str(tmp_path), "--name", "killed", "--classifier", "blrr",
             "--methods", "none,smote,gmcsmote", "--searcher", "random"]
     driver = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
