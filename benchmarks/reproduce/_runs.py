@@ -14,8 +14,6 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 
-import numpy as np
-
 #: The paper's protocol: one stratified 60/40 split (seed 0). Fresh splits come from another stream.
 PAPER_SEED = 0
 HONEST_STREAM = 3
@@ -40,7 +38,10 @@ class Trial:
 
 def draw_pool(pool: str, methods: list[str], classifiers: tuple[str, ...], n: int, seed: int,
               fixed: dict | None = None) -> list[Trial]:
-    """``n`` random configurations of ``methods`` (in turn) and ``classifiers`` (at random)."""
+    """``n`` distinct random configurations of ``methods`` (in turn) and ``classifiers`` (at
+    random): a configuration drawn again is drawn anew (a level's "3 trials" are 3 configurations;
+    a method with fewer configurations than ``n``, such as a classic one without parameters on one
+    classifier, gets what exists)."""
     import optuna
 
     from search.recipe import resampler_params
@@ -52,15 +53,20 @@ def draw_pool(pool: str, methods: list[str], classifiers: tuple[str, ...], n: in
         sampler = optuna.samplers.PartialFixedSampler(fixed, sampler)
     study = optuna.create_study(sampler=sampler)
     space = define_space(methods, list(classifiers), trials_per_method=True, n_synthetic=200)
-    trials = []
-    for _ in range(n):
+    trials, seen, attempts = [], set(), 0
+    while len(trials) < n and attempts < 50 * n:
+        attempts += 1
         trial = study.ask()
         constants = space(trial)  # first: it makes the suggestions trial.params then holds
         config = {**trial.params, **constants}
         study.tell(trial, 0.0)
         method = config.pop("method", methods[0])
         classifier = config.pop("classifier", classifiers[0])
-        trials.append(Trial(pool, method, classifier, resampler_params(config, method)))
+        params = resampler_params(config, method)
+        key = (method, classifier, tuple(sorted(params.items())))
+        if key not in seen:
+            seen.add(key)
+            trials.append(Trial(pool, method, classifier, params))
     return trials
 
 
@@ -152,12 +158,13 @@ def _baseline(data_spec, store_path, classifier, split, index, *, repeats) -> di
     return result.baseline
 
 
-def cv_means(data_spec, methods: list[str], repeats: int, jobs: int) -> dict[str, dict]:
-    """The GMCSMOTE paper's protocol: BLRR, 5-fold cv, QWK; once (the paper) and ``repeats`` times."""
+def cv_folds(data_spec, methods: list[str], repeats: int, jobs: int) -> dict[str, dict]:
+    """The GMCSMOTE paper's protocol: BLRR, 5-fold cv, QWK per fold; once (the paper's) and
+    ``repeats`` more times with other seeds (the same folds for every method: paired)."""
     return dict(zip(methods, _over_splits(methods, repeats, jobs, partial(_cv, data_spec))))
 
 
-def _cv(data_spec, method, split, index) -> float:
+def _cv(data_spec, method, split, index) -> list[float]:
     _limit_threads()
     from benchmarks.reproduce._data import load
     from evaluation import MemoryArtifacts, evaluate
@@ -169,4 +176,4 @@ def _cv(data_spec, method, split, index) -> float:
         fields = {"protocol": "cv", "seed": 1000 + index}
     result = evaluate(data, classifier="blrr", resampler=method, artifacts=MemoryArtifacts(),
                       **fields)
-    return float(np.mean([fold["qwk"] for fold in result.fold_metrics]))
+    return [float(fold["qwk"]) for fold in result.fold_metrics]
