@@ -156,7 +156,7 @@ def _print_table(frame: pd.DataFrame, title: str) -> None:
 
     table = Table(title=title)
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(str(column), overflow="fold")  # long names fold, never cut
     for row in frame.itertuples(index=False):
         table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
     Console(width=200).print(table)
