@@ -12,6 +12,7 @@ from sedg._lazy import lazy_attributes
 if TYPE_CHECKING:
     from evaluation._config import EvaluationConfig
     from evaluation._embedding import EmbeddingClassifier
+    from evaluation._pipeline import SynthesisPipeline, make_pipeline
     from evaluation._results import EvaluationResult
     from evaluation._trial import InvalidConfiguration
     from evaluation.classifiers import CLASSIFIERS, make_classifier
@@ -32,10 +33,12 @@ __all__ = [
     "InvalidConfiguration",
     "MemoryArtifacts",
     "MethodSpec",
+    "SynthesisPipeline",
     "compute_metrics",
     "evaluate",
     "improvements",
     "make_classifier",
+    "make_pipeline",
     "make_resampler",
     "minority_labels",
     "register_method",
@@ -53,10 +56,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "InvalidConfiguration": "evaluation._trial",
     "MemoryArtifacts": "sedg._memory",
     "MethodSpec": "evaluation.methods",
+    "SynthesisPipeline": "evaluation._pipeline",
     "compute_metrics": "evaluation.metrics",
     "evaluate": "evaluation.protocol",
     "improvements": "evaluation.metrics",
     "make_classifier": "evaluation.classifiers",
+    "make_pipeline": "evaluation._pipeline",
     "make_resampler": "evaluation.methods",
     "minority_labels": "evaluation.metrics",
     "register_method": "evaluation.methods",

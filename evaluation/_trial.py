@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
 from evaluation._config import EvaluationConfig
+from evaluation._weights import balanced_weights
 from evaluation.classifiers import CLASSIFIERS, make_classifier
-from evaluation.methods import make_resampler
+from evaluation.methods import METHODS, make_resampler
 from sedg import SedgInputError
 from sedg._memory import data_key
 from sedg.datasets import TabularData
+from sedg.datasets.base import snap_codes
 
 __all__ = [
-    "InvalidConfiguration", "build_classifier", "build_resampler", "fit", "resample",
+    "InvalidConfiguration", "build_classifier", "build_resampler", "fit", "fit_resampled", "resample",
     "resampler_info",
 ]
 
@@ -24,9 +29,10 @@ class InvalidConfiguration(SedgInputError):
 
 
 def build_classifier(config: EvaluationConfig, data: TabularData, seed: int, train, artifacts):
-    """The trial's classifier; one on NNModel's embedding gets the split's shared network."""
+    """The trial's classifier; one on NNModel's embedding gets the split's shared network (without
+    a store, it trains its own on the rows it is fitted on: the same network)."""
     model = make_classifier(config.classifier, data, random_state=seed, params=config.classifier_params)
-    if CLASSIFIERS[config.classifier].embeds:
+    if CLASSIFIERS[config.classifier].embeds and artifacts is not None:
         X_train, y_train = train
 
         def fit_network():
@@ -97,3 +103,39 @@ def resampler_info(sampler) -> dict:
             if source is not None and getattr(source, name, None) not in (None, {}):
                 info[name.rstrip("_")] = getattr(source, name)
     return info
+
+
+def fit_resampled(config: EvaluationConfig, sampler, classifier: Callable[[], object], X: np.ndarray,
+                  y: np.ndarray, cardinalities: dict[int, int], timings: dict | None = None):
+    """The fit of a configuration on training rows, as the protocol scores it and ``export``
+    saves it: ``(model, X_res, y_res)``.
+
+    The sampler resamples the rows (discrete columns snapped to valid codes; no sampler: the
+    rows as they are) and a fresh ``classifier()`` is fitted on the result; under warm start
+    the sampler's own model goes on training instead; a reweighting method (``class_weight``)
+    fits on the rows themselves with balanced class weights.
+    """
+    timings = timings if timings is not None else {}
+    started = time.perf_counter()
+    if isinstance(config.resampler, str) and METHODS[config.resampler].reweights:
+        model = classifier()
+        fit(model, X, y, config, sample_weight=balanced_weights(y))
+        timings["fit"] = timings.get("fit", 0.0) + time.perf_counter() - started
+        return model, X, y
+    if sampler is None:  # no resampling: the baseline's own fit
+        X_res, y_res = X, y
+    else:
+        X_res, y_res = resample(sampler, X, y, config)
+        X_res = snap_codes(X_res, cardinalities)
+    timings["resample"] = timings.get("resample", 0.0) + time.perf_counter() - started
+    started = time.perf_counter()
+    model = getattr(sampler, "warm_start_model_", None)
+    if model is not None:  # warm start: one more fit, continuing the sampler's weights
+        from sedg.synthesis import continue_training
+
+        continue_training(model, X_res, y_res)
+    else:
+        model = classifier()
+        fit(model, X_res, y_res, config)
+    timings["fit"] = timings.get("fit", 0.0) + time.perf_counter() - started
+    return model, X_res, y_res

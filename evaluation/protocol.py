@@ -14,9 +14,15 @@ import numpy as np
 from evaluation._config import EvaluationConfig
 from evaluation._results import EvaluationResult, mean_metrics
 from evaluation._synthetic import made_rows, synthetic_frame
-from evaluation._trial import build_classifier, build_resampler, fit, resample, resampler_info
-from evaluation._weights import balanced_weights
-from evaluation.methods import METHODS, NO_RESAMPLING
+from evaluation._trial import (
+    build_classifier,
+    build_resampler,
+    fit,
+    fit_resampled,
+    resample,
+    resampler_info,
+)
+from evaluation.methods import NO_RESAMPLING
 from evaluation.metrics import compute_metrics, improvements, minority_labels
 from sedg import MemoryArtifacts
 from sedg._memory import ArtifactStore, data_key
@@ -221,34 +227,13 @@ def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test,
     ``keep`` the rows made and their labels. A reweighting method fits on the training rows with
     balanced class weights instead."""
     sampler = build_resampler(config, data, seed, artifacts, (X_train, y_train))
-    if isinstance(config.resampler, str) and METHODS[config.resampler].reweights:
-        started = time.perf_counter()
-        model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
-        fit(model, X_train, y_train, config, sample_weight=balanced_weights(y_train))
-        timings["fit"] += time.perf_counter() - started
-        started = time.perf_counter()
-        metrics = _score(model, X_test, y_test, data.labels)
-        timings["score"] += time.perf_counter() - started
-        nothing = (X_train[:0], y_train[:0])
-        return (metrics, 0, {}, nothing) if keep else (metrics, 0, {})
-    started = time.perf_counter()
-    X_res, y_res = resample(sampler, X_train, y_train, config)
-    X_res = data.snap(X_res)
-    timings["resample"] += time.perf_counter() - started
-    started = time.perf_counter()
-    model = getattr(sampler, "warm_start_model_", None)
-    if model is not None:  # warm start: one more fit, continuing the sampler's weights
-        from sedg.synthesis import continue_training
-
-        continue_training(model, X_res, y_res)
-    else:
-        model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
-        fit(model, X_res, y_res, config)
-    timings["fit"] += time.perf_counter() - started
+    model, X_res, y_res = fit_resampled(
+        config, sampler, lambda: build_classifier(config, data, seed, (X_train, y_train), artifacts),
+        X_train, y_train, data.cardinalities, timings)
     started = time.perf_counter()
     metrics = _score(model, X_test, y_test, data.labels)
     timings["score"] += time.perf_counter() - started
-    outcome = metrics, len(y_res) - len(y_train), resampler_info(sampler)
+    outcome = metrics, len(y_res) - len(y_train), resampler_info(sampler) if sampler is not None else {}
     if not keep:
         return outcome
     made = made_rows(X_train, y_train, X_res, y_res)

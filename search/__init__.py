@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sedg._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from search.export import best_pipeline, export, load_model
     from search.query import best, list_experiments
     from search.runner import resume, run
     from search.settings import SearchSettings
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 __all__ = [
     "SearchSettings",
     "best",
+    "best_pipeline",
+    "export",
+    "load_model",
     "define_space",
     "list_experiments",
     "load_results",
@@ -30,6 +34,9 @@ __all__ = [
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "SearchSettings": "search.settings",
     "best": "search.query",
+    "best_pipeline": "search.export",
+    "export": "search.export",
+    "load_model": "search.export",
     "define_space": "search.space",
     "list_experiments": "search.query",
     "load_results": "search.store",

@@ -1,4 +1,5 @@
-"""The ``sedg-search`` command line: run, resume, best, list, confirm, report, explain, cluster."""
+"""The ``sedg-search`` command line: run, resume, best, list, confirm, report, explain, export,
+predict, cluster."""
 
 from __future__ import annotations
 
@@ -79,6 +80,22 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
                          help="fresh splits (default: the experiment's --confirm-repeats)")
     confirm.add_argument("--format", choices=OUTPUT_FORMATS, default="table")
 
+    export = commands.add_parser("export", help="fit a configuration on the experiment's data and save it")
+    export.add_argument("name")
+    export.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    chosen = export.add_mutually_exclusive_group()
+    chosen.add_argument("--rank", type=int, default=1,
+                        help="among the confirmed configurations, as 'best' ranks them (default 1)")
+    chosen.add_argument("--trial", help="a finished trial's id instead")
+    export.add_argument("--output", help="the .joblib file (default <storage>/<name>/models/<trial>.joblib)")
+    export.add_argument("--python", help="also write a script that rebuilds and fits the configuration")
+
+    predict = commands.add_parser("predict", help="predict a table with an exported model")
+    predict.add_argument("model", help="a .joblib file written by export (it runs code: yours only)")
+    predict.add_argument("--data", required=True, help="CSV or Parquet file with the data's columns")
+    predict.add_argument("--output", help=".csv or .parquet (default: CSV on standard output)")
+    predict.add_argument("--proba", action="store_true", help="one probability column per class")
+
     cluster = commands.add_parser("cluster", help="a local multi-node Ray cluster; Ray Jobs")
     actions = cluster.add_subparsers(dest="action", required=True, parser_class=_Parser)
     up = actions.add_parser("up", help="start a head and N workers on this machine")
@@ -119,6 +136,46 @@ def _report(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from pathlib import Path
+
+    from search.export import chosen_trial, default_model_path, export, write_script
+
+    if args.python is not None and not Path(args.python).resolve().parent.is_dir():
+        raise SedgInputError(f"the folder of --python does not exist: {Path(args.python).parent}")
+    if args.output is not None:
+        output = Path(args.output)
+    else:
+        trial = args.trial or chosen_trial(args.name, args.storage_path, args.rank)
+        output = default_model_path(args.name, args.storage_path, trial)
+    export(args.name, args.storage_path, args.rank, output, trial_id=args.trial,
+           create_folder=args.output is None)
+    print(f"model: {output}\ndescription: {output.with_suffix('.json')}")
+    if args.python is not None:
+        script = write_script(args.name, args.storage_path, args.rank, args.python, trial_id=args.trial)
+        print(f"script: {script}")
+    return 0
+
+
+def _predict(args) -> int:
+    from pathlib import Path
+
+    from search.export import load_model, predict_table, write_table
+    from sedg.datasets import read_frame
+
+    if args.output is not None and Path(args.output).suffix.lower() not in (".csv", ".parquet"):
+        raise SedgInputError(f"--output must end in .csv or .parquet, got {args.output}")
+    if args.output is not None and not Path(args.output).resolve().parent.is_dir():
+        raise SedgInputError(f"the folder of --output does not exist: {Path(args.output).parent}")
+    model = load_model(args.model)
+    table = predict_table(model, read_frame(args.data), proba=args.proba)
+    if args.output is None:
+        print(table.to_csv(index=False), end="")
+    else:
+        print(write_table(table, Path(args.output)))
+    return 0
+
+
 def _cluster(args) -> int:
     from pathlib import Path
 
@@ -154,12 +211,30 @@ def _print_table(frame: pd.DataFrame, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    frame = _parameters_in_one_column(frame)
     table = Table(title=title)
-    for column in frame.columns:
-        table.add_column(str(column), overflow="fold")  # long names fold, never cut
+    for column in frame.columns:  # long names fold, never cut; parameters get room to read
+        table.add_column(str(column), overflow="fold", min_width=48 if column == "parameters" else None)
     for row in frame.itertuples(index=False):
         table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
-    Console(width=200).print(table)
+    Console(width=240).print(table)  # logs and pipes: wide enough for the top table
+
+
+def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """A configuration's parameters as one ``name=value`` text (a SEDG row has twenty): the table
+    stays readable on a terminal; JSON and CSV keep one column each."""
+    from search.query import config_columns
+
+    parameters = [c for c in config_columns(frame) if c not in ("method", "classifier")]
+    if not parameters:
+        return frame
+    text = frame[parameters].apply(
+        lambda row: ", ".join(f"{name}={_cell(name, value)}" for name, value in row.items()
+                              if _cell(name, value) != ""), axis=1)
+    at = min(frame.columns.get_loc(c) for c in parameters)
+    compact = frame.drop(columns=parameters)
+    compact.insert(at, "parameters", text)
+    return compact
 
 
 def _cell(column: str, value) -> str:
@@ -181,6 +256,16 @@ def _plain(value):
     return None if isinstance(value, float) and value != value else value
 
 
+def _terminal_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The top table on a terminal: the objective's columns; the other improvements are in
+    ``--format json|csv``."""
+    objective = frame.attrs.get("objective")
+    if objective is None:
+        return frame
+    others = [c for c in frame.columns if c.startswith("delta_") and not c.startswith(objective)]
+    return frame.drop(columns=others)
+
+
 def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     if fmt == "json":  # Python's own float text: a value read back is the value stored
         records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
@@ -192,7 +277,7 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     else:
         if frame.attrs.get("note"):
             print(frame.attrs["note"])
-        _print_table(frame, title)
+        _print_table(_terminal_columns(frame), title)
 
 
 def _run(args) -> None:
@@ -235,6 +320,10 @@ def _dispatch(args) -> None:
         return _cluster(args)
     elif args.command in ("report", "explain", "confirm"):
         return _report(args)
+    elif args.command == "export":
+        return _export(args)
+    elif args.command == "predict":
+        return _predict(args)
     return 0
 
 

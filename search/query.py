@@ -140,6 +140,7 @@ def _ranked(usable: pd.DataFrame, confirmed: pd.DataFrame, metric: str, ascendin
     columns = ["trial_id", *config_columns(ranked), *(c for c in shown if c in ranked)]
     extra = [c for c in IMPROVEMENTS if c in ranked and c not in columns]
     result = ranked[columns + extra].dropna(axis=1, how="all").reset_index(drop=True)
+    result.attrs["objective"] = metric
     note = _confidence_note(ranked, metric, ascending)
     if note:
         result.attrs["note"] = note

@@ -8,7 +8,7 @@ import numpy as np
 
 from sedg.datasets.base import TabularData
 
-__all__ = ["SplitImputation", "impute_split"]
+__all__ = ["SplitImputation", "fill_value", "impute_split"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,23 @@ class SplitImputation:
             return None
         parts = [f"{name}: {self.counts[name]} by {self.strategies[name]}" for name in self.counts]
         return "; ".join(parts)
+
+
+def fill_value(observed: np.ndarray, discrete: bool) -> float:
+    """The fill of a feature from its observed training values: the median, or for a discrete
+    feature the most frequent code (ties: the smallest); 0 when nothing was observed.
+
+    Examples
+    --------
+    >>> fill_value(np.array([1.0, 2.0, 10.0]), discrete=False), fill_value(np.array([2.0, 1, 1]), True)
+    (2.0, 1.0)
+    """
+    if observed.size == 0:
+        return 0.0
+    if discrete:
+        codes, frequency = np.unique(observed, return_counts=True)
+        return float(codes[np.argmax(frequency)])
+    return float(np.median(observed))
 
 
 def impute_split(
@@ -58,13 +75,7 @@ def impute_split(
         name = data.feature_names[column]
         observed = X_train[~missing_train[:, column], column]
         discrete = bool(data.discrete_mask[column])
-        if observed.size == 0:
-            value = 0.0
-        elif discrete:
-            codes, frequency = np.unique(observed, return_counts=True)
-            value = float(codes[np.argmax(frequency)])
-        else:
-            value = float(np.median(observed))
+        value = fill_value(observed, discrete)
         X_train[missing_train[:, column], column] = value
         X_test[missing_test[:, column], column] = value
         fill_values[name] = value

@@ -12,7 +12,7 @@ import pandas as pd
 from sedg._errors import SedgInputError
 from sedg.datasets.base import TabularData
 
-__all__ = ["encode_frame", "load_table"]
+__all__ = ["encode_frame", "load_table", "read_frame"]
 
 
 def load_table(
@@ -67,6 +67,27 @@ def load_table(
     'student-por: 649 rows, 32 features (17 nominal, 13 ordinal, 2 continuous), 17 classes, ...'
     """
     path = Path(path)
+    frame = read_frame(path)
+    return encode_frame(
+        frame,
+        target,
+        discrete=discrete,
+        continuous=continuous,
+        max_discrete_values=max_discrete_values,
+        name=name or path.stem,
+        impute=impute,
+    )
+
+
+def read_frame(path: str | Path) -> pd.DataFrame:
+    """The raw table of a CSV (comma or semicolon) or Parquet file, as :func:`load_table` reads it.
+
+    Raises
+    ------
+    SedgInputError
+        Missing, empty or unparsable file, or a table without rows.
+    """
+    path = Path(path)
     if not path.is_file():
         raise SedgInputError(f"data file not found: {path}")
     if path.stat().st_size == 0:
@@ -80,15 +101,7 @@ def load_table(
         frame = _read_csv(path)
     if frame.shape[0] == 0:
         raise SedgInputError(f"data file has no rows: {path}")
-    return encode_frame(
-        frame,
-        target,
-        discrete=discrete,
-        continuous=continuous,
-        max_discrete_values=max_discrete_values,
-        name=name or path.stem,
-        impute=impute,
-    )
+    return frame
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from sedg._errors import SedgInputError
 
-__all__ = ["FEATURE_KINDS", "TabularData"]
+__all__ = ["FEATURE_KINDS", "TabularData", "snap_codes"]
 
 #: ``nominal`` and ``ordinal`` features are discrete (integer codes); the rest continuous.
 FEATURE_KINDS = ("nominal", "ordinal", "continuous")
@@ -139,10 +139,7 @@ class TabularData:
         Interpolating generators (SMOTE and its kin) produce fractional codes;
         snapping keeps every row decodable and valid for embedding lookups.
         """
-        X = np.array(X, dtype=float, copy=True)
-        for index, count in self.cardinalities.items():
-            X[:, index] = np.clip(np.rint(X[:, index]), 0, count - 1)
-        return X
+        return snap_codes(X, self.cardinalities)
 
     def decode(self, X: np.ndarray) -> pd.DataFrame:
         """Turn encoded rows back into the original values and types (missing stays missing)."""
@@ -177,3 +174,17 @@ class TabularData:
             f"{kinds['continuous']} continuous), {len(self.labels)} classes, "
             f"smallest class {smallest}"
         )
+
+
+def snap_codes(X: np.ndarray, cardinalities: dict[int, int]) -> np.ndarray:
+    """``X`` with each discrete column (``index: number of codes``) rounded to a valid code.
+
+    Examples
+    --------
+    >>> snap_codes(np.array([[0.4, 2.6], [3.7, -1.0]]), {1: 3}).tolist()
+    [[0.4, 2.0], [3.7, 0.0]]
+    """
+    X = np.array(X, dtype=float, copy=True)
+    for index, count in cardinalities.items():
+        X[:, index] = np.clip(np.rint(X[:, index]), 0, count - 1)
+    return X

@@ -1,0 +1,294 @@
+"""From the best configuration to a model: ``export`` fits it on the experiment's data, ``predict``
+uses it on new tables.
+
+The model is an :class:`evaluation.SynthesisPipeline` (encoder → resampler → classifier) built
+by the same recipe the search evaluated (:mod:`search.recipe`), fitted on the rows the search's
+splits were drawn from (the search part, with ``--final-test``) with the experiment's seed.
+Beside it, ``<model>.json`` says what it is without unpickling anything: the configuration, its
+in-search and confirmed improvements with their uncertainty, the data's fingerprint and the
+package versions. A ``.joblib`` file runs code when loaded: load only models you made.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from search._defaults import DEFAULT_STORAGE_PATH
+from search.recipe import SEARCH, configuration, evaluation_config
+from search.report._experiment import Experiment, open_experiment
+from search.store import OK, load_confirmed
+from sedg import SedgInputError
+from sedg._files import atomic_write, atomic_write_text
+
+__all__ = [
+    "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "load_model",
+    "predict_table", "write_script", "write_table",
+]
+
+#: Where exported models go by default, in the experiment's folder.
+MODELS_DIR = "models"
+PACKAGES = ("sedg-search", "scikit-learn", "imbalanced-learn", "numpy", "pandas", "scipy", "torch",
+            "xgboost", "joblib")
+
+
+def _chosen_row(experiment: Experiment, rank: int | None, trial_id: str | None) -> tuple[dict, int | None]:
+    """The stored row of the configuration to export: ``rank`` among the confirmed configurations
+    as ``best`` ranks them, or the finished trial ``trial_id``."""
+    rows = experiment.rows
+    if trial_id is not None:
+        chosen = rows[rows["trial_id"].astype(str) == str(trial_id)] if not rows.empty else rows
+        if chosen.empty:
+            raise SedgInputError(f"no trial {trial_id!r} in experiment {experiment.name!r}")
+        row = chosen.iloc[0].to_dict()
+        if row["status"] != OK:
+            raise SedgInputError(f"trial {trial_id!r} ended with status {row['status']!r}, not "
+                                 f"{OK!r}: {row.get('error') or 'no result'}")
+        return row, None
+    if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
+        raise SedgInputError(f"--rank must be an integer >= 1, got {rank!r}")
+    from search.query import best
+
+    settings = experiment.settings
+    ranked = best(experiment.name, experiment.directory.parent, top=max(rank, 5),
+                  metric=settings.metrics[0], mode=settings.modes[0])
+    column = f"confirmed_{settings.metrics[0]}"
+    confirmed = ranked[ranked[column].notna()] if column in ranked else ranked.iloc[:0]
+    if rank > len(confirmed):
+        raise SedgInputError(
+            f"--rank {rank}: experiment {experiment.name!r} has {len(confirmed)} confirmed "
+            "configuration(s); confirm more ('sedg-search confirm NAME --top N') or pass --trial")
+    trial = str(confirmed.iloc[rank - 1]["trial_id"])
+    return rows[rows["trial_id"].astype(str) == trial].iloc[0].to_dict(), rank
+
+
+def best_pipeline(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, *,
+                  trial_id: str | None = None):
+    """The unfitted model of the configuration ranked ``rank`` among the confirmed ones (or of
+    trial ``trial_id``), for tables encoded like the experiment's data.
+
+    Examples
+    --------
+    >>> model = best_pipeline("my-search", "sedg-results")  # doctest: +SKIP
+    >>> model.fit(frame, y).predict(new_rows)  # doctest: +SKIP
+    """
+    experiment = open_experiment(name, storage_path)
+    row, _ = _chosen_row(experiment, rank, trial_id)
+    return _pipeline(experiment, row)
+
+
+def _pipeline(experiment: Experiment, row: dict):
+    from evaluation import make_pipeline
+
+    settings = experiment.settings
+    return make_pipeline(evaluation_config(_plain(row), settings, SEARCH), experiment.data(),
+                         impute=settings.impute)
+
+
+def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, path=None, *,
+           trial_id: str | None = None, create_folder: bool = False):
+    """Fit the chosen configuration on the experiment's data with its seed; save it to ``path``
+    (a ``.joblib`` file, with ``<path>.json`` beside it) when given. Returns the fitted model.
+
+    The output folder must exist (``create_folder`` makes it, for the default one); nothing is
+    written when anything fails.
+    """
+    experiment = open_experiment(name, storage_path)
+    row, rank = _chosen_row(experiment, rank, trial_id)
+    if path is not None:
+        path = Path(path)
+        if not path.parent.is_dir() and not create_folder:
+            raise SedgInputError(f"the folder of --output does not exist: {path.parent}")
+    data = experiment.data()
+    model = _pipeline(experiment, row)
+    frame = data.to_frame().drop(columns=[data.target])
+    model.fit(frame, data.y)
+    if path is not None:
+        import joblib
+
+        description = _description(experiment, row, rank, data, path)
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, lambda staging: joblib.dump(model, staging))
+        atomic_write_text(path.with_suffix(".json"), json.dumps(description, indent=1, default=str))
+    return model
+
+
+def chosen_trial(name: str, storage_path: str | Path, rank: int = 1) -> str:
+    """The trial id of the configuration ranked ``rank`` among the confirmed ones."""
+    row, _ = _chosen_row(open_experiment(name, storage_path), rank, None)
+    return str(row["trial_id"])
+
+
+def default_model_path(name: str, storage_path: str | Path, trial: str) -> Path:
+    folder = Path(storage_path).resolve() / name / MODELS_DIR
+    return folder / f"{trial}.joblib"
+
+
+def _description(experiment: Experiment, row: dict, rank: int | None, data, path: Path) -> dict:
+    """What the model is, readable without unpickling it."""
+    settings = experiment.settings
+    metric = settings.metrics[0]
+    confirmed = load_confirmed(experiment.directory)
+    mine = confirmed[confirmed["trial_id"].astype(str) == str(row["trial_id"])] if not confirmed.empty \
+        else confirmed
+    confirmation = {key: _number(value) for key, value in (mine.iloc[0].to_dict() if not mine.empty
+                                                          else {}).items()
+                    if key.startswith(("confirmed_", "final_"))}
+    return {
+        "model": path.name,
+        "experiment": experiment.name,
+        "trial_id": str(row["trial_id"]),
+        "rank": rank,
+        "configuration": configuration(_plain(row), settings),
+        "seed": settings.seed,
+        "metric": metric,
+        "in_search": {key: _number(row.get(key)) for key in (metric, f"{metric}_se", "n_splits")},
+        "confirmation": confirmation,
+        "data": {"path": settings.data or "embedded synthetic grades", "target": data.target,
+                 "fingerprint": data.fingerprint, "rows": int(len(data.y)),
+                 "final_test": settings.final_test, "impute": settings.impute,
+                 "features": list(data.feature_names), "labels": data.labels.tolist()},
+        "versions": _versions(),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "warning": "a .joblib file runs code when loaded: load only models you made",
+    }
+
+
+def _versions() -> dict:
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def _number(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _plain(row: dict) -> dict:
+    return {key: _number(value) for key, value in row.items()}
+
+
+def load_model(path: str | Path):
+    """A model saved by ``export`` (it warns when saved by another version of sedg-search).
+
+    Raises
+    ------
+    SedgInputError
+        Not a file, or not a sedg-search model.
+    """
+    import joblib
+
+    from evaluation import SynthesisPipeline
+
+    path = Path(path)
+    if not path.is_file():
+        raise SedgInputError(f"model file not found: {path}")
+    try:
+        model = joblib.load(path)
+    except Exception as error:  # pickle and joblib raise many types for a file that is not one
+        raise SedgInputError(f"{path} is not a sedg-search model ({type(error).__name__})") from None
+    if not isinstance(model, SynthesisPipeline):
+        raise SedgInputError(f"{path} is not a sedg-search model (it holds a {type(model).__name__})")
+    return model
+
+
+def predict_table(model, frame: pd.DataFrame, *, proba: bool = False) -> pd.DataFrame:
+    """One row per input row, in input order: ``prediction`` and, with ``proba``, one
+    ``proba_<label>`` column per class in label order."""
+    out = pd.DataFrame({"prediction": model.predict(frame)}, index=frame.index)
+    if proba:
+        probabilities = model.predict_proba(frame)
+        for column, label in enumerate(model.classes_.tolist()):
+            out[f"proba_{label}"] = probabilities[:, column]
+    return out.reset_index(drop=True)
+
+
+def write_table(table: pd.DataFrame, path: Path) -> Path:
+    """``table`` as CSV or Parquet (by the suffix), written whole or not at all."""
+    if path.suffix.lower() == ".parquet":
+        return atomic_write(path, lambda staging: table.to_parquet(staging, index=False))
+    return atomic_write(path, lambda staging: table.to_csv(staging, index=False))
+
+
+SCRIPT = '''"""Rebuild configuration {trial} of sedg-search experiment {name!r} and fit it on a table.
+
+Usage: python {script} DATA_FILE [--target {target}] [--save MODEL.joblib]
+       (DATA_FILE "embedded": the embedded synthetic grades, {grades} rows)
+
+{described}
+The rows are encoded as load_table encodes the file (it infers every column's kind and codes
+from it): on the experiment's data, with this seed, the fitted model predicts as the exported
+one does{final_test}.
+"""
+
+import argparse
+
+import joblib
+
+from evaluation import EvaluationConfig, make_pipeline
+from sedg.datasets import load_table, make_grades
+
+CONFIG = EvaluationConfig(
+    resampler={method!r},
+    resampler_params={resampler_params!r},
+    classifier={classifier!r},
+    classifier_params={classifier_params!r},
+    seed={seed!r},
+)
+
+
+def build(data):
+    """The unfitted model: encoder -> resampler -> classifier, as the search built it."""
+    return make_pipeline(CONFIG, data, impute={impute!r})
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data")
+    parser.add_argument("--target", default={target!r})
+    parser.add_argument("--save", help="where to save the fitted model")
+    args = parser.parse_args()
+    if args.data == "embedded":
+        data = make_grades(n_samples={grades})
+    else:
+        data = load_table(args.data, target=args.target, impute={impute!r})
+    model = build(data).fit(data.to_frame().drop(columns=[data.target]), data.y)
+    print(model.named_steps)
+    if args.save:
+        joblib.dump(model, args.save)
+'''
+
+
+def write_script(name: str, storage_path: str | Path, rank: int, path, *, trial_id: str | None = None
+                 ) -> Path:
+    """A short script that rebuilds the chosen configuration's unfitted model with its exact
+    parameters and fits it on a data file given as an argument (in the spirit of TPOT's export)."""
+    experiment = open_experiment(name, storage_path)
+    row, _ = _chosen_row(experiment, rank, trial_id)
+    settings = experiment.settings
+    config = evaluation_config(_plain(row), settings, SEARCH)
+    path = Path(path)
+    if not path.resolve().parent.is_dir():
+        raise SedgInputError(f"the folder of --python does not exist: {path.parent}")
+    described = (f"Configuration: method {config.resampler}, classifier {config.classifier}; "
+                 f"data: {settings.data or 'the embedded synthetic grades'} (target {settings.target}).")
+    final_test = (f" (the export was fitted on the search part only: --final-test "
+                  f"{settings.final_test} kept the rest apart)" if settings.final_test else "")
+    text = SCRIPT.format(trial=row["trial_id"], name=name, script=path.name, target=settings.target,
+                         described=described, method=config.resampler,
+                         resampler_params=config.resampler_params, classifier=config.classifier,
+                         classifier_params=config.classifier_params, seed=config.seed,
+                         impute=settings.impute, grades=settings.grades_samples,
+                         final_test=final_test)
+    return atomic_write_text(path, text)
