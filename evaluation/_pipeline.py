@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from evaluation._config import EvaluationConfig
 from evaluation._trial import build_resampler, fit_resampled
 from evaluation.classifiers import CLASSIFIERS, make_classifier
-from sedg import __version__
+from sedg import SedgInputError, __version__
 from sedg.datasets import TableEncoder, TabularData
 
 __all__ = ["SynthesisPipeline", "make_pipeline"]
@@ -44,23 +44,29 @@ class SynthesisPipeline(ClassifierMixin, BaseEstimator):
         For the SEDG paper's Table 1 classifiers: the network whose input
         embedding the classifier reads, trained on the training rows before
         resampling (as the protocol trains it once per split and shares it).
+    label_names : tuple of str, optional
+        A word target's labels in their order: ``fit`` takes the words, the steps
+        see their ranks (as the protocol does), ``predict`` answers in words.
 
     Attributes
     ----------
     encoder_, resampler_, classifier_ : the fitted steps
     classes_ : ndarray
+        The labels, in label order (words for a word target).
     version_ : str
         The sedg-search version that fitted it; loading it under another warns.
     """
 
     def __init__(self, encoder, resampler, classifier, *, config: EvaluationConfig | None = None,
-                 cardinalities: dict | None = None, embedding_network=None) -> None:
+                 cardinalities: dict | None = None, embedding_network=None,
+                 label_names: tuple | None = None) -> None:
         self.encoder = encoder
         self.resampler = resampler
         self.classifier = classifier
         self.config = config
         self.cardinalities = cardinalities
         self.embedding_network = embedding_network
+        self.label_names = label_names
 
     @property
     def named_steps(self) -> dict:
@@ -71,7 +77,7 @@ class SynthesisPipeline(ClassifierMixin, BaseEstimator):
                 "classify": self.classifier_ if fitted else self.classifier}
 
     def fit(self, X: pd.DataFrame, y) -> SynthesisPipeline:
-        y = np.asarray(y)
+        y = self._ranks(np.asarray(y))
         self.encoder_ = clone(self.encoder).fit(X)
         encoded = self.encoder_.transform(X)
         self.resampler_ = clone(self.resampler) if self.resampler is not None else None
@@ -83,18 +89,33 @@ class SynthesisPipeline(ClassifierMixin, BaseEstimator):
             classifier.set_params(estimator__embedder=ModelEmbedder(network))
         self.classifier_, _, _ = fit_resampled(
             self.config, self.resampler_, lambda: classifier, encoded, y, self.cardinalities or {})
-        self.classes_ = np.asarray(self.classifier_.classes_)
+        self.classes_ = self._named(np.asarray(self.classifier_.classes_))
         self.version_ = __version__
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "classifier_")
-        return self.classifier_.predict(self.encoder_.transform(X))
+        return self._named(self.classifier_.predict(self.encoder_.transform(X)))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """One column per label of the training table, in label order."""
         check_is_fitted(self, "classifier_")
         return self.classifier_.predict_proba(self.encoder_.transform(X))
+
+    def _ranks(self, y: np.ndarray) -> np.ndarray:
+        if self.label_names is None:
+            return y
+        rank = {name: position for position, name in enumerate(self.label_names)}
+        unknown = sorted({str(label) for label in y.tolist() if label not in rank})
+        if unknown:
+            raise SedgInputError(f"label {unknown[0]!r} is not one of the model's labels "
+                                 f"({', '.join(self.label_names)})")
+        return np.array([rank[label] for label in y.tolist()], dtype=np.int64)
+
+    def _named(self, ranks: np.ndarray) -> np.ndarray:
+        if self.label_names is None:
+            return ranks
+        return np.asarray(self.label_names, dtype=object)[ranks.astype(int)]
 
     def __setstate__(self, state: dict) -> None:
         saved = state.get("version_")
@@ -108,7 +129,8 @@ class SynthesisPipeline(ClassifierMixin, BaseEstimator):
 def make_pipeline(config: EvaluationConfig, data: TabularData, *, impute: bool | None = None
                   ) -> SynthesisPipeline:
     """The unfitted model of ``config`` for tables encoded like ``data``: its encoder (the
-    encoding learnt from ``data``; ``impute`` defaults to whether ``data`` has missing values),
+    encoding learnt from ``data``; ``impute`` defaults to whether ``data`` has missing values;
+    ``fit`` takes the labels as the data file writes them, :meth:`TabularData.name_labels`),
     the resampler with the protocol's context (classifier, discrete and nominal columns) and the
     classifier, each seeded with ``config.seed``. ``data``'s rows are not kept.
 
@@ -130,4 +152,5 @@ def make_pipeline(config: EvaluationConfig, data: TabularData, *, impute: bool |
         config=config,
         cardinalities=dict(data.cardinalities),
         embedding_network=make_classifier("nnmodel", data, random_state=seed) if embeds else None,
+        label_names=data.label_names,
     )

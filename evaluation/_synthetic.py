@@ -41,7 +41,7 @@ def synthetic_frame(data: TabularData, made: list) -> pd.DataFrame:
     parts = []
     for index, X_made, y_made in made:
         frame = data.decode(X_made)
-        frame[data.target] = y_made
+        frame[data.target] = data.name_labels(y_made)
         frame["split"] = index
         parts.append(frame)
     columns = [*data.feature_names, data.target, "split"]

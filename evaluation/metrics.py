@@ -180,12 +180,14 @@ def imbalance_metrics(confusion: np.ndarray) -> dict[str, float]:
     }
 
 
-def compute_metrics(y_true, y_pred, probabilities: np.ndarray, labels) -> dict[str, float]:
+def compute_metrics(y_true, y_pred, probabilities: np.ndarray, labels, names=None) -> dict[str, float]:
     """Every metric of one prediction: accuracy, QWK, macro-AUC, balanced accuracy, macro-F1,
     MCC and each class's AUC.
 
     ``probabilities`` has one column per entry of ``labels`` (the full label set
     of the data, in order), whatever classes the test part or the model saw.
+    ``names`` name the classes in the keys (``class_auc_<name>``; the labels by
+    default): a word target's labels are its ranks, its names the words.
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     aucs = class_auc(y_true, np.asarray(probabilities, dtype=float), labels)
@@ -196,7 +198,8 @@ def compute_metrics(y_true, y_pred, probabilities: np.ndarray, labels) -> dict[s
         "macro_auc": float(defined.mean()) if defined.size else float("nan"),
         **imbalance_metrics(_confusion(y_true, y_pred, labels)),
     }
-    result.update({label_key(label): float(auc) for label, auc in zip(np.asarray(labels), aucs)})
+    names = np.asarray(labels) if names is None else np.asarray(names)
+    result.update({label_key(name): float(auc) for name, auc in zip(names, aucs)})
     return result
 
 

@@ -186,7 +186,7 @@ def _evaluate_split(data, config, split: _Split, artifacts, totals: _Totals, *, 
     """``(metrics, baseline metrics)`` of one split; its counts and seconds added to ``totals``."""
     X_train, y_train, X_test, y_test, imputation = _parts(data, split)
     if imputation is not None:
-        totals.imputed = imputation.describe()
+        totals.imputed = imputation.describe(data.non_finite)
     key = config.baseline_key(data, split.index, split.seed)
     if explicit:  # given rows, not the protocol's: the rows are part of the key
         key = f"{key}|rows{data_key(split.train, split.test)}"
@@ -217,9 +217,9 @@ def _evaluate_split(data, config, split: _Split, artifacts, totals: _Totals, *, 
     return metrics, baseline
 
 
-def _score(model, X: np.ndarray, y: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+def _score(model, X: np.ndarray, y: np.ndarray, data: TabularData) -> dict[str, float]:
     probabilities = model.predict_proba(X)
-    return compute_metrics(y, model.predict(X), probabilities, labels)
+    return compute_metrics(y, model.predict(X), probabilities, data.labels, data.class_names)
 
 
 def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test, y_test, keep=False):
@@ -231,7 +231,7 @@ def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test,
         config, sampler, lambda: build_classifier(config, data, seed, (X_train, y_train), artifacts),
         X_train, y_train, data.cardinalities, timings)
     started = time.perf_counter()
-    metrics = _score(model, X_test, y_test, data.labels)
+    metrics = _score(model, X_test, y_test, data)
     timings["score"] += time.perf_counter() - started
     outcome = metrics, len(y_res) - len(y_train), resampler_info(sampler) if sampler is not None else {}
     if not keep:
@@ -243,7 +243,7 @@ def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test,
 def _baseline(config, data, seed, X_train, y_train, X_test, y_test, artifacts) -> dict[str, float]:
     model = build_classifier(config, data, seed, (X_train, y_train), artifacts)
     fit(model, X_train, y_train, config)
-    return _score(model, X_test, y_test, data.labels)
+    return _score(model, X_test, y_test, data)
 
 
 @dataclass

@@ -30,14 +30,18 @@ class DataSpec:
     impute: bool = False
     final_test: float | None = None
     seed: int = 0
+    label_order: tuple[str, ...] | None = None
 
 
 @cache
 def load_table_of(spec: DataSpec) -> TabularData:
     """The whole table of a search, loaded once per process."""
     if spec.path is None:
+        if spec.label_order is not None:
+            raise SedgInputError("--label-order orders a data file's word labels; the embedded "
+                                 "grades are numbers")
         return make_grades(n_samples=spec.grades_samples, seed=0)
-    return load_table(spec.path, target=spec.target, impute=spec.impute)
+    return load_table(spec.path, target=spec.target, impute=spec.impute, label_order=spec.label_order)
 
 
 @cache
@@ -62,7 +66,7 @@ def split_final_test(spec: DataSpec) -> tuple[TabularData, TabularData | None]:
     except ValueError as error:  # too few rows for a stratified part
         raise SedgInputError(
             f"--final-test {spec.final_test} cannot be stratified on this data: {error}") from None
-    missing = sorted(set(data.y.tolist()) - set(data.y[search_rows].tolist()))
+    missing = data.name_labels(sorted(set(data.y.tolist()) - set(data.y[search_rows].tolist()))).tolist()
     if missing:
         raise SedgInputError(
             f"--final-test {spec.final_test} leaves class(es) {missing} with no member in the search "

@@ -1,12 +1,15 @@
 """Choices and defaults that the command line needs before anything heavy is imported.
 
 The CLI, the settings dataclass, queries and reports read them from here (one place each);
-this module imports nothing, so ``sedg-search --help`` stays instant.
+this module imports next to nothing, so ``sedg-search --help`` stays instant.
 """
 
 from __future__ import annotations
 
-__all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "MODES", "OUTPUT_FORMATS", "SETTINGS_FILE"]
+import errno
+
+__all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "DISK_ERRORS", "MODES", "OUTPUT_FORMATS",
+           "SETTINGS_FILE"]
 
 #: Where experiments live unless told otherwise (search, reports and cluster submissions alike).
 DEFAULT_STORAGE_PATH = "./sedg-results"
@@ -18,3 +21,6 @@ MODES = ("max", "min")
 AGGREGATES = ("mean", "median", "max")
 #: What ``best`` and ``confirm`` print: a table for people, JSON or CSV for programs.
 OUTPUT_FORMATS = ("table", "json", "csv")
+#: A disk that cannot take the store's next file: the command stops with one line, keeping what
+#: it wrote, and ``resume`` continues once there is room.
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)

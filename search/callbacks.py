@@ -10,10 +10,22 @@ from datetime import datetime, timezone
 
 from ray.tune import Callback
 
+from search._defaults import DISK_ERRORS
+from search._interrupt import stop_for
 from search._profile import timed
 from search.store import FAILED, OK, STOPPED, ResultsStore
 
 __all__ = ["ProgressCallback", "StoreCallback"]
+
+
+def _keep_going(write, row: dict) -> None:
+    """Write a row; a full disk stops the search cleanly (:func:`search._interrupt.stop_for`):
+    this row is lost, the ones before it kept, and ``resume`` rebuilds it from Tune's state."""
+    try:
+        write(row)
+    except OSError as error:
+        if error.errno not in DISK_ERRORS or not stop_for(error):
+            raise
 
 
 class StoreCallback(Callback):
@@ -38,7 +50,7 @@ class StoreCallback(Callback):
     @timed("store")
     def on_trial_result(self, iteration, trials, trial, result, **info) -> None:
         if "split_json" in result:  # one evaluation per split, as the trial reports it
-            self.store.write_evaluation(json.loads(result["split_json"]))
+            _keep_going(self.store.write_evaluation, json.loads(result["split_json"]))
 
     @timed("store")
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
@@ -47,7 +59,7 @@ class StoreCallback(Callback):
             row = json.loads(result["row_json"])
         else:
             row = self._partial_row(trial, result, STOPPED, None)
-        self.store.write(row)
+        _keep_going(self.store.write, row)
 
     @timed("store")
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
@@ -68,7 +80,7 @@ class StoreCallback(Callback):
         else:
             row = self._partial_row(trial, result, FAILED, message)
         row["traceback"] = "\n".join(lines[-40:]) or None  # Ray's record: where it raised
-        self.store.write(row)
+        _keep_going(self.store.write, row)
 
     @staticmethod
     def _partial_row(trial, result: dict, status: str, error: str | None) -> dict:

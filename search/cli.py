@@ -1,5 +1,5 @@
 """The ``sedg-search`` command line: run, resume, best, list, confirm, report, explain, export,
-predict, cluster."""
+predict, check, cluster."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, MODES, OUTPUT_FORMATS
+from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, DISK_ERRORS, MODES, OUTPUT_FORMATS
+from search._exits import (
+    one_line_store_warnings,
+    refuse_repeated_options,
+    report_disk_error,
+    report_interrupt,
+)
+from search._interrupt import Interrupted, handling_signals
+from search._tables import emit
 from sedg import SedgInputError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = ["main"]
 
@@ -90,6 +94,10 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     export.add_argument("--output", help="the .joblib file (default <storage>/<name>/models/<trial>.joblib)")
     export.add_argument("--python", help="also write a script that rebuilds and fits the configuration")
 
+    check = commands.add_parser("check", help="list an experiment's damaged files and what resume does")
+    check.add_argument("name")
+    check.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+
     predict = commands.add_parser("predict", help="predict a table with an exported model")
     predict.add_argument("model", help="a .joblib file written by export (it runs code: yours only)")
     predict.add_argument("--data", required=True, help="CSV or Parquet file with the data's columns")
@@ -121,7 +129,7 @@ def _report(args) -> int:
 
     if args.command == "confirm":
         frame = confirm(args.name, args.storage_path, top=args.top, repeats=args.repeats)
-        _emit(frame, args.format, f"{args.name}: confirmed on fresh splits")
+        emit(frame, args.format, f"{args.name}: confirmed on fresh splits")
         return 0
     if args.command == "report":
         paths = write_report(args.name, args.storage_path, by=args.by, agg=args.agg)
@@ -207,79 +215,6 @@ def _cluster(args) -> int:
     return 0
 
 
-def _print_table(frame: pd.DataFrame, title: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    frame = _parameters_in_one_column(frame)
-    table = Table(title=title)
-    for column in frame.columns:  # long names fold, never cut; parameters get room to read
-        table.add_column(str(column), overflow="fold", min_width=48 if column == "parameters" else None)
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
-    Console(width=240).print(table)  # logs and pipes: wide enough for the top table
-
-
-def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
-    """A configuration's parameters as one ``name=value`` text (a SEDG row has twenty): the table
-    stays readable on a terminal; JSON and CSV keep one column each."""
-    from search.query import config_columns
-
-    parameters = [c for c in config_columns(frame) if c not in ("method", "classifier")]
-    if not parameters:
-        return frame
-    text = frame[parameters].apply(
-        lambda row: ", ".join(f"{name}={_cell(name, value)}" for name, value in row.items()
-                              if _cell(name, value) != ""), axis=1)
-    at = min(frame.columns.get_loc(c) for c in parameters)
-    compact = frame.drop(columns=parameters)
-    compact.insert(at, "parameters", text)
-    return compact
-
-
-def _cell(column: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        signed = ("max", "min", "mean", "median", "best", "stopped_mean")
-        if column in signed or "auc" in column or column.startswith(
-            ("delta_", "accuracy", "qwk", "confirmed_", "final_", "optimism_gap_")
-        ):
-            return f"{value:+.4f}"
-        return f"{value:g}"
-    return str(value)
-
-
-def _plain(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if isinstance(value, float) and value != value else value
-
-
-def _terminal_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The top table on a terminal: the objective's columns; the other improvements are in
-    ``--format json|csv``."""
-    objective = frame.attrs.get("objective")
-    if objective is None:
-        return frame
-    others = [c for c in frame.columns if c.startswith("delta_") and not c.startswith(objective)]
-    return frame.drop(columns=others)
-
-
-def _emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
-    if fmt == "json":  # Python's own float text: a value read back is the value stored
-        records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        print(json.dumps(records, indent=1))
-    elif fmt == "csv":
-        print(frame.to_csv(index=False), end="")
-    elif frame.empty:
-        print(f"{title}: no finished trials yet")
-    else:
-        if frame.attrs.get("note"):
-            print(frame.attrs["note"])
-        _print_table(_terminal_columns(frame), title)
-
-
 def _run(args) -> None:
     from search._options import cli_options
     from search.query import best
@@ -288,12 +223,17 @@ def _run(args) -> None:
 
     given = {name: getattr(args, name) for name, _, _ in cli_options(SearchSettings) if hasattr(args, name)}
     settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
-    frame = run(settings, num_cpus=args.num_cpus)
+    args.experiment_name, args.storage_path = settings.name, settings.storage_path  # for messages
+    try:
+        frame = run(settings, num_cpus=args.num_cpus)
+    except Interrupted as interrupted:
+        interrupted.experiment = (settings.name, settings.storage_path)
+        raise
     name, storage = settings.name, settings.storage_path
     counts = frame["status"].value_counts().to_dict() if len(frame) else {}
     print(f"experiment {name}: {len(frame)} trials {counts}; results in {storage}/{name}/results")
-    _emit(best(name, storage, by="method", top=100), "table", f"{name}: improvement per method")
-    _emit(best(name, storage, top=5), "table", f"{name}: top configurations")
+    emit(best(name, storage, by="method", top=100), "table", f"{name}: improvement per method")
+    emit(best(name, storage, top=5), "table", f"{name}: top configurations")
     if settings.profile:
         from search._profile import PROFILE_FILE, read_profile
 
@@ -308,14 +248,18 @@ def _dispatch(args) -> None:
     if args.command == "run":
         _run(args)
     elif args.command == "resume":
-        frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
+        try:
+            frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
+        except Interrupted as interrupted:
+            interrupted.experiment = (args.name, args.storage_path)
+            raise
         print(f"experiment {args.name}: {len(frame)} trials")
     elif args.command == "best":
         frame = best(args.name, args.storage_path, metric=args.metric, by=args.by, top=args.top,
                      mode=args.mode)
-        _emit(frame, args.format, f"best by {args.metric or 'the objective'}")
+        emit(frame, args.format, f"best by {args.metric or 'the objective'}")
     elif args.command == "list":
-        _emit(list_experiments(args.storage_path), "table", f"experiments in {args.storage_path}")
+        emit(list_experiments(args.storage_path), "table", f"experiments in {args.storage_path}")
     elif args.command == "cluster":
         return _cluster(args)
     elif args.command in ("report", "explain", "confirm"):
@@ -324,16 +268,44 @@ def _dispatch(args) -> None:
         return _export(args)
     elif args.command == "predict":
         return _predict(args)
+    elif args.command == "check":
+        return _check(args)
     return 0
 
 
+def _check(args) -> int:
+    """0 when the experiment is whole, 1 when something is damaged (each file, and what resume
+    does about it)."""
+    from search.check import check_experiment
+
+    problems = check_experiment(args.name, args.storage_path)
+    if problems.empty:
+        print(f"experiment {args.name}: every file reads")
+        return 0
+    emit(problems, "table", f"experiment {args.name}: {len(problems)} damaged or missing file(s)")
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2."""
+    """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2, an
+    interrupt one line and 130 (SIGINT) or 143 (SIGTERM)."""
+    with handling_signals():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    one_line_store_warnings()
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = _build_parser(argv).parse_args(argv)
+        refuse_repeated_options(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2, already printed)
         return int(exit_.code or 0)
+    except Interrupted as interrupted:
+        return report_interrupt(interrupted)
+    except SedgInputError as error:
+        print(f"sedg-search: error: {error}", file=sys.stderr)
+        return 2
     if getattr(args, "address", None):
         from cluster.connect import prepare_environment
 
@@ -343,6 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SedgInputError as error:
         print(f"sedg-search: error: {error}", file=sys.stderr)
         return 2
+    except Interrupted as interrupted:
+        return report_interrupt(interrupted)
+    except OSError as error:
+        if error.errno not in DISK_ERRORS:
+            raise
+        return report_disk_error(error, args)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from evaluation import evaluate
 from evaluation._results import intervals, summarise_splits
 from evaluation.metrics import minority_labels, result_names
 from search._data import load_data
+from search._interrupt import check
 from search.recipe import CONFIRM, FINAL, config_key, evaluation_config, final_test_data, uses_gpu
 from search.settings import SearchSettings
 from search.store import OK, ResultsStore, load_results
@@ -129,7 +130,9 @@ def _result(handle) -> dict:
         return confirm_split(*handle)
     import ray
 
-    return ray.get(handle)
+    result = ray.get(handle)
+    check()  # a deferred Ctrl-C: between splits (search._interrupt)
+    return result
 
 
 def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | None = None) -> pd.DataFrame:
@@ -141,7 +144,7 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
     data = load_data(settings.data_spec())
     minority = minority_labels(data.class_counts)
     store = ResultsStore(settings.experiment_dir)
-    schema = confirmed_schema(data.labels)
+    schema = confirmed_schema(data.class_names)
     ratio = evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).test_train_ratio
     summaries = []
     for row, handles in zip(rows, _launch(settings, rows, repeats)):

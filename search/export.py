@@ -107,7 +107,7 @@ def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int
     data = experiment.data()
     model = _pipeline(experiment, row)
     frame = data.to_frame().drop(columns=[data.target])
-    model.fit(frame, data.y)
+    model.fit(frame, data.name_labels(data.y))
     if path is not None:
         import joblib
 
@@ -152,7 +152,7 @@ def _description(experiment: Experiment, row: dict, rank: int | None, data, path
         "data": {"path": settings.data or "embedded synthetic grades", "target": data.target,
                  "fingerprint": data.fingerprint, "rows": int(len(data.y)),
                  "final_test": settings.final_test, "impute": settings.impute,
-                 "features": list(data.feature_names), "labels": data.labels.tolist()},
+                 "features": list(data.feature_names), "labels": data.class_names.tolist()},
         "versions": _versions(),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "warning": "a .joblib file runs code when loaded: load only models you made",
@@ -262,8 +262,9 @@ if __name__ == "__main__":
     if args.data == "embedded":
         data = make_grades(n_samples={grades})
     else:
-        data = load_table(args.data, target=args.target, impute={impute!r})
-    model = build(data).fit(data.to_frame().drop(columns=[data.target]), data.y)
+        data = load_table(args.data, target=args.target, impute={impute!r},
+                          label_order={label_order!r})
+    model = build(data).fit(data.to_frame().drop(columns=[data.target]), data.name_labels(data.y))
     print(model.named_steps)
     if args.save:
         joblib.dump(model, args.save)
@@ -290,5 +291,5 @@ def write_script(name: str, storage_path: str | Path, rank: int, path, *, trial_
                          resampler_params=config.resampler_params, classifier=config.classifier,
                          classifier_params=config.classifier_params, seed=config.seed,
                          impute=settings.impute, grades=settings.grades_samples,
-                         final_test=final_test)
+                         final_test=final_test, label_order=settings.label_order)
     return atomic_write_text(path, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from evaluation.metrics import IMPROVEMENTS, is_metric_name
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search.recipe import config_key
 from search.settings import SearchSettings
-from search.store import FAILED, INVALID, OK, STOPPED, load_confirmed, load_results
+from search.store import FAILED, INVALID, OK, STOPPED, DamagedStoreWarning, load_confirmed, load_results
 from sedg import SedgInputError
 
 __all__ = ["best", "config_columns", "list_experiments", "latest_experiment"]
@@ -168,7 +169,11 @@ def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.Data
     rows = []
     for settings_file in sorted(storage_path.glob(f"*/{SETTINGS_FILE}")):
         experiment_dir = settings_file.parent
-        settings = SearchSettings.load(experiment_dir)
+        try:
+            settings = SearchSettings.load(experiment_dir)
+        except SedgInputError as error:  # one damaged experiment: the others stay listed
+            warnings.warn(str(error), DamagedStoreWarning, stacklevel=2)
+            continue
         metric, mode = settings.metrics[0], settings.modes[0]
         frame = load_results(experiment_dir)
         value = math.nan

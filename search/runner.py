@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import threading
 from pathlib import Path
@@ -12,11 +13,12 @@ import pandas as pd
 from evaluation.metrics import metric_names, result_names
 from search._data import load_data
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
+from search._interrupt import check, deferred, keeping_sigterm
 from search._lock import experiment_lock
 from search._profile import PROFILE_FILE, Profile
 from search._schema import evaluations_schema, results_schema
 from search.settings import SearchSettings
-from search.store import ResultsStore, load_results
+from search.store import ResultsStore, load_results, unreadable_files
 from sedg import SedgInputError
 from sedg._files import atomic_write_text
 
@@ -38,25 +40,32 @@ def _check_metrics(settings: SearchSettings, labels) -> None:
             raise SedgInputError(f"metric {metric!r} does not exist for this data's labels")
 
 
+def _check_num_cpus(num_cpus) -> None:
+    if num_cpus is not None and (not isinstance(num_cpus, int) or isinstance(num_cpus, bool)
+                                 or num_cpus < 1):
+        raise SedgInputError(f"--num-cpus must be an integer >= 1, got {num_cpus!r}")
+
+
 def _init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
     import ray
 
     if ray.is_initialized():
         return
     address = settings.address or os.environ.get("RAY_ADDRESS")  # set inside a Ray Job
-    if address:
-        from cluster.connect import connect
+    with keeping_sigterm():
+        if address:
+            from cluster.connect import connect
 
-        connect(address)
-        return
-    ray.init(
-        address="local",  # a new instance, never a cluster some other process left running
-        num_cpus=num_cpus,
-        include_dashboard=False,
-        log_to_driver=False,
-        logging_level="ERROR",
-        configure_logging=True,
-    )
+            connect(address)
+            return
+        ray.init(
+            address="local",  # a new instance, never a cluster some other process left running
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level="ERROR",
+            configure_logging=True,
+        )
 
 
 #: The driver's own heavy imports, done while ``ray.init`` waits on its processes.
@@ -136,6 +145,8 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     shutdown is a phase too) and the table is saved as ``profile.json`` beside
     the results (:func:`search._profile.read_profile` prints it).
     """
+    _check_num_cpus(num_cpus)
+    settings.check_storage()
     profile = Profile()
     experiment_dir = settings.experiment_dir
     if (experiment_dir / SETTINGS_FILE).exists():
@@ -145,10 +156,20 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
         )
     with profile.phase("setup"):
         data = load_data(settings.data_spec())
-        _check_metrics(settings, data.labels)
+        _check_metrics(settings, data.class_names)
     importing = _import_in_background()
+    with deferred():  # Ray runs from here on: a signal waits for a safe point (search._interrupt)
+        rows = _search(settings, data, profile, num_cpus, importing)
+    return rows
+
+
+def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | None,
+            importing: threading.Thread) -> pd.DataFrame:
+    """Start Ray, run the Tuner, confirm: the part of :func:`run` that Ray is running for."""
+    experiment_dir = settings.experiment_dir
     with profile.phase("ray_start"):
         _init_ray(settings, num_cpus)
+    check()
     with profile.phase("imports"):  # what is left of them once Ray has started
         importing.join()
         from ray import tune
@@ -160,8 +181,8 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
         with profile.phase("setup"):
             store = ResultsStore(experiment_dir)
             tuned = settings.classifiers if settings.tune_classifier else ()
-            store.initialise(results_schema(settings.methods, result_names(data.labels), tuned),
-                             evaluations_schema(metric_names(data.labels)))
+            store.initialise(results_schema(settings.methods, result_names(data.class_names), tuned),
+                             evaluations_schema(metric_names(data.class_names)))
             atomic_write_text(experiment_dir / SETTINGS_FILE, settings.to_json())
             timing = profile if settings.profile else None
             tuner = tune.Tuner(
@@ -182,7 +203,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
                 ),
             )
-        with profile.phase("search"):
+        with profile.phase("search"), deferred("tune"):
             tuner.fit()
         with profile.phase("confirmation"):
             _confirm(settings)
@@ -211,6 +232,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     Finished trials are not run again; trials that were running restart and
     replace their own row, so every trial appears once in the store.
     """
+    _check_num_cpus(num_cpus)
     from ray import tune
 
     from search.trainable import make_trainable
@@ -224,13 +246,37 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     with experiment_lock(experiment_dir):
         if not tune.Tuner.can_restore(str(experiment_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
-        _init_ray(settings, num_cpus)
-        tuner = tune.Tuner.restore(
-            str(experiment_dir),
-            trainable=make_trainable(settings, load_data(settings.data_spec())),
-            resume_unfinished=True,
-            resume_errored=True,
-        )
-        tuner.fit()
-        _confirm(settings)
+        with deferred():  # as in run
+            _init_ray(settings, num_cpus)
+            check()
+            tuner = tune.Tuner.restore(
+                str(experiment_dir),
+                trainable=make_trainable(settings, load_data(settings.data_spec())),
+                resume_unfinished=True,
+                resume_errored=True,
+            )
+            _rebuild_rows(experiment_dir, tuner)
+            with deferred("tune"):
+                tuner.fit()
+            _confirm(settings)
     return load_results(experiment_dir)
+
+
+def _rebuild_rows(experiment_dir: Path, tuner) -> list[str]:
+    """Write again the row of every finished trial whose row file is missing or unreadable, from
+    the last result Ray Tune saved for it (the row the trial built, ``row_json``)."""
+    store = ResultsStore(experiment_dir)
+    damaged = {path.stem for path, _ in unreadable_files(experiment_dir) if path.parent.name == "results"}
+    present = {path.stem for path in store.results_dir.glob("*.parquet")} - damaged
+    rebuilt = []
+    for result in tuner.get_results():
+        metrics = result.metrics or {}
+        trial = metrics.get("trial_id")
+        if trial is None or trial in present or "row_json" not in metrics:
+            continue
+        store.write(json.loads(metrics["row_json"]))
+        rebuilt.append(trial)
+    if rebuilt:
+        print(f"rebuilt the row of {len(rebuilt)} trial(s) from Ray Tune's saved state: "
+              f"{', '.join(sorted(rebuilt))}")
+    return rebuilt

@@ -4,6 +4,7 @@ saved as ``search.json``, and defines the ``run`` command's options (flag, help,
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +33,8 @@ __all__ = ["DEFAULT_METHODS", "SCHEDULERS", "SEARCHERS", "SearchSettings"]
 #: and no resampling at all.
 DEFAULT_METHODS = ("none", "class_weight", "random_over", "smote", "smote_tomek", "gmcsmote", "sedg",
                    "dgm")
+#: Trials of a search unless ``--trials-per-method`` sets them.
+DEFAULT_NUM_SAMPLES = 20
 SEARCHERS = ("tpe", "random")
 SCHEDULERS = ("race", "fifo", "asha")
 
@@ -56,6 +59,10 @@ class SearchSettings:
         "CSV or Parquet file (default: the embedded synthetic grades)"))
     target: str | None = field(default=None, metadata=option(
         f"class column (default: {GRADES_TARGET} for the embedded data, else target)"))
+    label_order: tuple[str, ...] | None = field(default=None, metadata=option(
+        "the target's labels, lowest first, when they are words (poor,fair,good): QWK, BLRR and "
+        "GMCSMOTE read the labels as a scale, and words have no order of their own",
+        parse=split_list))
     impute: bool = field(default=False, metadata=option(
         "fill missing feature values inside each split from its training part (median for "
         "continuous, most frequent for discrete features); without it they are an error",
@@ -68,7 +75,9 @@ class SearchSettings:
         "objective metric(s)", flag="--metric", nargs="+"))
     modes: tuple[str, ...] = field(default=("max",), metadata=option(
         "per metric, or one for all", flag="--mode", nargs="+", choices=MODES))
-    num_samples: int = field(default=20, metadata=option("number of trials", parse=int))
+    num_samples: int | None = field(default=None, metadata=option(
+        f"number of trials (default: {DEFAULT_NUM_SAMPLES}, or --trials-per-method x the methods)",
+        parse=int))
     concurrency: int = field(default=2, metadata=option("trials at once", parse=int))
     cpus_per_trial: float = field(default=1.0, metadata=option("CPUs per trial", parse=float))
     gpus_per_trial: float = field(default=0.0, metadata=option(
@@ -93,7 +102,8 @@ class SearchSettings:
         "share of the rows kept out of every search split and scored once by confirmation",
         parse=float))
     trials_per_method: int | None = field(default=None, metadata=option(
-        "exactly this many trials for every method (replaces --num-samples)", parse=int))
+        "exactly this many trials for every method (--num-samples is then this x the methods)",
+        parse=int))
     seed: int = field(default=0, metadata=option("seeds splits, searcher and models", parse=int))
     name: str = field(default="", metadata=option("experiment name (default: search-<time>)"))
     storage_path: str = field(default=DEFAULT_STORAGE_PATH, metadata=option("where experiments live"))
@@ -131,6 +141,11 @@ class SearchSettings:
         check_names(self.methods, self.classifiers)
         if not self.metrics:
             raise SedgInputError("at least one metric is required")
+        for name in ("methods", "classifiers", "metrics"):
+            _check_unique(name, getattr(self, name))
+        if self.label_order is not None:
+            self.label_order = tuple(str(label) for label in self.label_order)
+            _check_unique("label_order", self.label_order)
         for metric in self.metrics:
             if not is_metric_name(metric):
                 raise SedgInputError(
@@ -141,6 +156,7 @@ class SearchSettings:
             self.modes = self.modes * len(self.metrics)
         if len(self.modes) != len(self.metrics) or set(self.modes) - set(MODES):
             raise SedgInputError(f"{_flag('modes')} takes {' or '.join(MODES)}, once or once per metric")
+        self._settle_num_samples()
         for name in ("num_samples", "concurrency", "n_synthetic", "grades_samples"):
             _check_int(name, getattr(self, name), minimum=1)
         for name in ("seed", "max_failures", "confirm_top"):
@@ -148,9 +164,6 @@ class SearchSettings:
         _check_int("confirm_repeats", self.confirm_repeats, minimum=2)
         if self.protocol in REPEATED_PROTOCOLS:
             _check_int("repeats", self.repeats, minimum=2)
-        if self.trials_per_method is not None:
-            _check_int("trials_per_method", self.trials_per_method, minimum=1)
-            self.num_samples = self.trials_per_method * len(self.methods)
         if self.final_test is not None and not (
                 isinstance(self.final_test, (int, float)) and 0 < self.final_test < 0.5):
             raise SedgInputError(f"--final-test must be between 0 and 0.5, got {self.final_test!r}")
@@ -180,6 +193,37 @@ class SearchSettings:
             )
         self.storage_path = str(Path(self.storage_path).resolve())
 
+    def _settle_num_samples(self) -> None:
+        """``--trials-per-method`` fixes the trial count; a ``--num-samples`` beside it must agree."""
+        if self.trials_per_method is None:
+            if self.num_samples is None:
+                self.num_samples = DEFAULT_NUM_SAMPLES
+            return
+        _check_int("trials_per_method", self.trials_per_method, minimum=1)
+        total = self.trials_per_method * len(self.methods)
+        if self.num_samples is not None and self.num_samples != total:
+            raise SedgInputError(
+                f"--num-samples {self.num_samples!r} disagrees with --trials-per-method "
+                f"{self.trials_per_method} x {len(self.methods)} methods = {total}; give one of them")
+        self.num_samples = total
+
+    def check_storage(self) -> None:
+        """The experiment's folder can be made here (a new search checks it before creating
+        anything; reading an experiment does not need it)."""
+        storage = Path(self.storage_path)
+        existing = next(folder for folder in (storage, *storage.parents) if folder.exists())
+        if not existing.is_dir():
+            raise SedgInputError(f"--storage-path {storage}: {existing} is a file, not a folder")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise SedgInputError(f"--storage-path {storage}: {existing} is not writable")
+        try:
+            limit = os.pathconf(existing, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            limit = 255
+        if len(self.name.encode()) > limit:
+            raise SedgInputError(f"experiment name is {len(self.name.encode())} bytes long; the file "
+                                 f"system allows at most {limit}: choose a shorter --name")
+
     @property
     def n_splits(self) -> int:
         """Splits every trial evaluates (unless stopped early)."""
@@ -201,7 +245,8 @@ class SearchSettings:
     def data_spec(self) -> DataSpec:
         """What decides the search's rows (:func:`search._data.load_data` loads them once)."""
         return DataSpec(path=self.data, target=self.target, grades_samples=self.grades_samples,
-                        impute=self.impute, final_test=self.final_test, seed=self.seed)
+                        impute=self.impute, final_test=self.final_test, seed=self.seed,
+                        label_order=self.label_order)
 
     @classmethod
     def load(cls, experiment_dir: str | Path) -> SearchSettings:
@@ -227,6 +272,12 @@ class SearchSettings:
 
 def _flag(name: str) -> str:
     return flag_of(SearchSettings, name)
+
+
+def _check_unique(name: str, values: tuple) -> None:
+    repeated = sorted({str(value) for value in values if values.count(value) > 1})
+    if repeated:
+        raise SedgInputError(f"{_flag(name)} names {', '.join(repeated)} more than once")
 
 
 def _check_int(name: str, value, *, minimum: int) -> None:

@@ -19,6 +19,7 @@ runs again after a resume replaces its row rather than adding a second one.
 from __future__ import annotations
 
 import json
+import warnings
 from functools import cached_property
 from pathlib import Path
 
@@ -31,14 +32,18 @@ from sedg import SedgInputError
 from sedg._files import atomic_write, atomic_write_text
 
 __all__ = [
-    "FAILED", "INVALID", "OK", "STATUSES", "STOPPED", "ResultsStore", "load_confirmed",
-    "load_evaluations", "load_results",
+    "FAILED", "INVALID", "OK", "STATUSES", "STOPPED", "DamagedStoreWarning", "ResultsStore",
+    "load_confirmed", "load_evaluations", "load_results", "unreadable_files",
 ]
 
 #: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
 #: a scheduler ended it early.
 OK, FAILED, INVALID, STOPPED = "ok", "error", "invalid", "stopped"
 STATUSES = (OK, FAILED, INVALID, STOPPED)
+
+
+class DamagedStoreWarning(UserWarning):
+    """A file of the store could not be read and was left out (``sedg-search check`` lists them)."""
 
 
 class ResultsStore:
@@ -93,9 +98,7 @@ def load_results(experiment_dir: str | Path) -> pd.DataFrame:
     results = experiment_dir / "results"
     if not (experiment_dir / SETTINGS_FILE).is_file():
         raise SedgInputError(f"no sedg-search experiment at {experiment_dir}")
-    if not results.is_dir() or not any(results.glob("*.parquet")):
-        return pd.DataFrame()
-    frame = pd.read_parquet(results)
+    frame = _read_folder(results)
     if "finished_at" in frame:
         frame = frame.sort_values("finished_at", kind="stable").reset_index(drop=True)
     return frame
@@ -112,9 +115,41 @@ def load_confirmed(experiment_dir: str | Path) -> pd.DataFrame:
 
 
 def _read_folder(folder: Path) -> pd.DataFrame:
+    """Every row file of ``folder``; an unreadable one is left out with a
+    :class:`DamagedStoreWarning` naming it (the others still count)."""
     if not folder.is_dir() or not any(folder.glob("*.parquet")):
         return pd.DataFrame()
-    return pd.read_parquet(folder)
+    try:
+        return pd.read_parquet(folder)  # one read of the whole folder: the usual case
+    except Exception:  # pyarrow raises many types for a damaged file: find which
+        tables = []
+        for path, error in _each_file(folder):
+            if isinstance(error, Exception):
+                warnings.warn(f"{path} is unreadable ({type(error).__name__}) and left out; "
+                              "'sedg-search check' says what resume does about it",
+                              DamagedStoreWarning, stacklevel=3)
+            else:
+                tables.append(error)
+        if not tables:
+            return pd.DataFrame()
+        return pa.concat_tables(tables, promote_options="default").to_pandas()
+
+
+def _each_file(folder: Path):
+    """``(path, table)`` for each row file of ``folder``, or ``(path, exception)``."""
+    for path in sorted(folder.glob("*.parquet")):
+        try:
+            yield path, pq.read_table(path)
+        except Exception as error:  # noqa: BLE001 - reported, not raised
+            yield path, error
+
+
+def unreadable_files(experiment_dir: str | Path) -> list[tuple[Path, str]]:
+    """``(file, why)`` for every row file of the experiment that cannot be read."""
+    experiment_dir = Path(experiment_dir)
+    return [(path, f"{type(error).__name__}: {error}".splitlines()[0])
+            for folder in ("results", "evaluations", "confirmed")
+            for path, error in _each_file(experiment_dir / folder) if isinstance(error, Exception)]
 
 
 _TYPES = {"string": pa.string(), "double": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}

@@ -114,3 +114,6 @@ def import_plugins(plugins) -> None:
             importlib.import_module(plugin)
         except ImportError as error:
             raise SedgInputError(f"cannot import plugin {plugin!r}: {error}") from None
+        except Exception as error:  # the plugin's own code failed: say what it raised
+            raise SedgInputError(
+                f"plugin {plugin!r} failed while importing: {type(error).__name__}: {error}") from None

@@ -50,7 +50,8 @@ def modification_table(data, X_synthetic, y_synthetic, original) -> pd.DataFrame
             mask = members & changed[:, index]
             values = Counter(map(str, decoded.loc[mask, feature])).most_common(3)
             records.append({
-                "class": label, "feature": feature, "synthetic_rows": int(members.sum()),
+                "class": data.name_labels([label])[0], "feature": feature,
+                "synthetic_rows": int(members.sum()),
                 "modified_share": float(mask.sum() / members.sum()),
                 "top_values": "; ".join(f"{value} ({count})" for value, count in values),
             })

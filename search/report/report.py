@@ -76,7 +76,7 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
         path = improvement_figure(summary, metric, by, agg, out / f"improvement_{metric}.png")
         written.append(path)
         sections.append((metric, path.name, summary))
-    labels = experiment.data().labels
+    labels = experiment.data().class_names
     minority = set(experiment.minority())
     columns = {label: f"delta_{label_key(label)}" for label in labels if f"delta_{label_key(label)}" in rows}
     table = pd.DataFrame({label: rows.groupby(by)[column].agg(agg) for label, column in columns.items()})

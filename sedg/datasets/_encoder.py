@@ -103,12 +103,14 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         return np.column_stack(columns) if columns else np.empty((len(frame), 0))
 
     def _column(self, column: pd.Series, index: int, name: str, allow_missing: bool) -> np.ndarray:
-        present = column.notna().to_numpy()
+        # inf is missing, as the loader reads it: refused, or filled with ``impute``.
+        present = column.notna().to_numpy() & ~np.isinf(
+            pd.to_numeric(column, errors="coerce").to_numpy(dtype=float))
         if not allow_missing and not present.all():
             row = int(np.flatnonzero(~present)[0])
             raise SedgInputError(
-                f"column {name!r} has a missing value in row {row + 1} and the model was trained "
-                "without --impute (impute=True)")
+                f"column {name!r} has a missing or non-finite value ({column.iloc[row]}) in row "
+                f"{row + 1} and the model was trained without --impute (impute=True)")
         encoded = np.full(len(column), np.nan)
         if index in self._categories:
             known = np.asarray(self._categories[index])

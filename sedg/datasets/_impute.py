@@ -19,11 +19,15 @@ class SplitImputation:
     counts: dict[str, int]
     strategies: dict[str, str]
 
-    def describe(self) -> str | None:
-        """One line for a results row (``None`` when nothing was missing)."""
+    def describe(self, non_finite: dict[str, int] | None = None) -> str | None:
+        """One line for a results row (``None`` when nothing was missing); ``non_finite``: the
+        features whose ``inf`` values the loader read as missing, said beside their count."""
         if not self.counts:
             return None
-        parts = [f"{name}: {self.counts[name]} by {self.strategies[name]}" for name in self.counts]
+        non_finite = non_finite or {}
+        parts = [f"{name}: {self.counts[name]} by {self.strategies[name]}"
+                 + (f" (the data held {non_finite[name]} inf, read as missing)" if name in non_finite else "")
+                 for name in self.counts]
         return "; ".join(parts)
 
 

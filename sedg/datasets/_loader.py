@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sedg._errors import SedgInputError
+from sedg.datasets._reading import COMPRESSED, read_frame
 from sedg.datasets.base import TabularData
 
 __all__ = ["encode_frame", "load_table", "read_frame"]
@@ -24,14 +24,16 @@ def load_table(
     max_discrete_values: int = 10,
     name: str | None = None,
     impute: bool = False,
+    label_order: Iterable[str] | None = None,
 ) -> TabularData:
-    """Load a CSV (comma or semicolon, quoted or not) or Parquet table.
+    """Load a CSV (comma, semicolon or tab, quoted or not; ``.gz``, ``.bz2``, ``.xz``) or Parquet table.
 
     Parameters
     ----------
     path : str or Path
         ``.parquet``/``.pq`` files are read as Parquet, anything else as CSV
-        with its delimiter detected from the header line.
+        with its delimiter detected from the header line (compressed by its
+        suffix); an Excel workbook, a zip archive or a directory is refused.
     target : str, default="target"
         The class column.
     discrete, continuous : iterable of str
@@ -46,6 +48,12 @@ def load_table(
         learnt from the values present), to be filled inside each split from
         its training part (:func:`sedg.datasets.impute_split`; the search's
         ``--impute``). Without it a missing value is an error.
+    label_order : sequence of str, optional
+        The target's labels, lowest first, when they are words
+        (``["poor", "fair", "good"]``): QWK, BLRR and GMCSMOTE read the labels
+        as a scale, and words sort alphabetically, so a word target without it
+        is refused. Numeric labels keep their numeric order (an order that
+        differs is refused).
 
     Returns
     -------
@@ -55,7 +63,8 @@ def load_table(
     ------
     SedgInputError
         Missing or empty file, unknown target column, a target with one class
-        or with most classes of one member, missing feature values without
+        or with most classes of one member, a word target without
+        ``label_order`` or one that lists other labels, missing feature values without
         ``impute``, a column with no value at all, or non-numeric values in a
         numeric column.
 
@@ -74,55 +83,10 @@ def load_table(
         discrete=discrete,
         continuous=continuous,
         max_discrete_values=max_discrete_values,
-        name=name or path.stem,
+        name=name or (Path(path.stem).stem if path.suffix.lower() in COMPRESSED else path.stem),
         impute=impute,
+        label_order=label_order,
     )
-
-
-def read_frame(path: str | Path) -> pd.DataFrame:
-    """The raw table of a CSV (comma or semicolon) or Parquet file, as :func:`load_table` reads it.
-
-    Raises
-    ------
-    SedgInputError
-        Missing, empty or unparsable file, or a table without rows.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise SedgInputError(f"data file not found: {path}")
-    if path.stat().st_size == 0:
-        raise SedgInputError(f"data file is empty: {path}")
-    if path.suffix.lower() in {".parquet", ".pq"}:
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as error:  # pyarrow raises many types for a bad file
-            raise SedgInputError(f"cannot read Parquet file {path}: {error}") from None
-    else:
-        frame = _read_csv(path)
-    if frame.shape[0] == 0:
-        raise SedgInputError(f"data file has no rows: {path}")
-    return frame
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = handle.readline()
-        delimiter = _detect_delimiter(header)
-        return pd.read_csv(path, sep=delimiter, quotechar='"', skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise SedgInputError(f"data file is empty: {path}") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise SedgInputError(f"cannot parse CSV file {path}: {error}") from None
-
-
-def _detect_delimiter(header: str) -> str:
-    """Comma or semicolon, whichever splits the header (outside quotes) more."""
-    counts = {
-        delimiter: len(next(csv.reader([header], delimiter=delimiter), []))
-        for delimiter in (",", ";")
-    }
-    return max(counts, key=lambda delimiter: (counts[delimiter], delimiter == ","))
 
 
 def encode_frame(
@@ -134,6 +98,7 @@ def encode_frame(
     max_discrete_values: int = 10,
     name: str = "table",
     impute: bool = False,
+    label_order: Iterable[str] | None = None,
 ) -> TabularData:
     """Encode a DataFrame with a class column into :class:`TabularData` (see :func:`load_table`)."""
     if target not in frame.columns:
@@ -143,14 +108,17 @@ def encode_frame(
     unknown = (discrete | continuous) - set(frame.columns)
     if unknown:
         raise SedgInputError(f"columns not in the data: {', '.join(sorted(unknown))}")
-    y = _encode_target(frame[target], target)
+    y, label_names = _encode_target(frame[target], target, label_order)
     features = frame.drop(columns=[target])
     if features.shape[1] == 0:
         raise SedgInputError("the data has no feature columns besides the target")
-    columns, kinds, categories, integers = [], [], {}, set()
+    columns, kinds, categories, integers, non_finite = [], [], {}, set(), {}
     for index, column_name in enumerate(features.columns):
         column = features[column_name]
         present = _present(column, column_name, impute)
+        infinite = int((column.notna().to_numpy() & ~present).sum())
+        if infinite:
+            non_finite[str(column_name)] = infinite
         kind, values = _infer_kind(
             column[present], column_name, column_name in discrete, column_name in continuous,
             max_discrete_values,
@@ -175,10 +143,14 @@ def encode_frame(
         integer_features=frozenset(integers),
         target=target,
         name=name,
+        label_names=label_names,
+        non_finite=non_finite,
     )
 
 
-def _encode_target(column: pd.Series, target: str) -> np.ndarray:
+def _encode_target(column: pd.Series, target: str, label_order) -> tuple[np.ndarray, tuple | None]:
+    """The class column as labels: numbers as they are, words as their ranks in ``label_order``
+    (with the words returned as the label names)."""
     if column.isna().any():
         row = int(np.flatnonzero(column.isna().to_numpy())[0])
         raise SedgInputError(f"target column {target!r} has a missing value in row {row + 1}")
@@ -186,10 +158,13 @@ def _encode_target(column: pd.Series, target: str) -> np.ndarray:
     numeric = pd.to_numeric(column, errors="coerce")
     if not numeric.isna().any():
         values = numeric.to_numpy()
+        if not np.isfinite(values).all():
+            row = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise SedgInputError(f"target column {target!r} holds {column.iloc[row]} in row {row + 1}")
         if np.all(np.mod(values, 1) == 0):
             values = values.astype(np.int64)
     else:
-        values = column.astype(str).to_numpy()
+        values = column.astype(str).str.strip().to_numpy()
     labels, counts = np.unique(values, return_counts=True)
     if labels.size < 2:
         raise SedgInputError(
@@ -200,12 +175,52 @@ def _encode_target(column: pd.Series, target: str) -> np.ndarray:
             f"target column {target!r} looks continuous: {int(np.sum(counts == 1))} of its "
             f"{labels.size} values occur once; bin it into classes first (e.g. pandas.cut)"
         )
-    return values
+    return _ordered(values, labels, target, label_order)
+
+
+def _ordered(values: np.ndarray, labels: np.ndarray, target: str, label_order) -> tuple:
+    numeric = np.issubdtype(labels.dtype, np.number)
+    shown = ", ".join(map(str, labels[:20])) + (", ..." if labels.size > 20 else "")
+    if label_order is None:
+        if numeric:
+            return values, None
+        raise SedgInputError(
+            f"target column {target!r} holds words ({shown}), which have no order of their own: give "
+            "it, lowest first, with --label-order A,B,... (label_order=[...])")
+    order = [str(label).strip() for label in label_order]
+    repeated = sorted({label for label in order if order.count(label) > 1})
+    if repeated:
+        raise SedgInputError(f"--label-order names {', '.join(repeated)} more than once")
+    found = [str(label) for label in labels.tolist()]
+    if set(order) != set(found):
+        absent, unknown = sorted(set(found) - set(order)), sorted(set(order) - set(found))
+        parts = ([f"leaves out {', '.join(absent)}"] if absent else []) + (
+            [f"names {', '.join(unknown)}, not in the data"] if unknown else [])
+        raise SedgInputError(
+            f"--label-order {' and '.join(parts)}; target column {target!r} holds {shown}")
+    if numeric:
+        if order != found:
+            raise SedgInputError(
+                f"target column {target!r} is numeric and keeps its numeric order ({shown}); "
+                "drop --label-order, or recode the labels")
+        return values, None
+    rank = {label: position for position, label in enumerate(order)}
+    return np.array([rank[label] for label in values.tolist()], dtype=np.int64), tuple(order)
 
 
 def _present(column: pd.Series, name: str, impute: bool) -> np.ndarray:
-    """Mask of the rows where ``column`` has a value; missing ones only with ``impute``."""
+    """Mask of the rows where ``column`` has a finite value; missing ones only with ``impute``,
+    which treats ``inf`` as missing too (no model can use it, and no split can fill it)."""
     present = column.notna().to_numpy()
+    infinite = np.isinf(pd.to_numeric(column, errors="coerce").to_numpy(dtype=float))
+    if infinite.any():
+        if not impute:
+            row, count = int(np.flatnonzero(infinite)[0]), int(infinite.sum())
+            raise SedgInputError(
+                f"column {name!r} holds {column.iloc[row]} in row {row + 1} ({count} non-finite "
+                f"value{'s' if count > 1 else ''}); fix or drop them, or pass --impute (impute=True) "
+                "to treat them as missing")
+        present = present & ~infinite
     if present.all():
         return present
     if not present.any():

@@ -24,8 +24,12 @@ class TabularData:
     Discrete features (``nominal`` strings, ``ordinal`` integers with few
     values) are stored as integer codes ``0 .. k-1`` in the sorted order of
     their original values, kept in ``categories``; continuous features keep
-    their values. The target keeps its original labels; ``labels`` is their
-    sorted, ordered set (the order QWK uses).
+    their values. The target keeps its original labels when they are numbers;
+    ``labels`` is their sorted, ordered set (the order QWK uses). Labels that
+    are words have no order of their own: with ``label_names`` (the words,
+    lowest first) ``y`` holds each word's rank ``0 .. k-1``, so every ordinal
+    computation sees the user's order; :attr:`class_names` and
+    :meth:`name_labels` give the words back.
 
     Parameters
     ----------
@@ -46,6 +50,10 @@ class TabularData:
         Name of the target column.
     name : str
         Name of the data set, used in results and cache keys.
+    label_names : tuple of str, optional
+        The words of a word target in their order; ``y`` then holds ranks.
+    non_finite : dict of str to int
+        Features whose ``inf`` values were read as missing (``impute=True``), and how many.
 
     Examples
     --------
@@ -66,6 +74,8 @@ class TabularData:
     integer_features: frozenset[int] = frozenset()
     target: str = "target"
     name: str = "table"
+    label_names: tuple[str, ...] | None = None
+    non_finite: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.X.ndim != 2 or self.X.shape[0] != self.y.shape[0]:
@@ -82,11 +92,24 @@ class TabularData:
         missing = [i for i in self.discrete_indices if i not in self.categories]
         if missing:
             raise SedgInputError(f"discrete features {missing} have no categories")
+        if self.label_names is not None and not np.isin(self.y, np.arange(len(self.label_names))).all():
+            raise SedgInputError("with label_names, y must hold ranks 0 .. len(label_names) - 1")
 
     @cached_property
     def labels(self) -> np.ndarray:
         """The ordered label set of the whole table."""
         return np.unique(self.y)
+
+    @cached_property
+    def class_names(self) -> np.ndarray:
+        """The labels as the data file writes them, in label order (results name classes so)."""
+        return self.name_labels(self.labels)
+
+    def name_labels(self, values) -> np.ndarray:
+        """``values`` of ``y`` as the data file writes them (words for a word target)."""
+        if self.label_names is None:
+            return np.asarray(values)
+        return np.asarray(self.label_names, dtype=object)[np.asarray(values, dtype=int)]
 
     @cached_property
     def discrete_mask(self) -> np.ndarray:
@@ -114,9 +137,9 @@ class TabularData:
 
     @cached_property
     def class_counts(self) -> dict:
-        """Members per label, in label order."""
+        """Members per class, in label order, keyed by :attr:`class_names`."""
         values, counts = np.unique(self.y, return_counts=True)
-        return dict(zip(values.tolist(), counts.tolist()))
+        return dict(zip(self.name_labels(values).tolist(), counts.tolist()))
 
     @cached_property
     def fingerprint(self) -> str:
@@ -126,6 +149,7 @@ class TabularData:
         digest.update(np.asarray(self.y).astype(str).astype("U").tobytes())
         digest.update("\x1f".join(self.feature_names).encode())
         digest.update("\x1f".join(self.feature_kinds).encode())
+        digest.update("\x1f".join(self.label_names or ()).encode())
         return digest.hexdigest()[:16]
 
     @cached_property
@@ -161,7 +185,7 @@ class TabularData:
     def to_frame(self) -> pd.DataFrame:
         """The decoded table with its target column."""
         frame = self.decode(self.X)
-        frame[self.target] = self.y
+        frame[self.target] = self.name_labels(self.y)
         return frame
 
     def describe(self) -> str:

@@ -30,6 +30,19 @@ from sedg import SedgInputError
     (["run", "--plugin", "no_such_module"], "cannot import plugin 'no_such_module'"),
     (["run", "--num-samples", "many"], "argument --num-samples: invalid int value"),
     (["run", "--address", "127.0.0.1:1"], "no Ray cluster answers at 127.0.0.1:1"),
+    (["run", "--methods", "smote,none,smote"], "--methods names smote more than once"),
+    (["run", "--classifier", "blrr,blrr"], "--classifier names blrr more than once"),
+    (["run", "--metric", "delta_qwk", "delta_qwk"], "--metric names delta_qwk more than once"),
+    (["run", "--metric", "delta_qwk", "--metric=accuracy"], "--metric is given more than once; give it "
+     "once (several metrics go after one flag: --metric delta_qwk delta_mcc)"),
+    (["run", "--seed", "1", "--seed", "2"], "--seed is given more than once; give it once"),
+    (["run", "--num-cpus", "0"], "--num-cpus must be an integer >= 1, got 0"),
+    (["run", "--num-cpus", "-1"], "--num-cpus must be an integer >= 1, got -1"),
+    (["run", "--methods", "smote,none", "--trials-per-method", "2", "--num-samples", "5"],
+     "--num-samples 5 disagrees with --trials-per-method 2 x 2 methods = 4; give one of them"),
+    (["run", "--label-order", "low,high"], "--label-order orders a data file's word labels"),
+    (["resume", "nothing-here", "--num-cpus", "0"], "--num-cpus must be an integer >= 1, got 0"),
+    (["run", "--name", "n" * 300], "experiment name is 300 bytes long; the file system allows at most"),
     (["best", "nothing-here"], "no experiment 'nothing-here'"),
     (["resume", "nothing-here"], "no experiment 'nothing-here'"),
 ])
@@ -64,7 +77,30 @@ def _missing_values(path):
     pd.DataFrame({"x": [1.5, None, 2.5, 3.5] * 5, "y": [0, 1] * 10}).to_csv(path, index=False)
 
 
+def _word_labels(path):
+    pd.DataFrame({"x": np.arange(40), "level": ["low", "mid", "high", "mid"] * 10}).to_csv(path, index=False)
+
+
+def _infinite(path):
+    pd.DataFrame({"x": [1.5, 2.5, np.inf, 3.5] * 5, "y": [0, 1] * 10}).to_csv(path, index=False)
+
+
+def _duplicated_columns(path):
+    path.write_text("age,score,age,y\n" + "".join(f"{i},{i % 3},{i},{i % 2}\n" for i in range(20)))
+
+
+def _excel(path):
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(60))
+
+
 @pytest.mark.parametrize(("write", "target", "message"), [
+    (_excel, "G3", "is an Excel .xls workbook, not a CSV or Parquet file: save the sheet as CSV"),
+    (_duplicated_columns, "y", "column 'age' appears more than once in the header; rename or drop"),
+    (lambda path: path.mkdir(), "G3", "is a directory, not a data file"),
+    (_word_labels, "level", "target column 'level' holds words (high, low, mid), which have no "
+                            "order of their own: give it, lowest first, with --label-order"),
+    (_infinite, "y", "column 'x' holds inf in row 3 (5 non-finite values); fix or drop them, or "
+                     "pass --impute"),
     (_binary, "G3", "cannot parse CSV file"),
     (_continuous_target, "score",
      "target column 'score' looks continuous: 60 of its 60 values occur once; bin it into classes"),
@@ -202,8 +238,7 @@ def test_a_final_test_part_that_cannot_be_stratified_is_refused(tmp_path, capsys
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", ""])
-@pytest.mark.parametrize("command", [["best", "broken"], ["list"], ["resume", "broken"],
-                                     ["report", "broken"]])
+@pytest.mark.parametrize("command", [["best", "broken"], ["resume", "broken"], ["report", "broken"]])
 def test_an_unreadable_search_json_is_an_error_not_defaults(tmp_path, capsys, content, command):
     experiment = tmp_path / "broken"
     experiment.mkdir()
@@ -213,6 +248,24 @@ def test_an_unreadable_search_json_is_an_error_not_defaults(tmp_path, capsys, co
     assert code == 2 and len(err) == 1, err
     assert "search.json" in err[0] and ("is unreadable" in err[0] or "holds no settings" in err[0])
     assert sorted(p.name for p in experiment.iterdir()) == ["search.json"]  # nothing written
+
+
+def test_list_names_an_unreadable_experiment_and_lists_the_others(tmp_path, capsys):
+    from search._schema import results_schema
+    from search.settings import SearchSettings
+    from search.store import ResultsStore
+
+    good = SearchSettings(methods=("none",), name="good", storage_path=str(tmp_path))
+    ResultsStore(good.experiment_dir).initialise(results_schema(("none",), [], ()))
+    (good.experiment_dir / "search.json").write_text(good.to_json())
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "search.json").write_text("{not json")
+    code = main(["list", "--storage-path", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 0 and "good" in out and "broken" not in out
+    assert err.strip().splitlines() == [
+        f"sedg-search: warning: {tmp_path / 'broken' / 'search.json'} is unreadable (JSONDecodeError): "
+        "restore it or remove the experiment"]
 
 
 def test_a_corrupt_cluster_record_is_an_error_not_a_tokenless_client(tmp_path):
@@ -313,3 +366,43 @@ def test_a_metric_newer_than_the_store_is_one_line(tmp_path, capsys):
     assert err == ["sedg-search: error: experiment 'old' has no 'delta_mcc': its store predates that "
                    "metric, or the data has no such label; a new search records it"]
     assert sorted(p.name for p in experiment.rglob("*")) == before
+
+
+def test_a_storage_path_that_is_a_file_is_one_line(tmp_path, capsys):
+    a_file = tmp_path / "results.txt"
+    a_file.write_text("not a folder")
+    code = main(["run", "--storage-path", str(a_file / "deeper")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and lines == [
+        f"sedg-search: error: --storage-path {a_file / 'deeper'}: {a_file} is a file, not a folder"]
+    assert a_file.read_text() == "not a folder"
+
+
+def test_a_name_too_long_leaves_no_folder_behind(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default storage path, ./sedg-results, must not appear
+    assert main(["run", "--name", "n" * 300]) == 2
+    assert "the file system allows at most 255" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_storage_path_that_is_not_writable_is_one_line(tmp_path, capsys, monkeypatch):
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if str(path) == str(tmp_path)
+                        else real_access(path, mode))  # tests often run as root, who may write anywhere
+    code = main(["run", "--storage-path", str(tmp_path / "store")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and lines == [
+        f"sedg-search: error: --storage-path {tmp_path / 'store'}: {tmp_path} is not writable"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plugin_that_raises_at_import_is_one_line_naming_what_it_raised(tmp_path, capsys, monkeypatch):
+    (tmp_path / "raising_plugin.py").write_text("raise ValueError('the plugin is misconfigured')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code = main(["run", "--plugin", "raising_plugin", "--storage-path", str(tmp_path / "store")])
+    assert code == 2 and capsys.readouterr().err.strip().splitlines() == [
+        "sedg-search: error: plugin 'raising_plugin' failed while importing: ValueError: the plugin "
+        "is misconfigured"]
+    assert not (tmp_path / "store").exists()

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -159,14 +160,22 @@ def test_bad_prediction_input_is_one_line_and_writes_nothing(experiment, second_
     frame.drop(columns=["Fjob"]).to_csv(wrong_columns, index=False)
     frame.assign(Mjob="astronaut").to_csv(unseen, index=False)
     frame.assign(age=np.nan).to_csv(holes, index=False)
-    not_a_model = tmp_path / "not.joblib"
+    infinite = tmp_path / "inf.csv"
+    frame.assign(absences=np.inf).to_csv(infinite, index=False)
+    not_a_model, other_pickle = tmp_path / "not.joblib", tmp_path / "other.joblib"
     not_a_model.write_text("hello")
+    joblib.dump({"a": 1}, other_pickle)
     out = tmp_path / "out.csv"
     cases = [
         ([str(model_path), "--data", str(wrong_columns)], "column 'Fjob' is missing from the data"),
         ([str(model_path), "--data", str(unseen)], "column 'Mjob' holds 'astronaut' in row 1"),
-        ([str(model_path), "--data", str(holes)], "column 'age' has a missing value in row 1"),
+        ([str(model_path), "--data", str(holes)],
+         "column 'age' has a missing or non-finite value (nan) in row 1"),
+        ([str(model_path), "--data", str(infinite)],
+         "column 'absences' has a missing or non-finite value (inf) in row 1"),
         ([str(not_a_model), "--data", str(second_table)], f"{not_a_model} is not a sedg-search model"),
+        ([str(other_pickle), "--data", str(second_table)],
+         f"{other_pickle} is not a sedg-search model (it holds a dict)"),
         ([str(tmp_path / "none.joblib"), "--data", str(second_table)], "model file not found"),
         ([str(model_path), "--data", str(second_table), "--output", str(tmp_path / "p.txt")],
          "--output must end in .csv or .parquet"),

@@ -31,7 +31,10 @@ def test_the_encoding_is_the_loaders_whatever_the_column_order(student_por, raw)
     (lambda f: f.assign(absences=["many"] + list(f["absences"][1:])),
      "column 'absences' is numeric but row 1 holds 'many'"),
     (lambda f: f.assign(age=[np.nan] + list(f["age"][1:])),
-     "column 'age' has a missing value in row 1 and the model was trained without --impute"),
+     "column 'age' has a missing or non-finite value (nan) in row 1 and the model was trained "
+     "without --impute"),
+    (lambda f: f.assign(absences=[np.inf] + list(f["absences"][1:])),
+     "column 'absences' has a missing or non-finite value (inf) in row 1"),
 ])
 def test_bad_rows_are_one_line(student_por, raw, change, message):
     encoder = TableEncoder.from_data(student_por).fit(raw)

@@ -1,0 +1,88 @@
+"""How a command ends other than well: one line each, and the exit code a script can read
+(2 for bad input or a full disk, 130 and 143 for SIGINT and SIGTERM)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
+from search._interrupt import Interrupted
+from sedg import SedgInputError
+
+__all__ = ["one_line_store_warnings", "refuse_repeated_options", "report_disk_error", "report_interrupt"]
+
+
+def report_disk_error(error: OSError, args) -> int:
+    """A full (or read-only) disk: one line, exit 2. Every file is written whole or not at all,
+    so what was written is kept and ``resume`` continues from it."""
+    line = f"sedg-search: error: {error.strerror.lower()} writing {error.filename or 'a file'}"
+    if args.command in ("run", "resume"):
+        name = args.name if args.command == "resume" else getattr(args, "experiment_name", None)
+        storage = getattr(args, "storage_path", DEFAULT_STORAGE_PATH)
+        line += ("; what was written is kept: free space, then continue with: sedg-search resume "
+                 f"{name or 'NAME'} --storage-path {storage}")
+    print(line, file=sys.stderr, flush=True)
+    _shut_ray_down()
+    return 2
+
+
+def _shut_ray_down() -> None:
+    ray = sys.modules.get("ray")
+    try:
+        if ray is not None and ray.is_initialized():
+            ray.shutdown()
+    except Interrupted:  # a second signal: leave now
+        pass
+
+
+def one_line_store_warnings() -> None:
+    """A damaged file the store left out: one line naming it, not Python's two."""
+    import warnings
+
+    shown = warnings.showwarning
+    if getattr(shown, "one_line", False):  # already ours (the command line called again in-process)
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if category.__name__ == "DamagedStoreWarning":
+            print(f"sedg-search: warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    show.one_line = True
+    warnings.showwarning = show
+
+
+def refuse_repeated_options(argv: Sequence[str]) -> None:
+    """An option given twice would keep its last value without a word (``--metric a --metric
+    b``); only ``--plugin`` is repeatable."""
+    flags = []
+    for token in argv:
+        if token == "--":  # what follows belongs to another command (cluster submit)
+            break
+        if token.startswith("--"):
+            flags.append(token.split("=", 1)[0])
+    repeated = sorted({flag for flag in flags if flags.count(flag) > 1} - {"--plugin"})
+    if repeated:
+        several = {"--metric": " (several metrics go after one flag: --metric delta_qwk delta_mcc)",
+                   "--mode": " (one mode per metric, after one flag: --mode max min)"}
+        raise SedgInputError(f"{repeated[0]} is given more than once; give it once"
+                             + several.get(repeated[0], ""))
+
+
+def report_interrupt(interrupted: Interrupted) -> int:
+    """One line (what the signal left, and how to go on), then Ray shut down."""
+    name, storage = getattr(interrupted, "experiment", (None, None))
+    line = f"sedg-search: interrupted ({interrupted})"
+    if name is not None:
+        from pathlib import Path
+
+        if (Path(storage) / name / SETTINGS_FILE).is_file():
+            line += (f": experiment {name} is incomplete; continue it with: sedg-search resume {name} "
+                     f"--storage-path {storage}")
+        else:
+            line += " before the search started; nothing was written"
+    print(line, file=sys.stderr, flush=True)
+    _shut_ray_down()
+    return interrupted.exit_code

@@ -1,0 +1,85 @@
+"""The command line's tables: rich tables on a terminal (long names fold, a configuration's
+parameters in one column), JSON and CSV for scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["emit"]
+
+
+def _print_table(frame: pd.DataFrame, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    frame = _parameters_in_one_column(frame)
+    table = Table(title=title)
+    for column in frame.columns:  # long names fold, never cut; parameters get room to read
+        table.add_column(str(column), overflow="fold", min_width=48 if column == "parameters" else None)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
+    Console(width=240).print(table)  # logs and pipes: wide enough for the top table
+
+
+def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """A configuration's parameters as one ``name=value`` text (a SEDG row has twenty): the table
+    stays readable on a terminal; JSON and CSV keep one column each."""
+    from search.query import config_columns
+
+    parameters = [c for c in config_columns(frame) if c not in ("method", "classifier")]
+    if not parameters:
+        return frame
+    text = frame[parameters].apply(
+        lambda row: ", ".join(f"{name}={_cell(name, value)}" for name, value in row.items()
+                              if _cell(name, value) != ""), axis=1)
+    at = min(frame.columns.get_loc(c) for c in parameters)
+    compact = frame.drop(columns=parameters)
+    compact.insert(at, "parameters", text)
+    return compact
+
+
+def _cell(column: str, value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        signed = ("max", "min", "mean", "median", "best", "stopped_mean")
+        if column in signed or "auc" in column or column.startswith(
+            ("delta_", "accuracy", "qwk", "confirmed_", "final_", "optimism_gap_")
+        ):
+            return f"{value:+.4f}"
+        return f"{value:g}"
+    return str(value)
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and value != value else value
+
+
+def _terminal_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The top table on a terminal: the objective's columns; the other improvements are in
+    ``--format json|csv``."""
+    objective = frame.attrs.get("objective")
+    if objective is None:
+        return frame
+    others = [c for c in frame.columns if c.startswith("delta_") and not c.startswith(objective)]
+    return frame.drop(columns=others)
+
+
+def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
+    if fmt == "json":  # Python's own float text: a value read back is the value stored
+        records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        print(json.dumps(records, indent=1))
+    elif fmt == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif frame.empty:
+        print(f"{title}: no finished trials yet")
+    else:
+        if frame.attrs.get("note"):
+            print(frame.attrs["note"])
+        _print_table(_terminal_columns(frame), title)

@@ -1,0 +1,72 @@
+"""``sedg-search check NAME``: every damaged file of an experiment, and what ``resume`` does.
+
+Rows are written atomically, so damage comes from outside (a disk that filled or failed, a file
+edited or deleted by hand, a copy cut short). ``best``, ``list`` and ``report`` leave an
+unreadable row file out with a warning naming it; this lists them all, with the trials whose
+evaluations exist but whose row is missing, and says what ``resume`` does about each.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
+from search.store import unreadable_files
+from sedg import SedgInputError
+
+__all__ = ["check_experiment"]
+
+#: What resume does, per folder of an unreadable file.
+ACTIONS = {
+    "results": "resume rebuilds the row from Ray Tune's saved state of the trial",
+    "evaluations": "left out of reports (the trial's row keeps its means); delete the file to "
+                   "silence this",
+    "confirmed": "resume confirms the top configurations again and rewrites it",
+}
+
+
+def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.DataFrame:
+    """One row per problem: ``file``, ``problem``, ``resume`` (what resume does); empty when
+    the experiment is whole.
+
+    Examples
+    --------
+    >>> check_experiment("my-search", "sedg-results")  # doctest: +SKIP
+    Empty DataFrame
+    """
+    directory = Path(storage_path).resolve() / name
+    if not directory.is_dir():
+        raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
+    problems = []
+    for path in (directory / SETTINGS_FILE, directory / "schema.json",
+                 directory / "evaluations_schema.json"):
+        why = _json_problem(path)
+        if why:
+            problems.append({"file": str(path), "problem": why,
+                             "resume": "cannot continue: restore the file from a copy"})
+    damaged = unreadable_files(directory)
+    for path, why in damaged:
+        problems.append({"file": str(path), "problem": f"unreadable ({why})",
+                         "resume": ACTIONS[path.parent.name]})
+    rows = {path.stem for path in (directory / "results").glob("*.parquet")}
+    rows -= {path.stem for path, _ in damaged if path.parent.name == "results"}
+    evaluated = {path.stem.split("-")[0] for path in (directory / "evaluations").glob("*-search-*.parquet")}
+    for trial in sorted(evaluated - rows):
+        if not (directory / "results" / f"{trial}.parquet").exists():
+            problems.append({"file": str(directory / "results" / f"{trial}.parquet"),
+                             "problem": "missing: the trial has evaluations but no row",
+                             "resume": ACTIONS["results"]})
+    return pd.DataFrame(problems, columns=["file", "problem", "resume"])
+
+
+def _json_problem(path: Path) -> str | None:
+    if not path.exists():
+        return None if path.name != SETTINGS_FILE else "missing"
+    try:
+        json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        return f"unreadable ({type(error).__name__})"
+    return None

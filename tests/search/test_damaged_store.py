@@ -1,0 +1,98 @@
+"""A store that checks itself: an unreadable file is left out with one warning naming it,
+``check`` lists every damaged file and what resume does, ``resume`` rebuilds lost rows; a full
+disk stops the search with one line, keeping what was written."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from evaluation.metrics import result_names
+from search._schema import evaluations_schema, results_schema
+from search.cli import main
+from search.settings import SearchSettings
+from search.store import ResultsStore, load_results
+
+from .conftest import sedg_search
+
+
+def _fabricated(storage, name: str) -> SearchSettings:
+    settings = SearchSettings(methods=("none", "smote"), classifiers=("blrr",), name=name,
+                              storage_path=str(storage))
+    labels = list(range(21))
+    store = ResultsStore(settings.experiment_dir)
+    store.initialise(results_schema(settings.methods, result_names(labels), ()),
+                     evaluations_schema(result_names(labels)))
+    (settings.experiment_dir / "search.json").write_text(settings.to_json())
+    for index in range(4):
+        trial = f"t{index}"
+        store.write({"trial_id": trial, "status": "ok", "method": "smote", "classifier": "blrr",
+                     "k_neighbors": 3 + index, "n_splits": 5, "delta_qwk": 0.01 * index})
+        store.write_evaluation({"trial_id": trial, "phase": "search", "split": 0, "delta_qwk": 0.0})
+    return settings
+
+
+def _truncate(path) -> None:
+    path.write_bytes(path.read_bytes()[:64])
+
+
+def test_best_and_list_leave_out_an_unreadable_row_with_one_warning(tmp_path, capsys):
+    _fabricated(tmp_path, "whole")
+    damaged = _fabricated(tmp_path, "damaged").experiment_dir
+    _truncate(damaged / "results" / "t3.parquet")
+    assert main(["best", "damaged", "--storage-path", str(tmp_path), "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    best = pd.read_csv(io.StringIO(out))
+    assert best["trial_id"].tolist()[:3] == ["t2", "t1", "t0"]  # t3, the best, is unreadable
+    assert err.strip().splitlines() == [
+        f"sedg-search: warning: {damaged / 'results' / 't3.parquet'} is unreadable (ArrowInvalid) and "
+        "left out; 'sedg-search check' says what resume does about it"]
+    assert main(["list", "--storage-path", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "whole" in out and "damaged" in out and len(err.strip().splitlines()) == 1
+
+
+def test_check_lists_every_damaged_file_and_what_resume_does(tmp_path, capsys):
+    assert main(["check", "whole", "--storage-path", str(_fabricated(tmp_path, "whole").storage_path)]) == 0
+    assert "every file reads" in capsys.readouterr().out
+    experiment = _fabricated(tmp_path, "damaged").experiment_dir
+    _truncate(experiment / "results" / "t1.parquet")
+    (experiment / "results" / "t2.parquet").unlink()
+    _truncate(experiment / "evaluations" / "t0-search-0.parquet")
+    assert main(["check", "damaged", "--storage-path", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    for name in ("t1.parquet", "t2.parquet", "t0-search-0.parquet"):
+        assert name in out
+    assert "missing: the trial has evaluations but no row" in out
+    assert out.count("resume rebuilds the row from Ray Tune's saved state") == 2
+    assert "left out of reports" in out
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_search_and_resume_rebuilds_what_was_lost(tmp_path, monkeypatch):
+    storage = str(tmp_path)
+    monkeypatch.setenv("SEDG_TEST_ROOM", "2")  # the disk fills after two rows
+    run = sedg_search("run", "--methods", "none,smote", "--classifier", "blrr", "--num-samples", "6",
+                      "--name", "full", "--storage-path", storage, "--confirm-top", "0",
+                      "--plugin", "disk_full_plugin", "--num-cpus", "2", check=False)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sedg-search: error: no space left on device writing ")
+    assert lines[0].endswith(f"what was written is kept: free space, then continue with: sedg-search "
+                             f"resume full --storage-path {storage}")
+    experiment = tmp_path / "full"
+    kept = load_results(experiment)
+    assert len(kept) == 2  # the two rows written before the disk filled
+    _truncate(experiment / "results" / f"{kept['trial_id'].iloc[0]}.parquet")  # and one is damaged
+    check = sedg_search("check", "full", "--storage-path", storage, check=False)
+    assert check.returncode == 1 and kept["trial_id"].iloc[0] in check.stdout
+    monkeypatch.setenv("SEDG_TEST_ROOM", "100")  # space freed
+    resumed = sedg_search("resume", "full", "--storage-path", storage, "--num-cpus", "2")
+    assert "rebuilt the row of" in resumed.stdout
+    rows = load_results(experiment)
+    assert len(rows) == 6 and not rows["trial_id"].duplicated().any()
+    rebuilt = rows.set_index("trial_id").loc[kept["trial_id"].iloc[0]]
+    assert rebuilt["delta_qwk"] == kept.set_index("trial_id").loc[kept["trial_id"].iloc[0], "delta_qwk"]
+    assert sedg_search("check", "full", "--storage-path", storage).returncode == 0
