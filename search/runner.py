@@ -263,20 +263,37 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
 
 
 def _rebuild_rows(experiment_dir: Path, tuner) -> list[str]:
-    """Write again the row of every finished trial whose row file is missing or unreadable, from
-    the last result Ray Tune saved for it (the row the trial built, ``row_json``)."""
+    """Write again the row of every trial whose row file is unreadable, or missing while its
+    evaluations exist, from the last result Ray Tune saved for it (the row the trial built,
+    ``row_json``). A trial that runs again replaces it with its new row."""
     store = ResultsStore(experiment_dir)
     damaged = {path.stem for path, _ in unreadable_files(experiment_dir) if path.parent.name == "results"}
     present = {path.stem for path in store.results_dir.glob("*.parquet")} - damaged
-    rebuilt = []
-    for result in tuner.get_results():
-        metrics = result.metrics or {}
-        trial = metrics.get("trial_id")
-        if trial is None or trial in present or "row_json" not in metrics:
-            continue
-        store.write(json.loads(metrics["row_json"]))
-        rebuilt.append(trial)
+    evaluated = {path.name.split("-")[0] for path in store.evaluations_dir.glob("*-search-*.parquet")}
+    lost = damaged | (evaluated - present)
+    if not lost:
+        return []
+    saved = _saved_rows(experiment_dir, tuner)
+    rebuilt = sorted(trial for trial in lost if trial in saved)
+    for trial in rebuilt:
+        store.write(json.loads(saved[trial]))
     if rebuilt:
         print(f"rebuilt the row of {len(rebuilt)} trial(s) from Ray Tune's saved state: "
-              f"{', '.join(sorted(rebuilt))}")
+              f"{', '.join(rebuilt)}")
     return rebuilt
+
+
+def _saved_rows(experiment_dir: Path, tuner) -> dict[str, str]:
+    """Trial id -> the last ``row_json`` Ray Tune saved for it."""
+    try:
+        metrics = [result.metrics or {} for result in tuner.get_results()]
+    except Exception:  # Tune could not load its analysis (a trial cut short): read its files
+        metrics = []
+        for path in experiment_dir.glob("*/result.json"):
+            for line in path.read_text(errors="replace").splitlines():  # one report per line
+                try:
+                    metrics.append(json.loads(line))
+                except ValueError:
+                    continue
+    return {record["trial_id"]: record["row_json"] for record in metrics
+            if "trial_id" in record and "row_json" in record}

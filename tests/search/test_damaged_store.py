@@ -96,3 +96,20 @@ def test_a_full_disk_stops_the_search_and_resume_rebuilds_what_was_lost(tmp_path
     rebuilt = rows.set_index("trial_id").loc[kept["trial_id"].iloc[0]]
     assert rebuilt["delta_qwk"] == kept.set_index("trial_id").loc[kept["trial_id"].iloc[0], "delta_qwk"]
     assert sedg_search("check", "full", "--storage-path", storage).returncode == 0
+
+
+def test_rows_are_found_in_the_trials_own_files_when_tune_cannot_load_its_analysis(tmp_path):
+    import json
+
+    from search.runner import _saved_rows
+
+    class Unloadable:  # what Tuner.restore leaves when a trial was cut short mid-write
+        def get_results(self):
+            raise RuntimeError("Can't return results as experiment has not been run, yet.")
+
+    trial = tmp_path / "sedg_trial_abc_1"
+    trial.mkdir()
+    reports = [{"trial_id": "abc", "row_json": json.dumps({"split": 0})},
+               {"trial_id": "abc", "row_json": json.dumps({"split": 1})}]
+    trial.joinpath("result.json").write_text("\n".join(map(json.dumps, reports)) + "\n{cut sho")
+    assert _saved_rows(tmp_path, Unloadable()) == {"abc": json.dumps({"split": 1})}
