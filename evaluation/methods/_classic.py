@@ -13,6 +13,7 @@ the codes as the papers did.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -40,13 +41,13 @@ def shortfall_strategy(n_synthetic: int | None) -> Callable[[np.ndarray], dict] 
     """
     if n_synthetic is None:
         return "not majority"
+    return partial(_shortfall_targets, n_synthetic=n_synthetic)  # a partial pickles (export)
 
-    def targets(y: np.ndarray) -> dict:
-        labels, counts = np.unique(y, return_counts=True)
-        extra = shortfall_counts(y, n_synthetic)
-        return {label: int(count + extra[label]) for label, count in zip(labels.tolist(), counts)}
 
-    return targets
+def _shortfall_targets(y: np.ndarray, n_synthetic: int) -> dict:
+    labels, counts = np.unique(y, return_counts=True)
+    extra = shortfall_counts(y, n_synthetic)
+    return {label: int(count + extra[label]) for label, count in zip(labels.tolist(), counts)}
 
 
 def _down_to_median(y: np.ndarray) -> dict:

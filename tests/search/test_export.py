@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
+from evaluation import EvaluationConfig, MemoryArtifacts, evaluate, make_pipeline
+from evaluation.methods import METHODS as REGISTRY
 from evaluation.metrics import compute_metrics, result_names
 from search._schema import evaluations_schema, results_schema
 from search.cli import main
@@ -228,3 +229,31 @@ def test_a_model_from_another_version_warns_once_with_both(experiment, tmp_path)
     with pytest.warns(UserWarning, match=r"saved by sedg-search 0\.0\.1 and is loaded by ") as seen:
         load_model(tmp_path / "old.joblib")
     assert len(seen) == 1
+
+
+BUILT_IN = sorted(name for name, spec in REGISTRY.items()
+                  if spec.build.__module__.startswith(("evaluation.", "sedg.")))
+
+
+@pytest.mark.parametrize("method", BUILT_IN)
+def test_every_configuration_the_search_draws_exports_to_a_file(method, tmp_path):
+    """What the search stores can always be saved: no closure or lambda in a fitted model
+    (the default search's SMOTE with ``n_synthetic`` once held one)."""
+    import optuna
+
+    from search.recipe import evaluation_config
+    from search.space import define_space
+    from sedg.datasets import make_grades
+
+    settings = SearchSettings(methods=(method,), classifiers=("blrr",), tune_classifier=True,
+                              n_synthetic=40, storage_path=str(tmp_path))
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    trial = study.ask()
+    row = {**define_space(settings.methods, settings.classifiers, n_synthetic=40,
+                          tune_classifier=True)(trial), **trial.params}
+    data = make_grades(n_samples=150, seed=1)
+    model = make_pipeline(evaluation_config(row, settings), data)
+    frame = data.to_frame().drop(columns=[data.target])
+    model.fit(frame, data.y)
+    joblib.dump(model, tmp_path / "m.joblib")
+    assert np.array_equal(joblib.load(tmp_path / "m.joblib").predict(frame), model.predict(frame))
