@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
-from search.store import unreadable_files
+from search.store import missing_rows, unreadable_files
 from sedg import SedgInputError
 
 __all__ = ["check_experiment"]
@@ -51,14 +51,10 @@ def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH)
     for path, why in damaged:
         problems.append({"file": str(path), "problem": f"unreadable ({why})",
                          "resume": ACTIONS[path.parent.name]})
-    rows = {path.stem for path in (directory / "results").glob("*.parquet")}
-    rows -= {path.stem for path, _ in damaged if path.parent.name == "results"}
-    evaluated = {path.stem.split("-")[0] for path in (directory / "evaluations").glob("*-search-*.parquet")}
-    for trial in sorted(evaluated - rows):
-        if not (directory / "results" / f"{trial}.parquet").exists():
-            problems.append({"file": str(directory / "results" / f"{trial}.parquet"),
-                             "problem": "missing: the trial has evaluations but no row",
-                             "resume": ACTIONS["results"]})
+    for trial in missing_rows(directory):
+        problems.append({"file": str(directory / "results" / f"{trial}.parquet"),
+                         "problem": "missing: the trial has evaluations but no row",
+                         "resume": ACTIONS["results"]})
     return pd.DataFrame(problems, columns=["file", "problem", "resume"])
 
 

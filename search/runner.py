@@ -18,7 +18,7 @@ from search._lock import experiment_lock
 from search._profile import PROFILE_FILE, Profile
 from search._schema import evaluations_schema, results_schema
 from search.settings import SearchSettings
-from search.store import ResultsStore, load_results, unreadable_files
+from search.store import ResultsStore, load_results, missing_rows, unreadable_files
 from sedg import SedgInputError
 from sedg._files import atomic_write_text
 
@@ -267,10 +267,8 @@ def _rebuild_rows(experiment_dir: Path, tuner) -> list[str]:
     evaluations exist, from the last result Ray Tune saved for it (the row the trial built,
     ``row_json``). A trial that runs again replaces it with its new row."""
     store = ResultsStore(experiment_dir)
-    damaged = {path.stem for path, _ in unreadable_files(experiment_dir) if path.parent.name == "results"}
-    present = {path.stem for path in store.results_dir.glob("*.parquet")} - damaged
-    evaluated = {path.name.split("-")[0] for path in store.evaluations_dir.glob("*-search-*.parquet")}
-    lost = damaged | (evaluated - present)
+    lost = {path.stem for path, _ in unreadable_files(experiment_dir, ("results",))}
+    lost.update(missing_rows(experiment_dir))
     if not lost:
         return []
     saved = _saved_rows(experiment_dir, tuner)

@@ -33,13 +33,15 @@ from sedg._files import atomic_write, atomic_write_text
 
 __all__ = [
     "FAILED", "INVALID", "OK", "STATUSES", "STOPPED", "DamagedStoreWarning", "ResultsStore",
-    "load_confirmed", "load_evaluations", "load_results", "unreadable_files",
+    "load_confirmed", "load_evaluations", "load_results", "missing_rows", "unreadable_files",
 ]
 
 #: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
 #: a scheduler ended it early.
 OK, FAILED, INVALID, STOPPED = "ok", "error", "invalid", "stopped"
 STATUSES = (OK, FAILED, INVALID, STOPPED)
+#: The folders of row files: a trial's row, its split evaluations, a confirmation.
+ROW_FOLDERS = ("results", "evaluations", "confirmed")
 
 
 class DamagedStoreWarning(UserWarning):
@@ -144,11 +146,22 @@ def _each_file(folder: Path):
             yield path, error
 
 
-def unreadable_files(experiment_dir: str | Path) -> list[tuple[Path, str]]:
-    """``(file, why)`` for every row file of the experiment that cannot be read."""
+def missing_rows(experiment_dir: str | Path) -> list[str]:
+    """Trials whose search evaluations are stored but whose row file is not (lost from outside:
+    rows are written atomically, after the evaluations)."""
+    experiment_dir = Path(experiment_dir)
+    rows = {path.stem for path in (experiment_dir / "results").glob("*.parquet")}
+    evaluated = {path.name.split("-")[0]
+                 for path in (experiment_dir / "evaluations").glob("*-search-*.parquet")}
+    return sorted(evaluated - rows)
+
+
+def unreadable_files(experiment_dir: str | Path, folders: tuple[str, ...] = ROW_FOLDERS
+                     ) -> list[tuple[Path, str]]:
+    """``(file, why)`` for every row file of the experiment (in ``folders``) that cannot be read."""
     experiment_dir = Path(experiment_dir)
     return [(path, f"{type(error).__name__}: {error}".splitlines()[0])
-            for folder in ("results", "evaluations", "confirmed")
+            for folder in folders
             for path, error in _each_file(experiment_dir / folder) if isinstance(error, Exception)]
 
 
