@@ -13,7 +13,7 @@ from evaluation._config import EvaluationConfig
 from evaluation._trial import build_resampler, fit_resampled
 from evaluation.classifiers import CLASSIFIERS, make_classifier
 from sedg import SedgInputError, __version__
-from sedg.datasets import TableEncoder, TabularData
+from sedg.datasets import TableEncoder, TabularData, named_labels
 
 __all__ = ["SynthesisPipeline", "make_pipeline"]
 
@@ -89,13 +89,13 @@ class SynthesisPipeline(ClassifierMixin, BaseEstimator):
             classifier.set_params(estimator__embedder=ModelEmbedder(network))
         self.classifier_, _, _ = fit_resampled(
             self.config, self.resampler_, lambda: classifier, encoded, y, self.cardinalities or {})
-        self.classes_ = self._named(np.asarray(self.classifier_.classes_))
+        self.classes_ = named_labels(self.label_names, np.asarray(self.classifier_.classes_))
         self.version_ = __version__
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "classifier_")
-        return self._named(self.classifier_.predict(self.encoder_.transform(X)))
+        return named_labels(self.label_names, self.classifier_.predict(self.encoder_.transform(X)))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """One column per label of the training table, in label order."""
@@ -111,11 +111,6 @@ class SynthesisPipeline(ClassifierMixin, BaseEstimator):
             raise SedgInputError(f"label {unknown[0]!r} is not one of the model's labels "
                                  f"({', '.join(self.label_names)})")
         return np.array([rank[label] for label in y.tolist()], dtype=np.int64)
-
-    def _named(self, ranks: np.ndarray) -> np.ndarray:
-        if self.label_names is None:
-            return ranks
-        return np.asarray(self.label_names, dtype=object)[ranks.astype(int)]
 
     def __setstate__(self, state: dict) -> None:
         saved = state.get("version_")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
+from search._defaults import SETTINGS_FILE
 from search._interrupt import Interrupted
 from sedg import SedgInputError
 
@@ -17,14 +17,23 @@ def report_disk_error(error: OSError, args) -> int:
     """A full (or read-only) disk: one line, exit 2. Every file is written whole or not at all,
     so what was written is kept and ``resume`` continues from it."""
     line = f"sedg-search: error: {error.strerror.lower()} writing {error.filename or 'a file'}"
-    if args.command in ("run", "resume"):
-        name = args.name if args.command == "resume" else getattr(args, "experiment_name", None)
-        storage = getattr(args, "storage_path", DEFAULT_STORAGE_PATH)
+    experiment = _experiment(args)
+    if experiment is not None:
+        name, storage = experiment
         line += ("; what was written is kept: free space, then continue with: sedg-search resume "
-                 f"{name or 'NAME'} --storage-path {storage}")
+                 f"{name} --storage-path {storage}")
     print(line, file=sys.stderr, flush=True)
     _shut_ray_down()
     return 2
+
+
+def _experiment(args) -> tuple[str, str] | None:
+    """``(name, storage path)`` of the experiment a ``run`` or ``resume`` works on, if known."""
+    if args is None:
+        return None
+    if args.command == "resume":
+        return args.name, args.storage_path
+    return getattr(args, "experiment", None)  # run: set once its settings are made
 
 
 def _shut_ray_down() -> None:
@@ -71,11 +80,12 @@ def refuse_repeated_options(argv: Sequence[str]) -> None:
                              + several.get(repeated[0], ""))
 
 
-def report_interrupt(interrupted: Interrupted) -> int:
+def report_interrupt(interrupted: Interrupted, args) -> int:
     """One line (what the signal left, and how to go on), then Ray shut down."""
-    name, storage = getattr(interrupted, "experiment", (None, None))
+    experiment = _experiment(args)
     line = f"sedg-search: interrupted ({interrupted})"
-    if name is not None:
+    if experiment is not None:
+        name, storage = experiment
         from pathlib import Path
 
         if (Path(storage) / name / SETTINGS_FILE).is_file():

@@ -223,12 +223,8 @@ def _run(args) -> None:
 
     given = {name: getattr(args, name) for name, _, _ in cli_options(SearchSettings) if hasattr(args, name)}
     settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
-    args.experiment_name, args.storage_path = settings.name, settings.storage_path  # for messages
-    try:
-        frame = run(settings, num_cpus=args.num_cpus)
-    except Interrupted as interrupted:
-        interrupted.experiment = (settings.name, settings.storage_path)
-        raise
+    args.experiment = (settings.name, settings.storage_path)  # what an interrupt's line names
+    frame = run(settings, num_cpus=args.num_cpus)
     name, storage = settings.name, settings.storage_path
     counts = frame["status"].value_counts().to_dict() if len(frame) else {}
     print(f"experiment {name}: {len(frame)} trials {counts}; results in {storage}/{name}/results")
@@ -248,11 +244,7 @@ def _dispatch(args) -> None:
     if args.command == "run":
         _run(args)
     elif args.command == "resume":
-        try:
-            frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
-        except Interrupted as interrupted:
-            interrupted.experiment = (args.name, args.storage_path)
-            raise
+        frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
         print(f"experiment {args.name}: {len(frame)} trials")
     elif args.command == "best":
         frame = best(args.name, args.storage_path, metric=args.metric, by=args.by, top=args.top,
@@ -302,7 +294,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exit_:  # --help (0) or a usage error (2, already printed)
         return int(exit_.code or 0)
     except Interrupted as interrupted:
-        return report_interrupt(interrupted)
+        return report_interrupt(interrupted, None)
     except SedgInputError as error:
         print(f"sedg-search: error: {error}", file=sys.stderr)
         return 2
@@ -316,7 +308,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"sedg-search: error: {error}", file=sys.stderr)
         return 2
     except Interrupted as interrupted:
-        return report_interrupt(interrupted)
+        return report_interrupt(interrupted, args)
     except OSError as error:
         if error.errno not in DISK_ERRORS:
             raise

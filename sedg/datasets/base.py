@@ -11,7 +11,7 @@ import pandas as pd
 
 from sedg._errors import SedgInputError
 
-__all__ = ["FEATURE_KINDS", "TabularData", "snap_codes"]
+__all__ = ["FEATURE_KINDS", "TabularData", "named_labels", "snap_codes"]
 
 #: ``nominal`` and ``ordinal`` features are discrete (integer codes); the rest continuous.
 FEATURE_KINDS = ("nominal", "ordinal", "continuous")
@@ -107,9 +107,7 @@ class TabularData:
 
     def name_labels(self, values) -> np.ndarray:
         """``values`` of ``y`` as the data file writes them (words for a word target)."""
-        if self.label_names is None:
-            return np.asarray(values)
-        return np.asarray(self.label_names, dtype=object)[np.asarray(values, dtype=int)]
+        return named_labels(self.label_names, values)
 
     @cached_property
     def discrete_mask(self) -> np.ndarray:
@@ -198,6 +196,19 @@ class TabularData:
             f"{kinds['continuous']} continuous), {len(self.labels)} classes, "
             f"smallest class {smallest}"
         )
+
+
+def named_labels(label_names, values) -> np.ndarray:
+    """Ranks ``values`` as the words of ``label_names``; the values themselves without names.
+
+    Examples
+    --------
+    >>> named_labels(("poor", "fair", "good"), [2, 0]).tolist(), named_labels(None, [3]).tolist()
+    (['good', 'poor'], [3])
+    """
+    if label_names is None:
+        return np.asarray(values)
+    return np.asarray(label_names, dtype=object)[np.asarray(values, dtype=int)]
 
 
 def snap_codes(X: np.ndarray, cardinalities: dict[int, int]) -> np.ndarray:
