@@ -22,9 +22,16 @@ from sklearn.svm import SVC
 
 from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
 from sedg import SedgInputError
+from sedg._threads import resolve_n_jobs
 from sedg.datasets import TabularData
 
-__all__ = ["CLASSIFIERS", "ClassifierSpec", "make_classifier"]
+__all__ = ["CLASSIFIERS", "FOREST_ROWS", "ClassifierSpec", "make_classifier"]
+
+#: Past this many rows in the table, each tree of the random forest draws its bootstrap
+#: from a fraction ``FOREST_ROWS / rows`` of the rows it is fitted on (``max_samples``),
+#: so a tree sees about as many rows at 10^6 as at 10^5: fitting stops growing with the
+#: table and a forest of 200 such trees loses little.
+FOREST_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,10 @@ class ClassifierSpec:
     Table 1), the network trained once per training split by the protocol;
     ``space``: the classifier's own hyper-parameters, ``space(trial, prefix)``
     suggesting each as ``prefix + name`` (``--tune-classifier``).
+
+    Classifiers that can use several threads (the forest, XGBoost) get ``n_jobs``
+    from the CPUs the building process may use (:func:`sedg._threads.resolve_n_jobs`:
+    within :func:`evaluation.evaluate` or a search trial, its share).
     """
 
     build: Callable[[TabularData, int, dict], object]
@@ -81,8 +92,10 @@ def _svm_ovo(data: TabularData, seed: int, params: dict):
     return _scaled(data, _svc(seed, params))
 
 
-def _random_forest(data: TabularData, seed: int, params: dict):
-    defaults = {"n_estimators": 200, "n_jobs": 1, "random_state": seed}
+def _random_forest(data: TabularData | None, seed: int, params: dict):
+    rows = 0 if data is None else len(data.y)
+    defaults = {"n_estimators": 200, "n_jobs": resolve_n_jobs(), "random_state": seed,
+                "max_samples": FOREST_ROWS / rows if rows > FOREST_ROWS else None}
     return RandomForestClassifier(**{**defaults, **params})
 
 
@@ -94,7 +107,7 @@ def _xgboost(data: TabularData, seed: int, params: dict):
         "max_depth": 4,
         "learning_rate": 0.1,
         "tree_method": "hist",
-        "n_jobs": 1,
+        "n_jobs": resolve_n_jobs(),
         "random_state": seed,
         "verbosity": 0,
     }
@@ -139,6 +152,7 @@ def _forest_space(trial, prefix: str) -> None:
     trial.suggest_int(f"{prefix}max_depth", 2, 32)
     trial.suggest_int(f"{prefix}min_samples_leaf", 1, 10)
     trial.suggest_float(f"{prefix}max_features", 0.1, 1.0)
+    trial.suggest_float(f"{prefix}max_samples", 0.1, 1.0)  # each tree's share of the rows
 
 
 def _xgboost_space(trial, prefix: str) -> None:

@@ -26,6 +26,7 @@ from evaluation.methods import NO_RESAMPLING
 from evaluation.metrics import compute_metrics, improvements, minority_labels
 from sedg import MemoryArtifacts
 from sedg._memory import ArtifactStore, data_key
+from sedg._threads import limited_threads
 from sedg.datasets import TabularData, impute_split
 
 __all__ = ["Resampled", "evaluate", "resample_split"]
@@ -83,6 +84,7 @@ def evaluate(
     split_indices: Sequence[int] | None = None,
     splits: list[tuple[np.ndarray, np.ndarray]] | None = None,
     keep_synthetic: bool = False,
+    n_jobs: int | None = None,
     **config_fields: Any,
 ) -> EvaluationResult:
     """Evaluate one configuration on ``data`` against the no-resampling baseline.
@@ -121,6 +123,10 @@ def evaluate(
         Keep the rows the resampler made on every split as ``result.synthetic``
         (decoded to the data's values, with the target and a ``split`` column);
         each split is then computed, not looked up.
+    n_jobs : int, optional
+        Threads for the whole evaluation: the classifiers' ``n_jobs``, and torch, BLAS and
+        OpenMP held to it (:func:`sedg._threads.limited_threads`); by default every CPU
+        the process may use (within a Ray trial, its CPU share).
 
     Returns
     -------
@@ -140,6 +146,11 @@ def evaluate(
     (0.0, 5)
     """
     config = config or EvaluationConfig(**config_fields)
+    with limited_threads(n_jobs):
+        return _evaluate(data, config, artifacts, on_split, split_indices, splits, keep_synthetic)
+
+
+def _evaluate(data, config, artifacts, on_split, split_indices, splits, keep_synthetic):
     artifacts = artifacts if artifacts is not None else MemoryArtifacts()
     minority = minority_labels(data.class_counts)
     planned = _plan(data, config, split_indices, splits)

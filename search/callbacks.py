@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -96,20 +97,32 @@ class StoreCallback(Callback):
 
 
 class ProgressCallback(Callback):
-    """Progress of the search: trials done/total, errors, best value so far (among trials that
-    ran every split), elapsed and remaining time.
+    """Progress of the search, counted in split evaluations: trials done/total, errors, best
+    value so far (among trials that ran every split), elapsed time and an estimate of the
+    time left.
 
-    A live bar (rich) when the stream is a terminal (``live=None``); otherwise one line per
-    finished trial, which logs and pipes keep readable.
+    A live bar (rich) when the stream is a terminal (``live=None``). Otherwise (a log, a
+    pipe) lines: one per split evaluation (trial, split, seconds, value), one per finished
+    trial, one when a trial waits for an artifact another trial is computing (read from
+    ``artifacts_log``), and a heartbeat when nothing was said for ``heartbeat_s``.
+    The estimate is the elapsed time per split evaluation done times those left; a trial
+    stopped early counts its unrun splits as done.
     """
 
     def __init__(self, total: int, metric: str, mode: str, stream=None,
-                 live: bool | None = None) -> None:
+                 live: bool | None = None, splits_per_trial: int = 1, artifacts_log=None,
+                 heartbeat_s: float = 30.0) -> None:
         self.total, self.metric, self.mode = total, metric, mode
         self.stream, self.live = stream, live
+        self.splits_per_trial, self.artifacts_log = max(1, int(splits_per_trial)), artifacts_log
+        self.heartbeat_s = heartbeat_s
         self.done = self.errors = 0
         self.best = math.nan
-        self.started = time.monotonic()
+        self.started = self.said = time.monotonic()
+        self.units = 0  # split evaluations done, or skipped by a trial that stopped early
+        self._splits: dict[str, int] = {}  # per running trial, the splits it reported
+        # Waits already in the log (a resumed search's) were announced by the run that saw them.
+        self._log_offset = _size(artifacts_log)
         self._bar = None
 
     def _is_live(self) -> bool:
@@ -130,36 +143,93 @@ class ProgressCallback(Callback):
 
         console = Console(file=self.stream or sys.stdout, force_terminal=True)
         self._bar = Progress(
-            TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("errors {task.fields[errors]}  best {task.fields[best]}"),
+            TextColumn("splits"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("trials {task.fields[trials]}  errors {task.fields[errors]}  "
+                       "best {task.fields[best]}"),
             TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
             console=console,
         )
-        self._task = self._bar.add_task("search", total=self.total, errors=0, best="n/a")
+        self._task = self._bar.add_task("search", total=self.total * self.splits_per_trial,
+                                        trials=f"0/{self.total}", errors=0, best="n/a")
         self._bar.start()
 
-    def _record(self, status: str, value) -> None:
+    def _left(self) -> str:
+        total = self.total * self.splits_per_trial
+        if not self.units:
+            return "left ?"
+        seconds = (time.monotonic() - self.started) / self.units * max(0, total - self.units)
+        return f"left ~{seconds:.0f}s"
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.stream or sys.stdout, flush=True)
+        self.said = time.monotonic()
+
+    def _update_bar(self) -> None:
+        if self._bar is None:
+            self._start_bar()
+        best = "n/a" if math.isnan(self.best) else f"{self.metric} {self.best:+.4f}"
+        self._bar.update(self._task, completed=self.units, errors=self.errors, best=best,
+                         trials=f"{self.done}/{self.total}")
+
+    def _record(self, status: str, value, trial_id: str | None = None) -> None:
         self.done += 1
         self.errors += status not in (OK, STOPPED)
+        self.units += self.splits_per_trial - self._splits.pop(trial_id, 0)
         # Only trials that ran every split count: a stopped trial's partial mean is no answer.
         if status == OK and isinstance(value, (int, float)) and math.isfinite(value):
             better = value > self.best if self.mode == "max" else value < self.best
             if math.isnan(self.best) or better:
                 self.best = value
         if self._is_live():
-            if self._bar is None:
-                self._start_bar()
-            best = "n/a" if math.isnan(self.best) else f"{self.metric} {self.best:+.4f}"
-            self._bar.update(self._task, completed=self.done, errors=self.errors, best=best)
+            self._update_bar()
             return
-        stream = self.stream or sys.stdout
-        print(
-            f"[{self.done:>4}/{self.total}] errors {self.errors}  "
-            f"elapsed {time.monotonic() - self.started:6.1f}s  "
-            f"best {self.metric} {self.best:+.4f}",
-            file=stream,
-            flush=True,
-        )
+        self._say(f"[{self.done:>4}/{self.total}] errors {self.errors}  "
+                  f"elapsed {time.monotonic() - self.started:6.1f}s  {self._left()}  "
+                  f"best {self.metric} {self.best:+.4f}")
+
+    def on_trial_result(self, iteration, trials, trial, result, **info) -> None:
+        if "split" not in result:
+            return
+        self._splits[trial.trial_id] = self._splits.get(trial.trial_id, 0) + 1
+        self.units += 1
+        if self._is_live():
+            self._update_bar()
+            return
+        value = result.get("split_value", math.nan)
+        self._say(f"       trial {trial.trial_id} split {int(result['split']) + 1}/"
+                  f"{self.splits_per_trial}  {result.get('split_seconds', math.nan):6.1f}s  "
+                  f"{self.metric} {value:+.4f}")
+
+    def on_step(self, iteration, trials, **info) -> None:
+        if self._is_live():
+            return
+        self._announce_waits()
+        if time.monotonic() - self.said >= self.heartbeat_s:
+            running = sum(1 for trial in trials if trial.status == "RUNNING")
+            self._say(f"[{self.done:>4}/{self.total}] running {running} trial(s), "
+                      f"{self.units}/{self.total * self.splits_per_trial} splits  "
+                      f"elapsed {time.monotonic() - self.started:6.1f}s  {self._left()}")
+
+    def _announce_waits(self) -> None:
+        """A line per trial that began waiting for an artifact since the last look."""
+        if self.artifacts_log is None:
+            return
+        try:
+            with open(self.artifacts_log, "rb") as log:
+                log.seek(self._log_offset)
+                chunk = log.read()
+        except OSError:  # not written yet
+            return
+        complete = chunk[: chunk.rfind(b"\n") + 1]  # a line being written is read next time
+        self._log_offset += len(complete)
+        for line in complete.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("event") == "waiting":
+                self._say(f"       trial {entry.get('trial_id')} waits for the shared "
+                          f"{entry.get('kind')} another trial is computing")
 
     def on_experiment_end(self, trials, **info) -> None:
         if self._bar is not None:
@@ -169,7 +239,14 @@ class ProgressCallback(Callback):
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         result = trial.last_result or {}
         status = json.loads(result["row_json"])["status"] if "row_json" in result else STOPPED
-        self._record(status, result.get(self.metric))
+        self._record(status, result.get(self.metric), trial.trial_id)
 
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
-        self._record(FAILED, None)
+        self._record(FAILED, None, trial.trial_id)
+
+
+def _size(path) -> int:
+    try:
+        return os.path.getsize(path) if path is not None else 0
+    except OSError:
+        return 0

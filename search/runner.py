@@ -132,7 +132,9 @@ def _callbacks(settings: SearchSettings, profile: Profile | None) -> list:
 
     return [
         StoreCallback(str(settings.experiment_dir), profile=profile),
-        ProgressCallback(settings.num_samples, settings.metrics[0], settings.modes[0]),
+        ProgressCallback(settings.num_samples, settings.metrics[0], settings.modes[0],
+                         splits_per_trial=settings.n_splits,
+                         artifacts_log=settings.experiment_dir / "artifacts" / "log.jsonl"),
     ]
 
 

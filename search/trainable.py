@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import sys
 import time
 import traceback
 from datetime import datetime, timezone
-
-from threadpoolctl import threadpool_limits
 
 from evaluation import InvalidConfiguration, evaluate
 from evaluation._results import summarise_splits
@@ -68,7 +64,6 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     # No more threads than the trial's CPU share: trials running side by side must not
     # oversubscribe the cores (BLAS, OpenMP and torch each start one thread per core).
     threads = max(1, int(settings.cpus_per_trial))
-    _limit_torch_threads(threads)
     trial_id = tune.get_context().get_trial_id() or "local"
     started = time.perf_counter()
     row = {
@@ -96,7 +91,9 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         values = {**metrics, **{f"baseline_{k}": v for k, v in baseline.items()}, **deltas}
         so_far = summarise_splits(done["metrics"], done["baselines"], done["deltas"], minority,
                                   test_train_ratio=trial_config.test_train_ratio)
-        report = {**_objective(so_far, settings), "n_splits": split + 1,
+        now = time.perf_counter()
+        seconds, clock[0] = now - clock[0], now
+        report = {**_objective(so_far, settings), "n_splits": split + 1, "split_seconds": seconds,
                   "split": split, "split_value": _finite(values.get(settings.metrics[0])),
                   "split_json": json.dumps({"trial_id": trial_id, "split": split, "seed": seed,
                                             "phase": SEARCH, **values}, default=_jsonable)}
@@ -108,6 +105,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
             last.update(report)
 
     last: dict = {}
+    clock = [started]  # when the last split ended: its successor's seconds count from there
     try:
         loading = time.perf_counter()
         data = data if data is not None else load_data(settings.data_spec())
@@ -115,8 +113,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
         minority.extend(minority_labels(data.class_counts))
         row.update(dataset=data.name, dataset_fingerprint=data.fingerprint, n_folds=planned)
         trial_config = evaluation_config(config, settings, SEARCH)
-        with threadpool_limits(limits=threads):
-            result = evaluate(data, trial_config, artifacts=artifacts, on_split=on_split)
+        result = evaluate(data, trial_config, artifacts=artifacts, on_split=on_split, n_jobs=threads)
         row.update(result.to_row())
         info = json.dumps(result.resampler_info, default=str)
         # ``method`` stays what was asked; what ran instead, if anything, is said beside it.
@@ -136,17 +133,6 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     final["row_json"] = json.dumps(row, default=_jsonable)
     tune.report(final)
     return row
-
-
-def _limit_torch_threads(threads: int) -> None:
-    """Torch's intra-op threads to the trial's share. Torch is imported only by configurations
-    that use it; imported later in this worker, it starts with ``OMP_NUM_THREADS`` threads,
-    which Ray sets to the worker's CPU share, and the next trial sets it here."""
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(threads)
-    else:
-        os.environ["OMP_NUM_THREADS"] = str(threads)
 
 
 def _finite(value) -> float:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import joblib
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from sklearn.utils._param_validation import HasMethods
 
 from sedg._files import atomic_write
@@ -123,13 +123,21 @@ class DiskArtifacts(_Handle):
             return self._hit(kind, key, path), True
         path.parent.mkdir(parents=True, exist_ok=True)
         asked = time.perf_counter()
-        with FileLock(path.with_suffix(".lock")):
+        lock = FileLock(path.with_suffix(".lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:  # another process is computing it: say so (a search's log shows it), wait
+            self._append({"kind": kind, "key": key, "event": "waiting", "trial_id": self.trial_id})
+            lock.acquire()
+        try:
             if path.exists():  # another process computed it while we waited
                 return self._hit(kind, key, path, waited=time.perf_counter() - asked), True
             started = time.perf_counter()
             value = compute()
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             atomic_write(path, lambda staging: staging.write_bytes(data))
+        finally:
+            lock.release()
         self._log(kind, key, "computed", time.perf_counter() - started)
         return value, False
 
@@ -143,6 +151,9 @@ class DiskArtifacts(_Handle):
         entry = {"kind": kind, "key": key, "event": event, "trial_id": self.trial_id,
                  "seconds": round(seconds, 4), "waited": round(waited, 4)}
         self.used.append(entry)
+        self._append(entry)
+
+    def _append(self, entry: dict) -> None:
         line = (json.dumps(entry) + "\n").encode()
         fd = os.open(self.directory / "log.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:

@@ -13,9 +13,10 @@ from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg._memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
 from sedg._random import resolve_seed
+from sedg._subsample import DIAGNOSTIC_ROWS, stratified_subsample
 from sedg.dgm._choices import DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 from sedg.dgm._training import FittedGenerator, train_generator
-from sedg.nn import resolve_device
+from sedg.nn import batch_rows, resolve_device
 from sedg.synthesis import classifier_diagnostics, select_samples, shortfall_counts
 
 __all__ = ["INPUTS", "DGMSampler"]
@@ -52,6 +53,13 @@ class DGMSampler(DenseSampler):
     latent_dim, hidden_size, n_layers : int, default=8, 64, 2
     epochs : int, default=100
         The cap; a guard may stop earlier (``stopped_epoch_``).
+    max_steps : int or None, default=3000
+        A budget of optimisation steps: the epochs are cut to what fits in it, so
+        training time stops growing with the table. Up to a few thousand rows (the
+        papers' tables) ``epochs`` bites first and nothing changes. ``None``: no budget.
+    batch_size : int or "auto", default="auto"
+        Rows per step; ``"auto"`` is 128 up to about 18,000 rows and grows with them
+        beyond (:func:`sedg.nn.batch_rows`).
     learning_rate : float, default=1e-3
     alpha : float, default=0.2
         Weight of the adversarial loss (reconstruction gets ``1 - alpha``).
@@ -69,10 +77,17 @@ class DGMSampler(DenseSampler):
     classifier : estimator or None
         Needed for ``pess`` and ``ppss`` input.
     discrete_features : list of int or None
+    diagnostic_rows : int or None, default=20000
+        The most rows the classifier's out-of-fold losses (``pess``, ``ppss``) are
+        learnt on: a stratified subsample (:func:`sedg._subsample.stratified_subsample`);
+        ``pess`` then draws from its rows. ``None``: all of them.
     memory : None, str, path, joblib.Memory or store, default=None
         Where fitted generators and diagnostics are cached (clones share it).
     device : {"auto", "cpu", "cuda"}, default="auto"
         CUDA when present, else the CPU.
+    n_jobs : int or None, default=None
+        Threads for torch, BLAS and OpenMP while resampling
+        (:func:`sedg._threads.resolve_n_jobs`; ``None``: the CPUs the process may use).
     random_state : int, RandomState instance or None
 
     Attributes
@@ -100,6 +115,8 @@ class DGMSampler(DenseSampler):
         "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
         "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
         "discriminator_target": [StrOptions(set(DISCRIMINATOR_TARGETS))],
@@ -109,22 +126,28 @@ class DGMSampler(DenseSampler):
         "noise_scale": [Interval(numbers.Real, 0, None, closed="left")],
         "classifier": [HasMethods(["fit", "predict_proba"]), None],
         "discrete_features": ["array-like", None],
+        "diagnostic_rows": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "memory": MEMORY_CONSTRAINT,
         "device": [StrOptions({"auto", "cpu", "cuda"})],
+        "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
     }
 
     def __init__(
         self, *, model="vae", latent_dim=8, hidden_size=64, n_layers=2, epochs=100,
+        max_steps=3000, batch_size="auto",
         learning_rate=1e-3, alpha=0.2, discriminator_target="latent", input="noise",
         guard="heuristic", n_synthetic=200, noise_scale=0.5, classifier=None,
-        discrete_features=None, memory=None, device="auto", random_state=None,
+        discrete_features=None, diagnostic_rows=DIAGNOSTIC_ROWS, memory=None, device="auto",
+        n_jobs=None, random_state=None,
     ) -> None:
         self.model = model
         self.latent_dim = latent_dim
         self.hidden_size = hidden_size
         self.n_layers = n_layers
         self.epochs = epochs
+        self.max_steps = max_steps
+        self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.alpha = alpha
         self.discriminator_target = discriminator_target
@@ -134,8 +157,10 @@ class DGMSampler(DenseSampler):
         self.noise_scale = noise_scale
         self.classifier = classifier
         self.discrete_features = discrete_features
+        self.diagnostic_rows = diagnostic_rows
         self.memory = memory
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _fit_resample(self, X: np.ndarray, y: np.ndarray):
@@ -162,10 +187,18 @@ class DGMSampler(DenseSampler):
                     (labels.size, codes.shape[1]))
         else:
             losses = aucs = None
+            kept = None  # rows PeSS may draw: those the losses were learnt on
             if self.input in ("pess", "ppss"):
+                kept = stratified_subsample(y, self.diagnostic_rows, seed)
+                learn = slice(None) if kept is None else kept
                 losses, aucs = classifier_diagnostics(
-                    self.classifier, X, y, np.unique(y), random_state=seed, memory=self.memory_)
-            rows = select_samples(self.input, y, self.n_synthetic, rng, losses=losses, class_aucs=aucs)
+                    self.classifier, X[learn], y[learn], np.unique(y), random_state=seed,
+                    memory=self.memory_)
+            if self.input == "pess" and kept is not None:
+                rows = kept[select_samples("pess", y[kept], self.n_synthetic, rng, losses=losses)]
+            else:
+                rows = select_samples(self.input, y, self.n_synthetic, rng, losses=losses,
+                                      class_aucs=aucs)
             labels = y[rows]
             latent = codes[rows] + self.noise_scale * spread * rng.standard_normal(
                 (rows.size, codes.shape[1]))
@@ -189,6 +222,8 @@ class DGMSampler(DenseSampler):
         own = {name: getattr(self, name) for name in (
             "model", "latent_dim", "hidden_size", "n_layers", "epochs", "learning_rate", "alpha",
             "discriminator_target", "guard")}
+        size = batch_rows(len(y), 128) if self.batch_size == "auto" else self.batch_size
+        own.update(batch_size=size, max_steps=self.max_steps)
         key = f"{data_key(X, y)}|{json.dumps(own, sort_keys=True)}|{self.discrete_features}|{seed}"
         return cached(self.memory_, f"generator_{self.model}", key, lambda: train_generator(
             X, y, discrete=self.discrete_features, device=resolve_device(self.device),

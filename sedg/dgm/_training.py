@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,7 @@ def train_generator(
     X: np.ndarray, y: np.ndarray, *, model: str, discrete, latent_dim: int, hidden_size: int,
     n_layers: int, epochs: int, learning_rate: float, alpha: float, discriminator_target: str,
     guard: str, device: torch.device, random_state: int, batch_size: int = 128,
+    max_steps: int | None = None,
 ) -> FittedGenerator:
     """Train ``model`` on the training rows; stop at ``epochs`` or when ``guard`` says so.
 
@@ -66,6 +68,7 @@ def train_generator(
     stop once at least 50 % of reconstructed rows share at least 80 % of their
     source's values); ``"validation"`` stops when the loss on 10 % held-out rows
     has not improved for 10 epochs (best weights kept); ``"none"`` runs all epochs.
+    ``max_steps`` caps the optimisation steps: the epochs are cut to those that fit in it.
     """
     variational, adversarial, conditional = MODELS[model]
     classes = np.unique(y)
@@ -120,6 +123,9 @@ def train_generator(
                 output = network.decode(z, labels[rows]).cpu().numpy()
             return copies_fraction(codec.decode_logits(output), X[rows], codec) >= 0.5
 
+        per_epoch = math.ceil(train.size / batch_size)
+        if max_steps is not None:
+            epochs = max(1, min(epochs, max_steps // per_epoch))
         stopped = train_epochs(
             network, max_epochs=epochs, step=step,
             batches=lambda: torch.as_tensor(rng.permutation(train)).split(batch_size),

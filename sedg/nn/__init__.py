@@ -13,12 +13,13 @@ if TYPE_CHECKING:
     from sedg.nn._choices import EMBEDDING_LAYERS
     from sedg.nn._codec import MixedCodec
     from sedg.nn._nnmodel import NNModel, resolve_device
-    from sedg.nn._training import kl_divergence, train_epochs
+    from sedg.nn._training import batch_rows, kl_divergence, train_epochs
 
 __all__ = [
     "EMBEDDING_LAYERS",
     "MixedCodec",
     "NNModel",
+    "batch_rows",
     "kl_divergence",
     "resolve_device",
     "train_epochs",
@@ -28,6 +29,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "EMBEDDING_LAYERS": "sedg.nn._choices",
     "MixedCodec": "sedg.nn._codec",
     "NNModel": "sedg.nn._nnmodel",
+    "batch_rows": "sedg.nn._training",
     "kl_divergence": "sedg.nn._training",
     "resolve_device": "sedg.nn._nnmodel",
     "train_epochs": "sedg.nn._training",

@@ -14,10 +14,11 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from torch import nn
 
 from sedg._random import resolve_seed
+from sedg._threads import limited_threads
 from sedg.nn._choices import EMBEDDING_LAYERS
 from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
-from sedg.nn._training import train_epochs
+from sedg.nn._training import batch_rows, train_epochs
 
 __all__ = ["EMBEDDING_LAYERS", "NNModel", "resolve_device"]
 
@@ -55,7 +56,9 @@ class NNModel(ClassifierMixin, BaseEstimator):
     n_blocks : int, default=2
     dropout : float, default=0.2
     learning_rate : float, default=1e-2
-    batch_size : int, default=64
+    batch_size : int or "auto", default="auto"
+        Rows per step; ``"auto"`` is 64 (the paper's size) up to about 9,000
+        training rows and grows with them beyond (:func:`sedg.nn.batch_rows`).
     max_epochs : int, default=100
     patience : int, default=20
         Epochs without validation improvement before stopping; the learning
@@ -66,6 +69,9 @@ class NNModel(ClassifierMixin, BaseEstimator):
         warm-start usage needs. A new class in ``y`` forces a fresh network.
     device : {"auto", "cpu", "cuda"}, default="auto"
         CUDA when present, else the CPU.
+    n_jobs : int or None, default=None
+        Torch's threads while fitting and predicting (:func:`sedg._threads.resolve_n_jobs`;
+        ``None``: the CPUs the process may use, or the enclosing limit).
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout and batching (see :func:`sklearn.utils.check_random_state`).
 
@@ -99,12 +105,13 @@ class NNModel(ClassifierMixin, BaseEstimator):
         "n_blocks": [Interval(numbers.Integral, 1, None, closed="left")],
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "batch_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "patience": [Interval(numbers.Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "warm_start": ["boolean"],
         "device": [StrOptions({"auto", "cpu", "cuda"})],
+        "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
     }
 
@@ -118,12 +125,13 @@ class NNModel(ClassifierMixin, BaseEstimator):
         n_blocks: int = 2,
         dropout: float = 0.2,
         learning_rate: float = 1e-2,
-        batch_size: int = 64,
+        batch_size: int | str = "auto",
         max_epochs: int = 100,
         patience: int = 20,
         validation_fraction: float = 0.1,
         warm_start: bool = False,
         device: str = "auto",
+        n_jobs: int | None = None,
         random_state: int | None = None,
     ) -> None:
         self.discrete_features = discrete_features
@@ -139,6 +147,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None) -> NNModel:
@@ -158,7 +167,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         seed = resolve_seed(self.random_state)
         generator = torch.Generator().manual_seed(seed)
         # Dropout and initialisation draw from torch's global generator: seed a private copy.
-        with torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=[]), limited_threads(self.n_jobs):
             torch.manual_seed(seed)
             if not reuse:
                 self.classes_ = classes
@@ -214,9 +223,10 @@ class NNModel(ClassifierMixin, BaseEstimator):
             with torch.no_grad():
                 return float(loss_function(self.network_(X_valid), y_valid, valid))
 
+        size = batch_rows(len(y_train), 64) if self.batch_size == "auto" else self.batch_size
         return train_epochs(
             self.network_, max_epochs=self.max_epochs, step=step,
-            batches=lambda: torch.randperm(len(y_train), generator=generator).split(self.batch_size),
+            batches=lambda: torch.randperm(len(y_train), generator=generator).split(size),
             validation_loss=validation_loss if n_valid else None,
             patience=self.patience, min_delta=1e-6, on_validation=scheduler.step,
         )
@@ -225,7 +235,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         self.network_.eval()
-        with torch.no_grad():
+        with torch.no_grad(), limited_threads(getattr(self, "n_jobs", None)):  # older pickles lack it
             inputs = self._tensor(X).to(self.device_)
             output = getattr(self.network_, method)(inputs)
         return output.cpu().numpy().astype(np.float64)

@@ -3,7 +3,8 @@
 Each caller supplies what differs — how an epoch is batched, what one step
 does, how the held-out loss is measured — and gets the same epoch loop:
 train mode for the steps, eval mode after them, early stopping on the
-held-out loss (best weights restored) or on a caller's own stopping rule.
+held-out loss (best weights restored) or on a caller's own stopping rule, with
+torch's threads held to the caller's share (:func:`sedg._threads.limited_threads`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,26 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["kl_divergence", "train_epochs"]
+from sedg._threads import limited_threads
+
+__all__ = ["batch_rows", "kl_divergence", "train_epochs"]
+
+#: Batches per epoch the automatic batch size aims at.
+BATCHES_PER_EPOCH = 100
+
+
+def batch_rows(n_rows: int, smallest: int) -> int:
+    """The automatic batch size: about ``BATCHES_PER_EPOCH`` batches per epoch, a power of
+    two, never fewer than ``smallest`` rows (the fixed size small tables are trained with),
+    so an epoch's steps stop growing with the table.
+
+    Examples
+    --------
+    >>> batch_rows(400, 64), batch_rows(60_000, 64), batch_rows(600_000, 128)
+    (64, 512, 8192)
+    """
+    wanted = 2 ** int(round(math.log2(max(n_rows / BATCHES_PER_EPOCH, 1.0))))
+    return max(int(smallest), wanted)
 
 
 def kl_divergence(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
@@ -34,6 +54,7 @@ def train_epochs(
     min_delta: float = 0.0,
     on_validation: Callable[[float], None] | None = None,
     should_stop: Callable[[int], bool] | None = None,
+    n_jobs: int | None = None,
 ) -> int:
     """Train ``network`` for up to ``max_epochs``; return the last epoch run.
 
@@ -51,6 +72,9 @@ def train_epochs(
         Called with each held-out loss (a learning-rate scheduler's ``step``).
     should_stop : callable, optional
         ``should_stop(epoch)`` after each epoch, when there is no held-out loss.
+    n_jobs : int, optional
+        Torch's threads while training (see :func:`sedg._threads.resolve_n_jobs`): by
+        default the enclosing limit, or every CPU the process may use.
 
     Examples
     --------
@@ -64,6 +88,17 @@ def train_epochs(
     >>> train_epochs(network, max_epochs=3, batches=lambda: [torch.ones(4, 1)], step=step)
     3
     """
+    with limited_threads(n_jobs):
+        epoch, best_state = _run_epochs(network, max_epochs, batches, step, validation_loss,
+                                        patience, min_delta, on_validation, should_stop)
+    if best_state is not None:
+        network.load_state_dict(best_state)
+    network.eval()
+    return epoch
+
+
+def _run_epochs(network, max_epochs, batches, step, validation_loss, patience, min_delta,
+                on_validation, should_stop):
     best, best_state, stale, epoch = math.inf, None, 0, 0
     for epoch in range(1, max_epochs + 1):  # noqa: B007 (returned after the loop)
         network.train()
@@ -83,7 +118,4 @@ def train_epochs(
                     break
         elif should_stop is not None and should_stop(epoch):
             break
-    if best_state is not None:
-        network.load_state_dict(best_state)
-    network.eval()
-    return epoch
+    return epoch, best_state

@@ -28,13 +28,21 @@ def candidate_values(
     ...                  rng=np.random.default_rng(0)).tolist()
     [0.0, 6.0, 9.0]
     """
+    return _pick(_value_pool(column, discrete, grid_steps), current, max_candidates, rng)
+
+
+def _value_pool(column: np.ndarray, discrete: bool, grid_steps: int) -> np.ndarray:
+    """Every value a feature's candidates come from: the values seen, or the grid."""
     if discrete:
-        values = np.unique(column)
-    else:
-        values = np.linspace(column.min(), column.max(), grid_steps)
-        if np.all(column == np.round(column)):
-            values = np.unique(np.round(values))
-    values = values[values != current]
+        return np.unique(column)
+    values = np.linspace(column.min(), column.max(), grid_steps)
+    if np.all(column == np.round(column)):
+        values = np.unique(np.round(values))
+    return values
+
+
+def _pick(pool: np.ndarray, current: float, max_candidates: int, rng: np.random.Generator):
+    values = pool[pool != current]
     if values.size > max_candidates:
         values = rng.choice(values, size=max_candidates, replace=False)
     return values
@@ -98,16 +106,16 @@ def modify(
     base = np.array(rows, dtype=float, copy=True)
     output = base.copy()
     longest = max((len(chosen) for chosen in features), default=0)
+    pools: dict[int, np.ndarray] = {}  # per column, read from the training rows once
     for position in range(longest):
         owners, candidate_rows, values, columns = [], [], [], []
         for i, chosen in enumerate(features):
             if position >= len(chosen):
                 continue
             column = int(chosen[position])
-            options = candidate_values(
-                train[:, column], bool(discrete_mask[column]), base[i, column],
-                max_candidates=max_candidates, grid_steps=grid_steps, rng=rng,
-            )
+            if column not in pools:
+                pools[column] = _value_pool(train[:, column], bool(discrete_mask[column]), grid_steps)
+            options = _pick(pools[column], base[i, column], max_candidates, rng)
             if options.size == 0:
                 continue
             block = np.repeat(base[i : i + 1], options.size, axis=0)

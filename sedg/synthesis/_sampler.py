@@ -12,6 +12,7 @@ from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg._memory import MEMORY_CONSTRAINT, check_memory
 from sedg._random import resolve_seed
+from sedg._subsample import DIAGNOSTIC_ROWS, stratified_subsample
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis._allocation import normalise
 from sedg.synthesis._choices import (
@@ -92,7 +93,12 @@ class SEDGSampler(DenseSampler):
     read as whole-number steps.
     Expensive pieces (fitted classifier, out-of-fold losses and class AUCs,
     importances, embeddings) are cached in ``memory`` when given, so a search
-    computes each once per training set.
+    computes each once per training set. On a table of more than
+    ``diagnostic_rows`` rows the embedding network, the importances and the
+    out-of-fold losses are learnt on a stratified subsample of that many
+    (:func:`sedg._subsample.stratified_subsample`; a deviation that only large
+    tables see), and PeSS with out-of-fold losses draws from its rows; sources,
+    candidate values and in-sample losses use every row.
 
     Parameters
     ----------
@@ -132,9 +138,14 @@ class SEDGSampler(DenseSampler):
         embedding of a classifier that is one; the search passes the trial's.
     discrete_features : list of int or None
         Discrete columns (their candidates are the values seen in training).
+    diagnostic_rows : int or None, default=20000
+        The most rows diagnostics are learnt on (``None``: all of them).
     memory : None, str, path, joblib.Memory or store, default=None
         Where expensive pieces are cached (see :func:`sedg.check_memory`); a
         handle, so clones share it.
+    n_jobs : int or None, default=None
+        Threads for torch, BLAS and OpenMP while resampling
+        (:func:`sedg._threads.resolve_n_jobs`; ``None``: the CPUs the process may use).
     random_state : int, RandomState instance or None
 
     Examples
@@ -180,7 +191,9 @@ class SEDGSampler(DenseSampler):
         "replace_fraction": [Interval(numbers.Real, 0, 1, closed="right")],
         "classifier": [HasMethods(["fit", "predict_proba"]), None],
         "discrete_features": ["array-like", None],
+        "diagnostic_rows": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "memory": MEMORY_CONSTRAINT,
+        "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
     }
 
@@ -194,7 +207,7 @@ class SEDGSampler(DenseSampler):
         latent_dim=8, kl_weight=0.1, carry_replacements=True,
         max_candidates=20, grid_steps=20, usage_start="cold", iterations=1,
         iteration_mode="append", replace_fraction=0.5, classifier=None, discrete_features=None,
-        memory=None, random_state=None,
+        diagnostic_rows=DIAGNOSTIC_ROWS, memory=None, n_jobs=None, random_state=None,
     ) -> None:
         self.sample_selection = sample_selection
         self.member_probability = member_probability
@@ -224,7 +237,9 @@ class SEDGSampler(DenseSampler):
         self.replace_fraction = replace_fraction
         self.classifier = classifier
         self.discrete_features = discrete_features
+        self.diagnostic_rows = diagnostic_rows
         self.memory = memory
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _needs_classifier(self) -> bool:
@@ -290,24 +305,37 @@ class SEDGSampler(DenseSampler):
         """
         X_known, y_known = known
         labels = np.unique(y_known)
+        # Learnt on a stratified subsample of a large table; the same one in every round.
+        kept = stratified_subsample(y_known, self.diagnostic_rows, seed)
+        X_learn, y_learn = known if kept is None else (X_known[kept], y_known[kept])
         losses = aucs = None
+        candidates = None  # rows PeSS may draw (all of them unless losses are a subsample's)
         if self.sample_selection in ("pess", "ppss"):
             if self.diagnostics == "in_sample":
                 losses, aucs = in_sample_diagnostics(model, X_known, y_known, labels)
+                losses = losses[: y.size]
             else:
-                losses, aucs = classifier_diagnostics(self.classifier, X_known, y_known, labels,
+                losses, aucs = classifier_diagnostics(self.classifier, X_learn, y_learn, labels,
                                                       random_state=seed, memory=self.memory_)
-            losses, aucs = losses[: y.size], aucs[np.searchsorted(labels, np.unique(y))]
+                if kept is None:
+                    losses = losses[: y.size]
+                else:  # losses of the subsample's original rows only
+                    original = kept < y.size
+                    candidates, losses = kept[original], losses[original]
+            aucs = aucs[np.searchsorted(labels, np.unique(y))]
         per_draw = (self.samples_per_draw, max(self.samples_per_draw, self.samples_per_draw_max or 0))
+        pool = y if candidates is None or self.sample_selection != "pess" else y[candidates]
         rows = select_samples(
-            self.sample_selection, y, size, rng,
+            self.sample_selection, pool, size, rng,
             member_probability=self.member_probability, replacement=self.member_replacement,
             per_draw=per_draw, losses=losses, class_aucs=aucs,
         )
-        weights = self._feature_weights(X_known, y_known, seed)
+        if pool is not y:
+            rows = candidates[rows]
+        weights = self._feature_weights(X_known, y_known, X_learn, y_learn, seed)
         count = (self.n_features, max(self.n_features, self.n_features_max or 0))
         features = choose_features(weights, rows.size, count, rng)
-        similarity, embedder = self._similarity(X_known, y_known, model if round_ else None, seed)
+        similarity, embedder = self._similarity(X_learn, y_learn, model if round_ else None, seed)
         per_feature = self.feature_comparison == "feature" and embedder is not None
         X_new = modify(
             X[rows], features, X, discrete, similarity=similarity,
@@ -318,13 +346,13 @@ class SEDGSampler(DenseSampler):
         )
         return rows, features, X_new
 
-    def _feature_weights(self, X, y, seed) -> np.ndarray:
+    def _feature_weights(self, X, y, X_learn, y_learn, seed) -> np.ndarray:
         if self.feature_selection == "random":
             return normalise(np.ones(X.shape[1]))
-        if self.feature_selection == "imbalance":
+        if self.feature_selection == "imbalance":  # value counts: every row, cheaply
             return imbalance_weights(X)
         return feature_importances(
-            self.feature_importance, self.classifier, X, y, random_state=seed,
+            self.feature_importance, self.classifier, X_learn, y_learn, random_state=seed,
             memory=self.memory_)
 
     def _similarity(self, X, y, model, seed):

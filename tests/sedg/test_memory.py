@@ -68,3 +68,33 @@ def test_random_state_none_gives_new_rows_and_an_integer_the_same():
     assert not np.array_equal(rows(None), rows(None))
     np.testing.assert_array_equal(rows(5), rows(5))
     np.testing.assert_array_equal(rows(np.random.RandomState(3)), rows(np.random.RandomState(3)))
+
+
+def test_a_process_that_must_wait_for_an_artifact_says_so_in_the_log(tmp_path):
+    import json
+    import pickle
+    import threading
+    import time
+
+    from filelock import FileLock
+
+    store = DiskArtifacts(tmp_path, trial_id="t2")
+    path = store._path("baseline", "k")
+    path.parent.mkdir(parents=True)
+    holder = FileLock(path.with_suffix(".lock"))
+    holder.acquire()  # another process is computing it
+    answer = {}
+    waiting = threading.Thread(target=lambda: answer.update(
+        value=store.get_or_compute("baseline", "k", lambda: "recomputed")))
+    waiting.start()
+    log = tmp_path / "log.jsonl"
+    deadline = time.monotonic() + 10
+    while not (log.exists() and "waiting" in log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    path.write_bytes(pickle.dumps("shared"))
+    holder.release()
+    waiting.join(10)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [e["event"] for e in events] == ["waiting", "hit"]
+    assert events[0]["trial_id"] == "t2" and events[0]["kind"] == "baseline"
+    assert answer["value"] == ("shared", True) and events[1]["waited"] > 0

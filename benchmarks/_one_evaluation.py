@@ -1,0 +1,40 @@
+"""One evaluation in this process, measured: ``python -m benchmarks._one_evaluation JSON``.
+
+The JSON names ``rows``, ``method``, ``params`` and ``classifier``; the answer (one JSON
+line on stdout) has the seconds per phase, the process's peak resident memory and the
+rows the method made. A fresh process per evaluation, so nothing is shared or cached.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+from benchmarks._large_table import TARGET, make_large_table
+
+
+def measure(rows: int, method: str, params: dict, classifier: str) -> dict:
+    from evaluation import EvaluationConfig, evaluate
+    from sedg.datasets import encode_frame
+
+    started = time.perf_counter()
+    data = encode_frame(make_large_table(rows), TARGET, name=f"scale{rows}")
+    table_s = time.perf_counter() - started
+    config = EvaluationConfig(classifier=classifier, resampler=method, resampler_params=params,
+                              protocol="holdout", seed=0)
+    started = time.perf_counter()
+    result = evaluate(data, config)
+    total = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"rows": rows, "method": method, "params": params, "classifier": classifier,
+            "table_s": table_s, "total_s": total, **{f"{k}_s": v for k, v in result.timings.items()},
+            "peak_gib": peak_kib / 2**20, "rows_made": int(result.n_synthetic),
+            "delta_qwk": float(result.deltas["delta_qwk"]), "info": result.resampler_info}
+
+
+if __name__ == "__main__":
+    job = json.loads(sys.argv[1])
+    print(json.dumps(measure(job["rows"], job["method"], job.get("params", {}), job["classifier"]),
+                     default=str))
