@@ -164,9 +164,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per evaluation")
     parser.add_argument("--search", action="store_true", help="also the default search at 10^5")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks")
+    parser.add_argument("--append", action="store_true",
+                        help="add to the results already in OUT/SCALE.json (a run in parts)")
     args = parser.parse_args(argv)
-    report = {"machine": _machine(), "command": "python -m benchmarks.scale " + " ".join(
-        sys.argv[1:] if argv is None else argv), "results": [], "left_out": []}
+    command = "python -m benchmarks.scale " + " ".join(sys.argv[1:] if argv is None else argv)
+    report = {"machine": _machine(), "command": command, "results": [], "left_out": []}
+    if args.append and (args.out / "SCALE.json").exists():
+        report = json.loads((args.out / "SCALE.json").read_text())
+        report["command"] += f"`, then `{command}"
     largest = max(args.sizes)
     for rows in sorted(args.sizes):
         for name in args.configurations:
@@ -181,6 +186,9 @@ def main(argv: list[str] | None = None) -> None:
                     "rows", "name", "classifier", "status", "total_s", "resample_s", "fit_s",
                     "peak_gib")}), flush=True)
                 _write(report, args.out, args.configurations)
+    for classifier in set(CLASSIFIERS) - set(args.classifiers):
+        report["left_out"].append(f"{classifier} at {', '.join(f'{n:,}' for n in args.sizes)} rows "
+                                  "(not run: time)")
     if args.search:
         report["search"] = _search(100_000, timeout=3600)
         print(json.dumps({k: v for k, v in report["search"].items() if k != "last_lines"}), flush=True)

@@ -26,12 +26,12 @@ def diagnostic_quotas(counts: np.ndarray, cap: int) -> np.ndarray:
 
     A class with no more rows than an equal share of what is left keeps them all
     (repeatedly, from the smallest class up); the other classes share the rest in
-    proportion to their sizes, so their mix is the table's own.
+    proportion to their sizes (largest remainders), so their mix is the table's own.
 
     Examples
     --------
     >>> diagnostic_quotas(np.array([30, 900, 2000, 70]), 1000).tolist()
-    [30, 279, 620, 70]
+    [30, 279, 621, 70]
     >>> diagnostic_quotas(np.array([30, 900]), 1000).tolist()
     [30, 900]
     """
@@ -48,9 +48,11 @@ def diagnostic_quotas(counts: np.ndarray, cap: int) -> np.ndarray:
         quotas[small] = counts[small]
         left -= int(counts[small].sum())
         rest &= ~small
-    if rest.any():
+    if rest.any():  # largest remainders: the quotas add up to the cap exactly
         share = left * counts[rest] / counts[rest].sum()
-        quotas[rest] = np.maximum(1, np.floor(share)).astype(np.int64)
+        whole = np.floor(share).astype(np.int64)
+        whole[np.argsort(whole - share)[: left - int(whole.sum())]] += 1
+        quotas[rest] = whole
     return quotas
 
 
@@ -63,7 +65,7 @@ def stratified_subsample(y: np.ndarray, cap: int | None, random_state: int) -> n
     >>> y = np.repeat([0, 1, 2], [20, 300, 680])
     >>> rows = stratified_subsample(y, 100, random_state=0)
     >>> np.bincount(y[rows]).tolist()
-    [20, 24, 55]
+    [20, 24, 56]
     >>> stratified_subsample(y, 5000, random_state=0) is None
     True
     """

@@ -1,0 +1,139 @@
+"""Large tables: threads held to the caller's share, diagnostics on a subsample, step budgets."""
+
+from __future__ import annotations
+
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_info
+
+import sedg.nn._training as training
+from sedg import DGMSampler, NNModel, SEDGSampler
+from sedg._subsample import diagnostic_quotas, stratified_subsample
+from sedg._threads import available_cpus, limited_threads, resolve_n_jobs
+from sedg.synthesis._features import importance_weights
+
+
+def _table(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.integers(0, 4, n), rng.normal(size=n), rng.normal(size=n)])
+    y = np.digitize(X[:, 1] + 0.5 * rng.normal(size=n), [-1.5, 0.0, 1.5])
+    return X, y
+
+
+@pytest.fixture
+def threads_seen(monkeypatch):
+    """Torch's thread count each time a training loop runs its epochs."""
+    seen = []
+    run = training._run_epochs
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(training, "_run_epochs", spy)
+    return seen
+
+
+def test_a_limit_holds_torch_and_blas_and_puts_them_back():
+    torch.set_num_threads(2)
+    with limited_threads(1) as threads:
+        assert threads == 1 and torch.get_num_threads() == 1
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+        assert resolve_n_jobs(None) == 1 and resolve_n_jobs(8) == 1  # nested: never wider
+    assert torch.get_num_threads() == 2
+
+
+def test_by_default_a_fit_uses_the_cpus_the_process_may_use_and_never_more(monkeypatch):
+    assert resolve_n_jobs(None) == available_cpus() and resolve_n_jobs(10_000) == available_cpus()
+    assert resolve_n_jobs(-1) == available_cpus() and resolve_n_jobs(-10_000) == 1
+    # Within a Ray task, the CPU share Ray assigned counts, not the machine's cores.
+    ray = SimpleNamespace(is_initialized=lambda: True, get_runtime_context=lambda: SimpleNamespace(
+        get_assigned_resources=lambda: {"CPU": 1.0}))
+    monkeypatch.setitem(sys.modules, "ray", ray)
+    assert available_cpus() == 1
+
+
+def test_nnmodel_and_the_samplers_train_with_the_threads_they_are_given(threads_seen):
+    X, y = _table(300)
+    torch.set_num_threads(2)
+    NNModel(discrete_features=[0], max_epochs=2, n_jobs=1, random_state=0).fit(X, y)
+    SEDGSampler(n_synthetic=20, n_jobs=1, random_state=0, discrete_features=[0]).fit_resample(X, y)
+    DGMSampler(epochs=2, n_synthetic=20, n_jobs=1, random_state=0,
+               discrete_features=[0]).fit_resample(X, y)
+    assert threads_seen == [1, 1, 1] and torch.get_num_threads() == 2
+    # An NNModel without n_jobs inside a sampler's limit stays within it.
+    with limited_threads(1):
+        NNModel(discrete_features=[0], max_epochs=2, random_state=0).fit(X, y)
+    assert threads_seen[-1] == 1
+
+
+def test_every_class_smaller_than_its_share_keeps_all_its_rows():
+    counts = np.array([50, 4000, 9000, 700, 250])
+    quotas = diagnostic_quotas(counts, 2000)
+    assert quotas[0] == 50 and quotas[4] == 250  # under 2000 / 5 = 400 each: all kept
+    # The rest share what is left (1700) in proportion to their sizes.
+    np.testing.assert_allclose(quotas[[1, 2, 3]], 1700 * counts[[1, 2, 3]] / 13700, atol=1)
+    assert quotas.sum() == 2000
+    y = np.repeat(np.arange(5), counts)
+    rows = stratified_subsample(y, 2000, random_state=3)
+    assert np.array_equal(np.bincount(y[rows]), quotas)
+    assert np.array_equal(rows, stratified_subsample(y, 2000, random_state=3))
+
+
+def test_diagnostics_learn_on_the_subsample_and_pess_draws_from_it(monkeypatch):
+    import sedg.synthesis._context as context
+
+    X, y = _table(900)
+    fitted_rows = []
+    fit = context.fit_autoencoder
+    monkeypatch.setattr(context, "fit_autoencoder",
+                        lambda X, **kw: fitted_rows.append(len(X)) or fit(X, **kw))
+    SEDGSampler(n_synthetic=20, diagnostic_rows=200, random_state=0).fit_resample(X, y)
+    assert fitted_rows == [200]
+    sampler = SEDGSampler(sample_selection="pess", diagnostics="out_of_fold", n_synthetic=50,
+                          classifier=DecisionTreeClassifier(random_state=0), diagnostic_rows=200,
+                          feature_modification="random", random_state=0)
+    sampler.fit_resample(X, y)
+    assert np.isin(sampler.sources_, stratified_subsample(y, 200, random_state=0)).all()
+
+
+def test_where_the_cap_does_not_bite_the_rows_made_are_the_same():
+    X, y = _table(400)
+    made = [SEDGSampler(n_synthetic=30, diagnostic_rows=cap, random_state=0).fit_resample(X, y)[0]
+            for cap in (None, 400, 20_000)]
+    assert np.array_equal(made[0], made[1]) and np.array_equal(made[0], made[2])
+
+
+def test_drop_column_refits_a_smaller_ensemble_on_fewer_rows(monkeypatch):
+    from sklearn.ensemble import RandomForestClassifier
+
+    X, y = _table(6000)
+    fits = []
+    original = RandomForestClassifier.fit
+
+    def spy(self, X, y, *args, **kwargs):
+        fits.append((len(X), self.n_estimators))
+        return original(self, X, y, *args, **kwargs)
+
+    monkeypatch.setattr(RandomForestClassifier, "fit", spy)
+    weights = importance_weights("drop_column", RandomForestClassifier(n_estimators=80, random_state=0),
+                                 X, y, random_state=0)
+    # 4200 fitting rows cut to max(1000, 4200 // 3) = 1400; the reference and 3 reduced
+    # models, on the same rows, with 50 trees.
+    assert fits == [(1400, 50)] * 4
+    assert weights.argmax() == 1  # the feature the classes are cut from
+
+
+def test_a_step_budget_cuts_the_epochs_of_a_large_table():
+    X, y = _table(3000)
+    budgeted = DGMSampler(epochs=50, max_steps=50, guard="none", n_synthetic=10, random_state=0)
+    budgeted.fit_resample(X, y)
+    assert budgeted.stopped_epoch_ == 2  # 50 steps hold 2 epochs of ceil(3000 / 128) = 24
+    unbudgeted = DGMSampler(epochs=3, max_steps=None, guard="none", n_synthetic=10, random_state=0)
+    unbudgeted.fit_resample(X, y)
+    assert unbudgeted.stopped_epoch_ == 3
