@@ -25,7 +25,7 @@ from sedg import SedgInputError
 from sedg._threads import resolve_n_jobs
 from sedg.datasets import TabularData
 
-__all__ = ["CLASSIFIERS", "FOREST_ROWS", "ClassifierSpec", "make_classifier"]
+__all__ = ["CLASSIFIERS", "FOREST_ROWS", "ClassifierSpec", "ReproducibleForest", "make_classifier"]
 
 #: Past this many rows in the table, each tree of the random forest draws its bootstrap
 #: from a fraction ``FOREST_ROWS / rows`` of the rows it is fitted on (``max_samples``),
@@ -92,11 +92,25 @@ def _svm_ovo(data: TabularData, seed: int, params: dict):
     return _scaled(data, _svc(seed, params))
 
 
+class ReproducibleForest(RandomForestClassifier):
+    """scikit-learn's random forest, whose trees are grown on ``n_jobs`` threads but whose
+    probabilities are summed tree by tree in one order: with several threads scikit-learn adds
+    them in whatever order the threads finish, so the same model's probabilities differ in
+    their last bits from one call to the next, and equal seeds would not give equal metrics."""
+
+    def predict_proba(self, X):
+        n_jobs, self.n_jobs = self.n_jobs, 1
+        try:
+            return super().predict_proba(X)
+        finally:
+            self.n_jobs = n_jobs
+
+
 def _random_forest(data: TabularData | None, seed: int, params: dict):
     rows = 0 if data is None else len(data.y)
     defaults = {"n_estimators": 200, "n_jobs": resolve_n_jobs(), "random_state": seed,
                 "max_samples": FOREST_ROWS / rows if rows > FOREST_ROWS else None}
-    return RandomForestClassifier(**{**defaults, **params})
+    return ReproducibleForest(**{**defaults, **params})
 
 
 def _xgboost(data: TabularData, seed: int, params: dict):

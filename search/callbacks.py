@@ -119,6 +119,7 @@ class ProgressCallback(Callback):
         self.done = self.errors = 0
         self.best = math.nan
         self.started = self.said = time.monotonic()
+        self._looked = -math.inf
         self.units = 0  # split evaluations done, or skipped by a trial that stopped early
         self._splits: dict[str, int] = {}  # per running trial, the splits it reported
         # Waits already in the log (a resumed search's) were announced by the run that saw them.
@@ -201,8 +202,10 @@ class ProgressCallback(Callback):
                   f"{self.metric} {value:+.4f}")
 
     def on_step(self, iteration, trials, **info) -> None:
-        if self._is_live():
+        now = time.monotonic()
+        if self._is_live() or now - self._looked < 1.0:  # the loop steps far more often than that
             return
+        self._looked = now
         self._announce_waits()
         if time.monotonic() - self.said >= self.heartbeat_s:
             running = sum(1 for trial in trials if trial.status == "RUNNING")
