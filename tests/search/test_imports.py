@@ -48,8 +48,11 @@ def test_the_lazy_names_still_build_every_sampler_and_classifier():
 
 def test_a_trial_loads_torch_only_for_configurations_that_use_it_with_its_thread_share():
     assert "torch" not in _loaded("import search.trainable")
-    code = ("import os\nos.environ.pop('OMP_NUM_THREADS', None)\n"
-            "from search.trainable import _limit_torch_threads\n_limit_torch_threads(1)\n"
-            "import torch\nassert torch.get_num_threads() == 1, torch.get_num_threads()\n"
-            "_limit_torch_threads(2)\nassert torch.get_num_threads() == 2")
+    # The trial's limit (evaluate(n_jobs=share)) holds torch even when torch is imported
+    # inside it: every torch fit sets its threads from the enclosing limit.
+    code = ("import search.trainable\nfrom sedg._threads import limited_threads\n"
+            "with limited_threads(1):\n    import torch\n    torch.set_num_threads(2)\n"
+            "    with limited_threads(None):\n"
+            "        assert torch.get_num_threads() == 1, torch.get_num_threads()\n"
+            "assert torch.get_num_threads() == 2")
     assert "torch" in _loaded(code)
