@@ -194,11 +194,8 @@ class DGMSampler(DenseSampler):
                 losses, aucs = classifier_diagnostics(
                     self.classifier, X[learn], y[learn], np.unique(y), random_state=seed,
                     memory=self.memory_)
-            if self.input == "pess" and kept is not None:
-                rows = kept[select_samples("pess", y[kept], self.n_synthetic, rng, losses=losses)]
-            else:
-                rows = select_samples(self.input, y, self.n_synthetic, rng, losses=losses,
-                                      class_aucs=aucs)
+            rows = select_samples(self.input, y, self.n_synthetic, rng, losses=losses,
+                                  class_aucs=aucs, candidates=kept)
             labels = y[rows]
             latent = codes[rows] + self.noise_scale * spread * rng.standard_normal(
                 (rows.size, codes.shape[1]))

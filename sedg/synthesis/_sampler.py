@@ -324,14 +324,11 @@ class SEDGSampler(DenseSampler):
                     candidates, losses = kept[original], losses[original]
             aucs = aucs[np.searchsorted(labels, np.unique(y))]
         per_draw = (self.samples_per_draw, max(self.samples_per_draw, self.samples_per_draw_max or 0))
-        pool = y if candidates is None or self.sample_selection != "pess" else y[candidates]
         rows = select_samples(
-            self.sample_selection, pool, size, rng,
+            self.sample_selection, y, size, rng,
             member_probability=self.member_probability, replacement=self.member_replacement,
-            per_draw=per_draw, losses=losses, class_aucs=aucs,
+            per_draw=per_draw, losses=losses, class_aucs=aucs, candidates=candidates,
         )
-        if pool is not y:
-            rows = candidates[rows]
         weights = self._feature_weights(X_known, y_known, X_learn, y_learn, seed)
         count = (self.n_features, max(self.n_features, self.n_features_max or 0))
         features = choose_features(weights, rows.size, count, rng)

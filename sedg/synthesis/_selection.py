@@ -64,6 +64,7 @@ def select_samples(
     per_draw: tuple[int, int] = (10, 10),
     losses: np.ndarray | None = None,
     class_aucs: np.ndarray | None = None,
+    candidates: np.ndarray | None = None,
 ) -> np.ndarray:
     """Indices of the ``k`` rows synthetic samples are made from.
 
@@ -77,6 +78,9 @@ def select_samples(
       confidently right row last;
     - ``ppss``: like ``pass`` with the member probability proportional to
       ``1 - class AUC`` (a class whose AUC is undefined counts as 0.5).
+
+    ``candidates`` (``pess``): the rows ``losses`` belong to, when they are
+    known for some rows only (a subsample's); rows are then drawn among them.
 
     Examples
     --------
@@ -92,7 +96,8 @@ def select_samples(
         return rng.choice(y.size, size=k, replace=k > y.size)
     if method == "pess":
         probabilities = normalise(rankdata(losses))
-        return rng.choice(y.size, size=k, replace=True, p=probabilities)
+        pool = y.size if candidates is None else np.asarray(candidates)
+        return rng.choice(pool, size=k, replace=True, p=probabilities)
     if method == "pass":
         weights = member_weights(sizes, member_probability)
     elif method == "ppss":
