@@ -62,7 +62,7 @@ def top_configurations(settings: SearchSettings, rows: pd.DataFrame, count: int)
 
 def _artifacts(settings: SearchSettings, label: str):
     if settings.share_artifacts:
-        return DiskArtifacts(settings.experiment_dir / "artifacts", trial_id=label)
+        return DiskArtifacts(settings.artifacts_dir, trial_id=label)
     return MemoryArtifacts()
 
 

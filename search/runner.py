@@ -129,12 +129,13 @@ def _scheduler(settings: SearchSettings, profile: Profile | None):
 
 def _callbacks(settings: SearchSettings, profile: Profile | None) -> list:
     from search.callbacks import ProgressCallback, StoreCallback
+    from sedg._memory import LOG_NAME
 
     return [
         StoreCallback(str(settings.experiment_dir), profile=profile),
         ProgressCallback(settings.num_samples, settings.metrics[0], settings.modes[0],
                          splits_per_trial=settings.n_splits,
-                         artifacts_log=settings.experiment_dir / "artifacts" / "log.jsonl"),
+                         artifacts_log=settings.artifacts_dir / LOG_NAME),
     ]
 
 

@@ -233,6 +233,11 @@ class SearchSettings:
     def experiment_dir(self) -> Path:
         return Path(self.storage_path) / self.name
 
+    @property
+    def artifacts_dir(self) -> Path:
+        """Where trials share baselines, embeddings and fitted generators (a ``DiskArtifacts``)."""
+        return self.experiment_dir / "artifacts"
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
 

@@ -78,7 +78,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     assigned = ray.get_runtime_context().get_assigned_resources()
     row.update(cpu_share=assigned.get("CPU", 0.0), gpu_share=assigned.get("GPU", 0.0))
     if settings.share_artifacts:
-        artifacts = DiskArtifacts(settings.experiment_dir / "artifacts", trial_id=trial_id)
+        artifacts = DiskArtifacts(settings.artifacts_dir, trial_id=trial_id)
     else:  # every trial computes its own (for measuring what sharing saves)
         artifacts = MemoryArtifacts()
     planned = settings.n_splits

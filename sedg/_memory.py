@@ -45,6 +45,9 @@ __all__ = [
     "estimator_key",
 ]
 
+#: The file beside a ``DiskArtifacts`` store's artifacts: one JSON line per event.
+LOG_NAME = "log.jsonl"
+
 
 @runtime_checkable
 class ArtifactStore(Protocol):
@@ -155,7 +158,7 @@ class DiskArtifacts(_Handle):
 
     def _append(self, entry: dict) -> None:
         line = (json.dumps(entry) + "\n").encode()
-        fd = os.open(self.directory / "log.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.directory / LOG_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line)
         finally:
@@ -208,7 +211,7 @@ def estimator_key(estimator) -> str:
 
 def artifact_counts(directory: str | os.PathLike) -> dict[str, Counter]:
     """Per kind, how often each event happened: ``{"baseline": Counter(computed=2, hit=38)}``."""
-    path = Path(directory) / "log.jsonl"
+    path = Path(directory) / LOG_NAME
     counts: dict[str, Counter] = {}
     if path.exists():
         for line in path.read_text().splitlines():
