@@ -137,3 +137,28 @@ def test_a_step_budget_cuts_the_epochs_of_a_large_table():
     unbudgeted = DGMSampler(epochs=3, max_steps=None, guard="none", n_synthetic=10, random_state=0)
     unbudgeted.fit_resample(X, y)
     assert unbudgeted.stopped_epoch_ == 3
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: SEDGSampler(diagnostic_rows=0), "diagnostic_rows"),
+    (lambda: SEDGSampler(n_jobs=1.5), "n_jobs"),
+    (lambda: DGMSampler(max_steps=0), "max_steps"),
+    (lambda: DGMSampler(batch_size="big"), "batch_size"),
+    (lambda: DGMSampler(diagnostic_rows=-5), "diagnostic_rows"),
+])
+def test_a_bad_scale_parameter_of_a_sampler_is_named_in_one_message(make, name):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = _table(60)
+    with pytest.raises(InvalidParameterError, match=f"The '{name}' parameter of"):
+        make().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("params, name", [({"batch_size": 1}, "batch_size"),
+                                          ({"n_jobs": "all"}, "n_jobs")])
+def test_a_bad_scale_parameter_of_nnmodel_is_named_in_one_message(params, name):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = _table(60)
+    with pytest.raises(InvalidParameterError, match=f"The '{name}' parameter of NNModel"):
+        NNModel(**params).fit(X, y)
