@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
+from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["NOMINAL_HANDLING", "smote_for", "take_nominal_values"]
+__all__ = ["NOMINAL_HANDLING", "DenseNeighbors", "smote_for", "take_nominal_values"]
 
 #: How an interpolating sampler treats nominal features: as categories (the default), or as
 #: numbers to interpolate (the papers' protocol, which ran SMOTE on codes).
@@ -42,7 +44,29 @@ def smote_for(nominal: Sequence[int], n_features: int, **parameters):
         return SMOTE(**parameters)
     if len(nominal) == n_features:
         return SMOTEN(**parameters)
-    return SMOTENC(categorical_features=nominal, **parameters)
+    k = parameters.pop("k_neighbors", 5)
+    return SMOTENC(categorical_features=nominal, k_neighbors=DenseNeighbors(n_neighbors=k + 1),
+                   **parameters)
+
+
+class DenseNeighbors(NearestNeighbors):
+    """scikit-learn's ``NearestNeighbors`` searching dense rows.
+
+    SMOTENC hands its neighbour search a sparse matrix (the one-hot nominal columns beside
+    the continuous ones), which scikit-learn can only search by brute force through sparse
+    products: on a class of 21,000 rows that took 44 s of a 62 s resample. The same rows,
+    dense, go to a tree or to BLAS; the distances and so the neighbours are the same.
+    """
+
+    def fit(self, X, y=None):
+        return super().fit(_dense(X))
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        return super().kneighbors(None if X is None else _dense(X), n_neighbors, return_distance)
+
+
+def _dense(X):
+    return X.toarray() if sparse.issparse(X) else X
 
 
 def take_nominal_values(X: np.ndarray, y: np.ndarray, X_new: np.ndarray, y_new: np.ndarray,
@@ -65,8 +89,6 @@ def take_nominal_values(X: np.ndarray, y: np.ndarray, X_new: np.ndarray, y_new: 
         return X_new
     X_new = np.array(X_new, dtype=float, copy=True)
     others = [i for i in range(X.shape[1]) if i not in nominal] or list(range(X.shape[1]))
-    from sklearn.neighbors import NearestNeighbors
-
     for label in np.unique(y_new):
         members, made = X[y == label], np.flatnonzero(y_new == label)
         search = NearestNeighbors(n_neighbors=min(k, len(members))).fit(members[:, others])

@@ -162,3 +162,20 @@ def test_a_bad_scale_parameter_of_nnmodel_is_named_in_one_message(params, name):
     X, y = _table(60)
     with pytest.raises(InvalidParameterError, match=f"The '{name}' parameter of NNModel"):
         NNModel(**params).fit(X, y)
+
+
+def test_smotenc_searches_dense_rows_and_makes_the_same_rows():
+    from imblearn.over_sampling import SMOTENC
+
+    from benchmarks._large_table import TARGET, make_large_table
+    from sedg._nominal import smote_for
+    from sedg.datasets import encode_frame
+
+    data = encode_frame(make_large_table(3000), TARGET)  # 4 nominal, 16 other features
+    nominal = data.nominal_indices
+    ours = smote_for(nominal, data.X.shape[1], k_neighbors=5, random_state=0)
+    theirs = SMOTENC(categorical_features=nominal, k_neighbors=5, random_state=0)
+    X_ours, y_ours = ours.fit_resample(data.X, data.y)
+    X_theirs, y_theirs = theirs.fit_resample(data.X, data.y)
+    assert type(ours.nn_k_).__name__ == "DenseNeighbors"
+    assert np.array_equal(X_ours, X_theirs) and np.array_equal(y_ours, y_theirs)
