@@ -77,7 +77,7 @@ class DGMSampler(DenseSampler):
     classifier : estimator or None
         Needed for ``pess`` and ``ppss`` input.
     discrete_features : list of int or None
-    diagnostic_rows : int or None, default=20000
+    diagnostic_rows : int or None, default=10000
         The most rows the classifier's out-of-fold losses (``pess``, ``ppss``) are
         learnt on: a stratified subsample (:func:`sedg._subsample.stratified_subsample`);
         ``pess`` then draws from its rows. ``None``: all of them.

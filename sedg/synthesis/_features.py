@@ -22,6 +22,8 @@ FEATURE_IMPORTANCES = ("mdi", "permutation", "drop_column")
 MODEL_AGNOSTIC_IMPORTANCES = ("permutation", "drop_column")
 #: Fewest rows each drop-column refit uses when the table is cut down for them.
 DROP_COLUMN_ROWS = 1_000
+#: Most held-out rows permutation importance scores on.
+PERMUTATION_ROWS = 2_000
 #: Most members an ensemble refits with for drop-column importance.
 DROP_COLUMN_MEMBERS = 50
 
@@ -79,6 +81,8 @@ def importance_weights(
     - ``mdi``: mean decrease in impurity (tree-based classifiers only);
     - ``permutation``: drop in accuracy on a held-out 30 % of the training
       rows when one feature is shuffled (5 repeats) — never the test part;
+      scored on a stratified ``PERMUTATION_ROWS`` of them when there are more
+      (5 × n_features predictions of the held-out part are the cost);
     - ``drop_column``: accuracy of the model on that held-out part minus the
       accuracy of a model refitted with the feature held constant (one fit per
       feature; constant rather than removed so every classifier refits as is).
@@ -110,6 +114,9 @@ def importance_weights(
     X_fit, X_hold, y_fit, y_hold = X[fit_rows], X[held_rows], y[fit_rows], y[held_rows]
     model = clone(classifier).fit(X_fit, y_fit)
     if kind == "permutation":
+        kept = stratified_subsample(y_hold, PERMUTATION_ROWS, random_state)
+        if kept is not None:
+            X_hold, y_hold = X_hold[kept], y_hold[kept]
         result = permutation_importance(
             model, X_hold, y_hold, n_repeats=5, random_state=random_state, scoring="accuracy"
         )

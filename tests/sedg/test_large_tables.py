@@ -179,3 +179,16 @@ def test_smotenc_searches_dense_rows_and_makes_the_same_rows():
     X_theirs, y_theirs = theirs.fit_resample(data.X, data.y)
     assert type(ours.nn_k_).__name__ == "DenseNeighbors"
     assert np.array_equal(X_ours, X_theirs) and np.array_equal(y_ours, y_theirs)
+
+
+def test_permutation_importance_scores_on_at_most_its_cap_of_held_out_rows(monkeypatch):
+    import sedg.synthesis._features as features
+
+    X, y = _table(12_000)
+    scored = []
+    original = features.permutation_importance
+    monkeypatch.setattr(features, "permutation_importance",
+                        lambda model, X, y, **kw: scored.append(len(X)) or original(model, X, y, **kw))
+    weights = importance_weights("permutation", DecisionTreeClassifier(max_depth=4, random_state=0),
+                                 X, y, random_state=0)
+    assert scored == [features.PERMUTATION_ROWS] and weights.argmax() == 1  # 3,600 held out
