@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
+from sklearn.utils.validation import check_is_fitted
 
 from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
 from sedg import SedgInputError
@@ -93,17 +95,29 @@ def _svm_ovo(data: TabularData, seed: int, params: dict):
 
 
 class ReproducibleForest(RandomForestClassifier):
-    """scikit-learn's random forest, whose trees are grown on ``n_jobs`` threads but whose
-    probabilities are summed tree by tree in one order: with several threads scikit-learn adds
-    them in whatever order the threads finish, so the same model's probabilities differ in
-    their last bits from one call to the next, and equal seeds would not give equal metrics."""
+    """scikit-learn's random forest, whose probabilities do not depend on thread timing.
+
+    With ``n_jobs > 1`` scikit-learn adds the trees' probabilities in whatever order the
+    threads finish, so the same model's probabilities differ in their last bits from one
+    call to the next, and equal seeds would not give equal metrics. Here the threads share
+    the rows instead: each sums every tree's probabilities for its own rows, tree by tree
+    in one order, which is what one thread computes for every row.
+    """
 
     def predict_proba(self, X):
-        n_jobs, self.n_jobs = self.n_jobs, 1
-        try:
-            return super().predict_proba(X)
-        finally:
-            self.n_jobs = n_jobs
+        check_is_fitted(self)
+        X = self._validate_X_predict(X)
+        threads = min(resolve_n_jobs(self.n_jobs), X.shape[0])
+        parts = np.array_split(np.arange(X.shape[0]), max(1, threads))
+        done = Parallel(n_jobs=len(parts), prefer="threads")(
+            delayed(self._summed_proba)(X[rows]) for rows in parts)
+        return np.vstack(done) / len(self.estimators_)
+
+    def _summed_proba(self, X) -> np.ndarray:
+        total = np.zeros((X.shape[0], self.n_classes_), dtype=np.float64)
+        for tree in self.estimators_:
+            total += tree.predict_proba(X, check_input=False)
+        return total
 
 
 def _random_forest(data: TabularData | None, seed: int, params: dict):

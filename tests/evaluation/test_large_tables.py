@@ -34,3 +34,15 @@ def test_evaluate_fits_with_the_threads_it_is_given(monkeypatch):
     result = evaluate(make_grades(n_samples=300), classifier="random_forest", resampler="random_over",
                       classifier_params={"n_estimators": 10}, repeats=2, n_jobs=1)
     assert seen == [1] * 4 and result.n_synthetic > 0
+
+
+def test_the_forest_predicts_on_several_threads_exactly_as_on_one():
+    import numpy as np
+
+    from evaluation.classifiers import ReproducibleForest
+
+    data = make_grades(n_samples=2000)
+    one = RandomForestClassifier(n_estimators=30, random_state=0, n_jobs=1).fit(data.X, data.y)
+    two = ReproducibleForest(n_estimators=30, random_state=0, n_jobs=2).fit(data.X, data.y)
+    assert np.array_equal(one.predict_proba(data.X), two.predict_proba(data.X))
+    assert np.array_equal(two.predict_proba(data.X), two.predict_proba(data.X))
