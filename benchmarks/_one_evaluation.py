@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from benchmarks._large_table import TARGET, make_large_table
 
@@ -31,7 +33,16 @@ def measure(rows: int, method: str, params: dict, classifier: str) -> dict:
     return {"rows": rows, "method": method, "params": params, "classifier": classifier,
             "table_s": table_s, "total_s": total, **{f"{k}_s": v for k, v in result.timings.items()},
             "peak_gib": peak_kib / 2**20, "rows_made": int(result.n_synthetic),
-            "delta_qwk": float(result.deltas["delta_qwk"]), "info": result.resampler_info}
+            "delta_qwk": float(result.deltas["delta_qwk"]), "info": result.resampler_info,
+            "commit": _commit()}
+
+
+def _commit() -> str:
+    """The code measured: the repository's commit (with ``+`` when its files differ from it)."""
+    repo = Path(__file__).resolve().parents[1]
+    run = lambda *args: subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)  # noqa: E731
+    head = run("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
+    return head + ("+" if run("status", "--porcelain", "--untracked-files=no").stdout.strip() else "")
 
 
 if __name__ == "__main__":

@@ -123,18 +123,18 @@ def _markdown(report: dict) -> str:
              "phase, the process's peak resident memory (GiB) and the rows made. Runs past the "
              "timeout are listed as timeouts, not dropped.", "",
              "| rows | configuration | classifier | status | total s | baseline s | resample s "
-             "| fit s | score s | resample ≤ fit | peak GiB | rows made |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| fit s | score s | resample ≤ fit | peak GiB | rows made | commit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in report["results"]:
         if r["status"] != "ok":
             lines.append(f"| {r['rows']:,} | {r['name']} | {r['classifier']} | {r['status']} | "
-                         f"{r.get('total_s', float('nan')):.0f} | | | | | | | |")
+                         f"{r.get('total_s', float('nan')):.0f} | | | | | | | | |")
             continue
         fits = "yes" if r["resample_s"] <= r["fit_s"] else "**no**"
         lines.append(
             f"| {r['rows']:,} | {r['name']} | {r['classifier']} | ok | {r['total_s']:.1f} | "
             f"{r['baseline_s']:.1f} | {r['resample_s']:.1f} | {r['fit_s']:.1f} | {r['score_s']:.1f} | "
-            f"{fits} | {r['peak_gib']:.2f} | {r['rows_made']:,} |")
+            f"{fits} | {r['peak_gib']:.2f} | {r['rows_made']:,} | {r.get('commit', '')} |")
     lines += ["", "## Growth exponents (log seconds over log rows, smallest to largest size run)", "",
               "| configuration | classifier | rows | exponent |", "|---|---|---|---|"]
     for key, slope in report["exponents"].items():

@@ -250,6 +250,13 @@ class SEDGSampler(DenseSampler):
             or self.iterations > 1
         )
 
+    def _reads_fitted_classifier(self) -> bool:
+        """Whether the first round reads the classifier fitted on every training row: its
+        in-sample losses, or warm start going on from it. Importances, out-of-fold losses and
+        a cold round's retraining fit their own."""
+        in_sample = self.sample_selection in ("pess", "ppss") and self.diagnostics == "in_sample"
+        return in_sample or self.usage_start == "warm"
+
     def _check_choices(self) -> None:
         if self.classifier is None and self._needs_classifier():
             raise SedgInputError(f"SEDGSampler needs a classifier for {_NEEDS_CLASSIFIER}")
@@ -279,7 +286,7 @@ class SEDGSampler(DenseSampler):
         discrete = np.zeros(X.shape[1], dtype=bool)
         discrete[list(self.discrete_features or [])] = True
         model = None
-        if self._needs_classifier():
+        if self._reads_fitted_classifier():  # a full fit: only where the first round reads it
             model = fitted_classifier(self.classifier, X, y, memory=self.memory_)
         X_syn, y_syn = np.empty((0, X.shape[1])), np.empty(0, dtype=y.dtype)
         self.sources_, self.modified_features_ = np.empty(0, dtype=int), []

@@ -192,3 +192,18 @@ def test_permutation_importance_scores_on_at_most_its_cap_of_held_out_rows(monke
     weights = importance_weights("permutation", DecisionTreeClassifier(max_depth=4, random_state=0),
                                  X, y, random_state=0)
     assert scored == [features.PERMUTATION_ROWS] and weights.argmax() == 1  # 3,600 held out
+
+
+@pytest.mark.parametrize("params", [
+    {"feature_selection": "importance", "feature_importance": "drop_column"},
+    {"sample_selection": "pess", "diagnostics": "out_of_fold"},
+    {"iterations": 2},
+])
+def test_no_full_classifier_fit_where_nothing_reads_it(params):
+    from sedg import MemoryArtifacts
+
+    X, y = _table(300)
+    store = MemoryArtifacts()
+    SEDGSampler(n_synthetic=20, classifier=DecisionTreeClassifier(random_state=0), memory=store,
+                feature_modification="random", random_state=0, **params).fit_resample(X, y)
+    assert "fitted_classifier" not in store.computed
