@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import errno
 
-__all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "DISK_ERRORS", "MODES", "OUTPUT_FORMATS",
-           "SETTINGS_FILE"]
+__all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "DISK_ERRORS", "HEARTBEAT_S", "MODES",
+           "OUTPUT_FORMATS", "SETTINGS_FILE"]
 
 #: Where experiments live unless told otherwise (search, reports and cluster submissions alike).
 DEFAULT_STORAGE_PATH = "./sedg-results"
@@ -24,3 +24,5 @@ OUTPUT_FORMATS = ("table", "json", "csv")
 #: A disk that cannot take the store's next file: the command stops with one line, keeping what
 #: it wrote, and ``resume`` continues once there is room.
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+#: The longest a search's log stays silent: a line says what runs when nothing else was said.
+HEARTBEAT_S = 30.0

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from ray.tune import Callback
 
-from search._defaults import DISK_ERRORS
+from search._defaults import DISK_ERRORS, HEARTBEAT_S
 from search._interrupt import stop_for
 from search._profile import timed
 from search.store import FAILED, OK, STOPPED, ResultsStore
@@ -111,7 +111,7 @@ class ProgressCallback(Callback):
 
     def __init__(self, total: int, metric: str, mode: str, stream=None,
                  live: bool | None = None, splits_per_trial: int = 1, artifacts_log=None,
-                 heartbeat_s: float = 30.0) -> None:
+                 heartbeat_s: float = HEARTBEAT_S) -> None:
         self.total, self.metric, self.mode = total, metric, mode
         self.stream, self.live = stream, live
         self.splits_per_trial, self.artifacts_log = max(1, int(splits_per_trial)), artifacts_log

@@ -15,6 +15,7 @@ confirmation on demand, in this process when no Ray is running.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from evaluation import evaluate
 from evaluation._results import intervals, summarise_splits
 from evaluation.metrics import minority_labels, result_names
 from search._data import load_data
+from search._defaults import HEARTBEAT_S
 from search._interrupt import check
 from search.recipe import CONFIRM, FINAL, config_key, evaluation_config, final_test_data, uses_gpu
 from search.settings import SearchSettings
@@ -125,20 +127,30 @@ def _launch(settings: SearchSettings, rows: list[dict], repeats: int | None):
     return planned
 
 
-def _result(handle) -> dict:
+def _result(handle, say, waiting: str) -> dict:
+    """A split's result; while a Ray task runs, ``say`` a line every ``HEARTBEAT_S`` seconds."""
     if isinstance(handle, tuple):
         return confirm_split(*handle)
     import ray
 
+    started = time.monotonic()
+    while say is not None and not ray.wait([handle], timeout=HEARTBEAT_S)[0]:
+        say(f"       confirming: {waiting}, {time.monotonic() - started:.0f}s so far")
     result = ray.get(handle)
     check()  # a deferred Ctrl-C: between splits (search._interrupt)
     return result
 
 
-def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | None = None) -> pd.DataFrame:
+def _printer(text: str) -> None:
+    print(text, flush=True)
+
+
+def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | None = None,
+                 say=None) -> pd.DataFrame:
     """Confirm each of ``rows`` (stored rows) on ``repeats`` fresh splits (default
     ``settings.confirm_repeats``) and, with a final-test part, score it there; write every split
-    and each summary to the store and return the summaries."""
+    and each summary to the store and return the summaries. ``say`` (a callable taking a line),
+    when given, hears of every split done and, while one is awaited, every ``HEARTBEAT_S``."""
     if not rows:
         return pd.DataFrame()
     data = load_data(settings.data_spec())
@@ -147,8 +159,14 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
     schema = confirmed_schema(data.class_names)
     ratio = evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).test_train_ratio
     summaries = []
+    started = time.monotonic()
     for row, handles in zip(rows, _launch(settings, rows, repeats)):
-        splits = [_result(handle) for handle in handles]
+        splits = []
+        for index, handle in enumerate(handles, start=1):
+            where = f"trial {row['trial_id']} split {index}/{len(handles)}"
+            splits.append(_result(handle, say, f"waiting for {where}"))
+            if say is not None:
+                say(f"       confirmed {where}  elapsed {time.monotonic() - started:6.1f}s")
         final = splits.pop() if settings.final_test else None
         evaluated = [(CONFIRM, split) for split in splits] + ([(FINAL, final)] if final else [])
         for phase, split in evaluated:
@@ -174,4 +192,5 @@ def confirm_top(settings: SearchSettings) -> pd.DataFrame:
     """The automatic confirmation: the top ``settings.confirm_top`` configurations, when a
     search ends."""
     rows = load_results(settings.experiment_dir)
-    return confirm_rows(settings, top_configurations(settings, rows, settings.confirm_top))
+    return confirm_rows(settings, top_configurations(settings, rows, settings.confirm_top),
+                        say=_printer)

@@ -24,18 +24,25 @@ def searched(tmp_path_factory):
     from tests.search.conftest import sedg_search
 
     storage = tmp_path_factory.mktemp("confirm")
-    sedg_search("run", "--methods", "random_over,smote", "--classifier", "random_forest",
+    run = sedg_search("run", "--methods", "random_over,smote", "--classifier", "random_forest",
                 "--num-samples", "3", "--num-cpus", "2", "--repeats", "2", "--confirm-top", "2",
                 "--confirm-repeats", "3", "--grades-samples", "300", "--searcher", "random",
                 "--storage-path", str(storage), "--name", "small", "--tune-classifier")
     automatic = pd.read_parquet(storage / "small" / "confirmed")
     # Nothing to look up: the on-demand confirmation recomputes every split.
     shutil.rmtree(storage / "small" / "artifacts")
-    return storage, automatic
+    return storage, automatic, run.stdout
+
+
+def test_the_automatic_confirmation_says_each_split_it_confirms(searched):
+    _, automatic, log = searched
+    lines = [line.split() for line in log.splitlines() if line.strip().startswith("confirmed trial")]
+    assert sorted((words[2], words[4]) for words in lines) == sorted(
+        (trial, f"{split}/3") for trial in automatic["trial_id"] for split in (1, 2, 3))
 
 
 def test_confirm_top_1_reproduces_the_automatic_confirmation_exactly(cli, searched):
-    storage, automatic = searched
+    storage, automatic, _ = searched
     output = cli("confirm", "small", "--storage-path", str(storage), "--top", "1", "--format", "json")
     again, = json.loads(output.stdout)
     before = automatic.set_index("trial_id").loc[again["trial_id"]]
@@ -59,7 +66,7 @@ def test_confirm_top_1_reproduces_the_automatic_confirmation_exactly(cli, search
 
 
 def test_fewer_repeats_are_the_first_splits_of_the_same_stream(cli, searched):
-    storage, _ = searched
+    storage, _, _ = searched
     splits = pd.read_parquet(storage / "small" / "evaluations")  # before: the run's own splits
     output = cli("confirm", "small", "--storage-path", str(storage), "--top", "1", "--repeats", "2",
                  "--format", "csv")
