@@ -12,7 +12,7 @@ from sedg._lazy import lazy_attributes
 if TYPE_CHECKING:
     from search.export import best_pipeline, export, load_model
     from search.query import best, list_experiments
-    from search.runner import resume, run
+    from search.runner import extend, resume, run
     from search.settings import SearchSettings
     from search.space import define_space, register_method
     from search.store import load_results
@@ -22,6 +22,7 @@ __all__ = [
     "best",
     "best_pipeline",
     "export",
+    "extend",
     "load_model",
     "define_space",
     "list_experiments",
@@ -36,6 +37,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "best": "search.query",
     "best_pipeline": "search.export",
     "export": "search.export",
+    "extend": "search.runner",
     "load_model": "search.export",
     "define_space": "search.space",
     "list_experiments": "search.query",

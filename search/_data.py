@@ -9,7 +9,7 @@ from evaluation.splits import final_test_split
 from sedg import SedgInputError
 from sedg.datasets import TabularData, load_table, make_grades
 
-__all__ = ["DataSpec", "load_data", "load_table_of", "split_final_test"]
+__all__ = ["DataSpec", "load_data", "load_table_of", "reload_data", "split_final_test"]
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,11 @@ def split_final_test(spec: DataSpec) -> tuple[TabularData, TabularData | None]:
         return replace(data, X=data.X[rows], y=data.y[rows], name=f"{data.name}[{suffix}]")
 
     return part(search_rows, "search"), part(final_rows, "final-test")
+
+
+def reload_data(spec: DataSpec) -> TabularData:
+    """:func:`load_data` read from the file again, not from this process's cache: a search that
+    goes on (``resume``, ``extend``) must see the file as it is now."""
+    for cached in (load_table_of, split_final_test, load_data):
+        cached.cache_clear()
+    return load_data(spec)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import errno
 
 __all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "DISK_ERRORS", "HEARTBEAT_S", "MODES",
-           "OUTPUT_FORMATS", "SETTINGS_FILE"]
+           "OPTUNA_DB", "OUTPUT_FORMATS", "SETTINGS_FILE"]
 
 #: Where experiments live unless told otherwise (search, reports and cluster submissions alike).
 DEFAULT_STORAGE_PATH = "./sedg-results"
+#: ``--optuna-storage`` given alone: the study in this SQLite file of the experiment's folder.
+OPTUNA_DB = "optuna.db"
 #: An experiment's saved settings, in its folder: what makes a folder an experiment.
 SETTINGS_FILE = "search.json"
 #: Whether a metric is maximised or minimised.

@@ -20,11 +20,12 @@ def split_list(text: str) -> tuple[str, ...]:
 
 
 def option(help: str, *, flag: str | None = None, parse: Any = None, nargs: str | None = None,
-           choices: tuple | None = None, action: str | None = None) -> dict:
+           choices: tuple | None = None, action: str | None = None, const: Any = None) -> dict:
     """A field's command-line form (its ``metadata``): ``flag`` (default ``--field-name``), how a
-    value is parsed. Choices are shown in the help and checked by the dataclass."""
+    value is parsed, ``const`` for a flag given without its (optional, ``nargs="?"``) value.
+    Choices are shown in the help and checked by the dataclass."""
     return {"help": help, "flag": flag, "parse": parse, "nargs": nargs, "choices": choices,
-            "action": action}
+            "action": action, "const": const}
 
 
 def flag_of(settings_class, name: str) -> str:
@@ -54,5 +55,7 @@ def cli_options(settings_class) -> list[tuple[str, str, dict]]:
             keywords["metavar"] = {split_list: "A,B", int: "N", float: "X"}.get(meta["parse"], "VALUE")
             if meta["nargs"]:
                 keywords["nargs"] = meta["nargs"]
+            if meta.get("const") is not None:
+                keywords["const"] = meta["const"]
         options.append((item.name, flag_of(settings_class, item.name), keywords))
     return options

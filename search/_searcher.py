@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import optuna
+import pandas as pd
 from ray.tune.search.optuna import OptunaSearch
 
+from search._defaults import OPTUNA_DB
 from search._profile import timed
 from search.settings import SearchSettings
 from search.space import define_space
+from sedg import SedgInputError
 
-__all__ = ["TimedOptunaSearch", "make_searcher"]
+__all__ = ["TimedOptunaSearch", "check_optuna_storage", "close_study", "make_sampler", "make_searcher"]
 
 
 class TimedOptunaSearch(OptunaSearch):
@@ -24,24 +27,74 @@ class TimedOptunaSearch(OptunaSearch):
     on_trial_complete = timed("searcher")(OptunaSearch.on_trial_complete)
 
 
-def make_searcher(settings: SearchSettings, profile=None) -> TimedOptunaSearch:
-    """Optuna's TPE (constant liar) or random sampler over the search space, as Tune's searcher."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    if settings.searcher == "tpe":
+def _open_storage(url: str) -> optuna.storages.BaseStorage:
+    """The RDB storage at ``url``; any failure to open it is one line naming the URL."""
+    options = {}
+    if url.startswith(("postgresql", "mysql")):  # an unreachable server fails in seconds
+        options = {"connect_args": {"connect_timeout": 5}}
+    try:
+        return optuna.storages.RDBStorage(url, engine_kwargs=options)
+    except Exception as error:  # sqlalchemy, a missing driver, a bad path: all the user's to fix
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise SedgInputError(f"--optuna-storage {url}: cannot open it ({first})") from None
+
+
+def _study_exists(storage, name: str) -> bool:
+    return any(study.study_name == name for study in storage.get_all_studies())
+
+
+def check_optuna_storage(settings: SearchSettings, *, new: bool) -> None:
+    """Before Ray starts: the storage opens, and a new search's study name is not taken (two
+    searches must not write into one study)."""
+    url = settings.optuna_storage_url
+    if url is None or (new and settings.optuna_storage == OPTUNA_DB):  # made with the experiment
+        return
+    storage = _open_storage(url)
+    if new and _study_exists(storage, settings.name):
+        raise SedgInputError(f"--optuna-storage {url} already holds a study named {settings.name!r}: "
+                             "choose another --name, or extend that experiment")
+
+
+def make_sampler(searcher: str, seed: int, done: int = 0) -> optuna.samplers.BaseSampler:
+    """Optuna's TPE (constant liar) or random sampler. A search that goes on after ``done``
+    trials draws from the stream ``seed + done``: the first run's stream again would repeat
+    its random start-up draws."""
+    if searcher == "tpe":
         # constant_liar: trials running in parallel count as bad, so TPE does not
         # propose the same configuration to several of them.
-        sampler = optuna.samplers.TPESampler(seed=settings.seed, constant_liar=True)
-    else:
-        sampler = optuna.samplers.RandomSampler(seed=settings.seed)
-    storage = None
-    if settings.optuna_storage:
-        url = f"sqlite:///{settings.experiment_dir / 'optuna.db'}"
-        storage = optuna.storages.RDBStorage(url)
+        return optuna.samplers.TPESampler(seed=seed + done, constant_liar=True)
+    return optuna.samplers.RandomSampler(seed=seed + done)
+
+
+def make_searcher(settings: SearchSettings, profile=None, history: pd.DataFrame | None = None,
+                  running_means: dict | None = None) -> TimedOptunaSearch:
+    """Optuna's TPE (constant liar) or random sampler over the search space, as Tune's searcher.
+
+    ``history``, the stored rows of a search that goes on (``extend``), is told to the study
+    first (:func:`search._history.replay_trials`) unless the study is kept in a database that
+    already holds it, so TPE continues rather than restarts.
+    """
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = make_sampler(settings.searcher, settings.seed, done=0 if history is None else len(history))
+    url = settings.optuna_storage_url
+    storage = _open_storage(url) if url else None
     single = len(settings.metrics) == 1
+    directions = ["minimize" if mode == "min" else "maximize" for mode in settings.modes]
+    if history is not None and not history.empty:
+        if storage is None:
+            storage = optuna.storages.InMemoryStorage()
+        if not _study_exists(storage, settings.name):
+            from search._history import replay_trials
+
+            study = optuna.create_study(storage=storage, study_name=settings.name,
+                                        directions=directions, sampler=sampler)
+            replay_trials(study, history, settings, running_means or {})
     # Every method is tried once before the searcher chooses (a method TPE never drew would
-    # have no row); with --trials-per-method the methods already take turns.
+    # have no row); with --trials-per-method the methods already take turns, and a search
+    # that goes on has tried them all.
     first = ([{"method": method} for method in settings.methods]
-             if len(settings.methods) > 1 and not settings.trials_per_method else None)
+             if len(settings.methods) > 1 and not settings.trials_per_method and history is None
+             else None)
     searcher = TimedOptunaSearch(
         space=define_space(settings.methods, settings.classifiers, n_synthetic=settings.n_synthetic,
                            trials_per_method=settings.trials_per_method,
@@ -55,3 +108,20 @@ def make_searcher(settings: SearchSettings, profile=None) -> TimedOptunaSearch:
     )
     searcher.profile = profile
     return searcher
+
+
+def close_study(settings: SearchSettings) -> int:
+    """When the search phase ends, a trial the study still holds as running never reported (the
+    budget stopped it before its first split, or its driver died): mark it failed, so the
+    study in the database says what happened and a dashboard shows no phantom runs. Returns
+    how many it marked."""
+    url = settings.optuna_storage_url
+    if url is None:
+        return 0
+    storage = _open_storage(url)
+    study_id = storage.get_study_id_from_name(settings.name)
+    running = storage.get_all_trials(study_id, deepcopy=False,
+                                     states=(optuna.trial.TrialState.RUNNING,))
+    for trial in running:
+        storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+    return len(running)

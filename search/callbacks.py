@@ -106,13 +106,16 @@ class ProgressCallback(Callback):
     trial, one when a trial waits for an artifact another trial is computing (read from
     ``artifacts_log``), and a heartbeat when nothing was said for ``heartbeat_s``.
     The estimate is the elapsed time per split evaluation done times those left; a trial
-    stopped early counts its unrun splits as done.
+    stopped early counts its unrun splits as done. With a ``time_budget_s`` the time left is
+    at most what the budget leaves; ``total=None`` (no trial count, only the budget) leaves
+    the trial count open and the budget alone says the time left.
     """
 
-    def __init__(self, total: int, metric: str, mode: str, stream=None,
+    def __init__(self, total: int | None, metric: str, mode: str, stream=None,
                  live: bool | None = None, splits_per_trial: int = 1, artifacts_log=None,
-                 heartbeat_s: float = HEARTBEAT_S) -> None:
+                 heartbeat_s: float = HEARTBEAT_S, time_budget_s: float | None = None) -> None:
         self.total, self.metric, self.mode = total, metric, mode
+        self.time_budget_s = time_budget_s
         self.stream, self.live = stream, live
         self.splits_per_trial, self.artifacts_log = max(1, int(splits_per_trial)), artifacts_log
         self.heartbeat_s = heartbeat_s
@@ -133,33 +136,40 @@ class ProgressCallback(Callback):
 
     def _start_bar(self) -> None:
         from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = Console(file=self.stream or sys.stdout, force_terminal=True)
         self._bar = Progress(
             TextColumn("splits"), BarColumn(), MofNCompleteColumn(),
             TextColumn("trials {task.fields[trials]}  errors {task.fields[errors]}  "
                        "best {task.fields[best]}"),
-            TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("{task.fields[left]}"),
             console=console,
         )
-        self._task = self._bar.add_task("search", total=self.total * self.splits_per_trial,
-                                        trials=f"0/{self.total}", errors=0, best="n/a")
+        self._task = self._bar.add_task("search", total=self._total_splits(),
+                                        trials=self._trials().strip(), errors=0, best="n/a",
+                                        left=self._left())
         self._bar.start()
 
+    def _total_splits(self) -> int | None:
+        return None if self.total is None else self.total * self.splits_per_trial
+
+    def _trials(self) -> str:
+        """Trials done of those planned, right-aligned for the log (``?``: as the budget allows)."""
+        return f"{self.done:>4}/{'?' if self.total is None else self.total}"
+
     def _left(self) -> str:
-        total = self.total * self.splits_per_trial
-        if not self.units:
+        """The time left: the estimate from the splits done, no more than the budget leaves."""
+        elapsed = time.monotonic() - self.started
+        estimates = []
+        if self.total is not None and self.units:
+            estimates.append(elapsed / self.units * max(0, self._total_splits() - self.units))
+        if self.time_budget_s is not None:
+            estimates.append(max(0.0, self.time_budget_s - elapsed))
+        if not estimates:
             return "left ?"
-        seconds = (time.monotonic() - self.started) / self.units * max(0, total - self.units)
-        return f"left ~{seconds:.0f}s"
+        budget = " (budget)" if self.time_budget_s is not None and estimates[-1] == min(estimates) else ""
+        return f"left ~{min(estimates):.0f}s{budget}"
 
     def _say(self, text: str) -> None:
         print(text, file=self.stream or sys.stdout, flush=True)
@@ -170,7 +180,7 @@ class ProgressCallback(Callback):
             self._start_bar()
         best = "n/a" if math.isnan(self.best) else f"{self.metric} {self.best:+.4f}"
         self._bar.update(self._task, completed=self.units, errors=self.errors, best=best,
-                         trials=f"{self.done}/{self.total}")
+                         trials=self._trials().strip(), left=self._left())
 
     def _record(self, status: str, value, trial_id: str | None = None) -> None:
         self.done += 1
@@ -184,7 +194,7 @@ class ProgressCallback(Callback):
         if self._is_live():
             self._update_bar()
             return
-        self._say(f"[{self.done:>4}/{self.total}] errors {self.errors}  "
+        self._say(f"[{self._trials()}] errors {self.errors}  "
                   f"elapsed {time.monotonic() - self.started:6.1f}s  {self._left()}  "
                   f"best {self.metric} {self.best:+.4f}")
 
@@ -203,14 +213,19 @@ class ProgressCallback(Callback):
 
     def on_step(self, iteration, trials, **info) -> None:
         now = time.monotonic()
-        if self._is_live() or now - self._looked < 1.0:  # the loop steps far more often than that
+        if now - self._looked < 1.0:  # the loop steps far more often than that
             return
         self._looked = now
+        if self._is_live():
+            if self._bar is not None:  # the time left moves on between results
+                self._update_bar()
+            return
         self._announce_waits()
         if time.monotonic() - self.said >= self.heartbeat_s:
             running = sum(1 for trial in trials if trial.status == "RUNNING")
-            self._say(f"[{self.done:>4}/{self.total}] running {running} trial(s), "
-                      f"{self.units}/{self.total * self.splits_per_trial} splits  "
+            splits = "" if self.total is None else f"/{self._total_splits()}"
+            self._say(f"[{self._trials()}] running {running} trial(s), "
+                      f"{self.units}{splits} splits  "
                       f"elapsed {time.monotonic() - self.started:6.1f}s  {self._left()}")
 
     def _announce_waits(self) -> None:

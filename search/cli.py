@@ -1,4 +1,4 @@
-"""The ``sedg-search`` command line: run, resume, best, list, confirm, report, explain, export,
+"""The ``sedg-search`` command line: run, resume, extend, best, list, confirm, report, explain, export,
 predict, check, cluster."""
 
 from __future__ import annotations
@@ -48,6 +48,16 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     resume.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
     resume.add_argument("--address")
     resume.add_argument("--num-cpus", type=int)
+
+    extend = commands.add_parser(
+        "extend", help="add trials to a finished or interrupted search (the searcher goes on)")
+    extend.add_argument("name")
+    extend.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    extend.add_argument("--num-samples", type=int, help="trials to add")
+    extend.add_argument("--time-budget", type=float, dest="time_budget",
+                        help="seconds the added search may take (with or without --num-samples)")
+    extend.add_argument("--address")
+    extend.add_argument("--num-cpus", type=int)
 
     best = commands.add_parser("best", help="best configurations of an experiment")
     best.add_argument("name", nargs="?", help="experiment (default: the latest)")
@@ -239,13 +249,18 @@ def _run(args) -> None:
 
 def _dispatch(args) -> None:
     from search.query import best, list_experiments
-    from search.runner import resume
+    from search.runner import extend, resume
 
     if args.command == "run":
         _run(args)
     elif args.command == "resume":
         frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
         print(f"experiment {args.name}: {len(frame)} trials")
+    elif args.command == "extend":
+        frame = extend(args.name, args.storage_path, num_samples=args.num_samples,
+                       time_budget_s=args.time_budget, num_cpus=args.num_cpus, address=args.address)
+        print(f"experiment {args.name}: {len(frame)} trials")
+        emit(best(args.name, args.storage_path, top=5), "table", f"{args.name}: top configurations")
     elif args.command == "best":
         frame = best(args.name, args.storage_path, metric=args.metric, by=args.by, top=args.top,
                      mode=args.mode)

@@ -29,7 +29,7 @@ from search._defaults import HEARTBEAT_S
 from search._interrupt import check
 from search.recipe import CONFIRM, FINAL, config_key, evaluation_config, final_test_data, uses_gpu
 from search.settings import SearchSettings
-from search.store import OK, ResultsStore, load_results
+from search.store import OK, ResultsStore, load_confirmed, load_results
 from sedg import DiskArtifacts, MemoryArtifacts
 
 __all__ = [
@@ -190,7 +190,26 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
 
 def confirm_top(settings: SearchSettings) -> pd.DataFrame:
     """The automatic confirmation: the top ``settings.confirm_top`` configurations, when a
-    search ends."""
+    search ends. Those already confirmed on as many splits (an extended or resumed search's)
+    are looked up, not evaluated again; the summaries of all of them are returned."""
     rows = load_results(settings.experiment_dir)
-    return confirm_rows(settings, top_configurations(settings, rows, settings.confirm_top),
-                        say=_printer)
+    top = top_configurations(settings, rows, settings.confirm_top)
+    known = load_confirmed(settings.experiment_dir)
+    if not known.empty:
+        known = known[known[f"{CONFIRMED_PREFIX}n_splits"] == _confirm_splits(settings, top)]
+    done = set(known["trial_id"]) if not known.empty else set()
+    for row in top:
+        if row["trial_id"] in done:
+            _printer(f"       trial {row['trial_id']} is confirmed already")
+    fresh = confirm_rows(settings, [row for row in top if row["trial_id"] not in done], say=_printer)
+    chosen = [row["trial_id"] for row in top if row["trial_id"] in done]
+    frames = [frame for frame in (known[known["trial_id"].isin(chosen)] if chosen else None, fresh)
+              if frame is not None and len(frame)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _confirm_splits(settings: SearchSettings, rows: list[dict]) -> int | None:
+    """The confirmation's split count for this search (None with nothing to confirm)."""
+    if not rows:
+        return None
+    return len(evaluation_config(rows[0], settings, CONFIRM).split_seeds())

@@ -115,8 +115,9 @@ def best(
     summary.insert(0, "metric", metric)
     result = summary.reset_index()
     if (result["stopped"] > 0).any():
-        result.attrs["note"] = ("stopped: trials racing ended early, behind the incumbent on the splits they "
-                                "shared; stopped_mean is their mean over the splits they ran")
+        result.attrs["note"] = ("stopped: trials ended early, by racing (behind the incumbent on the "
+                                "splits they shared), ASHA or the time budget; stopped_mean is their "
+                                "mean over the splits they ran")
     return result
 
 

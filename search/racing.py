@@ -70,10 +70,14 @@ class RacingScheduler(FIFOScheduler):
         Splits a trial runs before it can be stopped.
     profile : search._profile.Profile, optional
         Where its decisions' time counts (``--profile``'s ``scheduler`` phase).
+    experiment_dir : path, optional
+        The experiment whose stored split values it starts from, read at its
+        first decision: a search that goes on (``extend``, ``resume``) races
+        against the incumbent it had, not from nothing.
     """
 
     def __init__(self, metric: str, mode: str, n_splits: int, alpha: float = 0.1,
-                 min_splits: int = 2, profile=None) -> None:
+                 min_splits: int = 2, profile=None, experiment_dir=None) -> None:
         super().__init__()
         self.profile = profile  # --profile's "scheduler" phase
         self._race_metric, self._race_mode = metric, mode
@@ -81,6 +85,21 @@ class RacingScheduler(FIFOScheduler):
         self.values: dict[str, dict[int, float]] = {}
         self.incumbent: str | None = None
         self.stopped: set[str] = set()
+        self.experiment_dir = experiment_dir
+        self._restored = experiment_dir is None
+
+    def restore_history(self) -> None:
+        """Take the stored split values of the experiment's trials (their own reports win) and
+        the incumbent among those that ran every split. Tune restores a scheduler as it was
+        built, so a resumed search calls this too (at the first decision)."""
+        from search._history import split_values
+
+        self._restored = True
+        for trial_id, values in split_values(self.experiment_dir, self._race_metric).items():
+            self.values[trial_id] = {**values, **self.values.get(trial_id, {})}
+        full = [trial for trial, values in self.values.items() if len(values) >= self.n_splits]
+        if full:
+            self.incumbent = max(full, key=self._mean)
 
     def _score(self, value: float) -> float:
         return value if self._race_mode == "max" else -value
@@ -91,6 +110,8 @@ class RacingScheduler(FIFOScheduler):
 
     @timed("scheduler")
     def on_trial_result(self, tune_controller, trial, result: dict) -> str:
+        if not getattr(self, "_restored", True):
+            self.restore_history()
         value, split = result.get("split_value"), result.get("split")
         if split is None or value is None or not math.isfinite(value):
             return TrialScheduler.CONTINUE

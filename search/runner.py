@@ -6,23 +6,25 @@ import importlib
 import json
 import os
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
 
 from evaluation.metrics import metric_names, result_names
-from search._data import load_data
+from search._data import load_data, reload_data
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search._interrupt import check, deferred, keeping_sigterm
 from search._lock import experiment_lock
 from search._profile import PROFILE_FILE, Profile
+from search._runs import record_run, timing_of
 from search._schema import evaluations_schema, results_schema
 from search.settings import SearchSettings
 from search.store import ResultsStore, load_results, missing_rows, unreadable_files
 from sedg import SedgInputError
 from sedg._files import atomic_write_text
 
-__all__ = ["resume", "run"]
+__all__ = ["extend", "resume", "run"]
 
 # Ray Tune's own console tables and its checks for storage and metrics are noise for our users.
 os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
@@ -112,7 +114,8 @@ def _scheduler(settings: SearchSettings, profile: Profile | None):
         from search.racing import RacingScheduler
 
         return RacingScheduler(settings.metrics[0], settings.modes[0], settings.n_splits,
-                               alpha=settings.race_alpha, profile=profile)
+                               alpha=settings.race_alpha, profile=profile,
+                               experiment_dir=settings.experiment_dir)
     if settings.scheduler != "asha":
         return None
     from ray.tune.schedulers import ASHAScheduler
@@ -127,16 +130,29 @@ def _scheduler(settings: SearchSettings, profile: Profile | None):
     )
 
 
-def _callbacks(settings: SearchSettings, profile: Profile | None) -> list:
+def _callbacks(settings: SearchSettings, profile: Profile | None, num_samples: int | None) -> list:
+    from search._tracking_callbacks import tracking_callbacks
     from search.callbacks import ProgressCallback, StoreCallback
     from sedg._memory import LOG_NAME
 
     return [
         StoreCallback(str(settings.experiment_dir), profile=profile),
-        ProgressCallback(settings.num_samples, settings.metrics[0], settings.modes[0],
+        ProgressCallback(num_samples, settings.metrics[0], settings.modes[0],
                          splits_per_trial=settings.n_splits,
-                         artifacts_log=settings.artifacts_dir / LOG_NAME),
+                         artifacts_log=settings.artifacts_dir / LOG_NAME,
+                         time_budget_s=settings.time_budget_s),
+        *tracking_callbacks(settings),
     ]
+
+
+def _check_services(settings: SearchSettings, *, new: bool) -> None:
+    """The Optuna database and the tracking server answer: one line within seconds, before Ray
+    starts and before anything is written."""
+    from search._searcher import check_optuna_storage
+    from search.tracking import check_tracking
+
+    check_optuna_storage(settings, new=new)
+    check_tracking(settings)
 
 
 def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFrame:
@@ -160,6 +176,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     with profile.phase("setup"):
         data = load_data(settings.data_spec())
         _check_metrics(settings, data.class_names)
+        _check_services(settings, new=True)
     importing = _import_in_background()
     with deferred():  # Ray runs from here on: a signal waits for a safe point (search._interrupt)
         rows = _search(settings, data, profile, num_cpus, importing)
@@ -167,20 +184,28 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
 
 
 def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | None,
-            importing: threading.Thread) -> pd.DataFrame:
-    """Start Ray, run the Tuner, confirm: the part of :func:`run` that Ray is running for."""
+            importing: threading.Thread | None, *, history: pd.DataFrame | None = None,
+            num_samples: int | None = None, command: str = "run") -> pd.DataFrame:
+    """Start Ray, run the Tuner, confirm: the part of :func:`run` that Ray is running for.
+
+    ``history`` (the stored rows) and ``num_samples`` (this run's trials) make it an
+    :func:`extend`, which holds the experiment's lock already.
+    """
     experiment_dir = settings.experiment_dir
     with profile.phase("ray_start"):
         _init_ray(settings, num_cpus)
     check()
     with profile.phase("imports"):  # what is left of them once Ray has started
-        importing.join()
+        if importing is not None:
+            importing.join()
         from ray import tune
 
-        from search._searcher import make_searcher
+        from search._budget import TimeBudget
+        from search._searcher import close_study, make_searcher
         from search.trainable import make_trainable
     _check_gpus(settings)
-    with experiment_lock(experiment_dir):
+    planned = settings.num_samples if history is None else num_samples
+    with experiment_lock(experiment_dir) if history is None else nullcontext():
         with profile.phase("setup"):
             store = ResultsStore(experiment_dir)
             tuned = settings.classifiers if settings.tune_classifier else ()
@@ -188,28 +213,34 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
                              evaluations_schema(metric_names(data.class_names)))
             atomic_write_text(experiment_dir / SETTINGS_FILE, settings.to_json())
             timing = profile if settings.profile else None
+            searcher = make_searcher(settings, profile=timing, history=history,
+                                     running_means=_running_means(settings, history))
             tuner = tune.Tuner(
                 make_trainable(settings, data),
                 tune_config=tune.TuneConfig(
-                    search_alg=make_searcher(settings, profile=timing),
+                    search_alg=searcher,
                     scheduler=_scheduler(settings, timing),
-                    num_samples=settings.num_samples,
+                    num_samples=-1 if planned is None else planned,  # -1: until the budget ends
                     max_concurrent_trials=settings.concurrency,
                     reuse_actors=True,
                 ),
                 run_config=tune.RunConfig(
                     name=settings.name,
                     storage_path=settings.storage_path,
-                    callbacks=_callbacks(settings, timing),
+                    stop=None if settings.time_budget_s is None else TimeBudget(settings.time_budget_s),
+                    callbacks=_callbacks(settings, timing, planned),
                     verbose=0,
                     failure_config=tune.FailureConfig(max_failures=settings.max_failures),
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
                 ),
             )
-        with profile.phase("search"), deferred("tune"):
+        with profile.phase("search"), deferred("tune"), timing_of("search") as searched:
             tuner.fit()
-        with profile.phase("confirmation"):
+        close_study(settings)
+        with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
             _confirm(settings)
+        record_run(settings, command, searched, confirmed)
+        _track_report(settings)
         rows = load_results(experiment_dir)
         if settings.profile:
             import ray
@@ -221,11 +252,50 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
 
 
 def _confirm(settings: SearchSettings) -> None:
-    """The confirmed best (see :mod:`search.confirmation`), once the search has ended."""
+    """The confirmed best (see :mod:`search.confirmation`), once the search has ended; its
+    numbers also go to the tracking server."""
     if settings.confirm_top > 0:
         from search.confirmation import confirm_top
+        from search.tracking import log_confirmation
 
-        confirm_top(settings)
+        log_confirmation(settings, confirm_top(settings))
+
+
+def _track_report(settings: SearchSettings) -> None:
+    """With MLflow, the report's figures become the search run's artifacts."""
+    if settings.mlflow_tracking_uri:
+        from search.tracking import end_search_run, log_report
+
+        log_report(settings)
+        end_search_run(settings)
+
+
+def _running_means(settings: SearchSettings, history: pd.DataFrame | None) -> dict:
+    if history is None or history.empty:
+        return {}
+    from search._history import running_means, split_values
+
+    return running_means(split_values(settings.experiment_dir, settings.metrics[0]))
+
+
+def _experiment(name: str, storage_path: str, address: str | None) -> SearchSettings:
+    """The settings of an existing experiment (``resume``, ``extend``), or one line saying why not."""
+    experiment_dir = Path(storage_path).resolve() / name
+    if not (experiment_dir / SETTINGS_FILE).is_file():
+        raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
+    settings = SearchSettings.load(experiment_dir)
+    if address:
+        settings.address = address
+    return settings
+
+
+def _same_data(settings: SearchSettings):
+    """The experiment's rows, loaded again, and checked to be the rows its trials saw."""
+    from search._history import check_same_data
+
+    data = reload_data(settings.data_spec())
+    check_same_data(load_results(settings.experiment_dir), data.fingerprint, settings.name)
+    return data
 
 
 def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int | None = None,
@@ -233,36 +303,89 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     """Continue an interrupted search from Ray Tune's experiment state.
 
     Finished trials are not run again; trials that were running restart and
-    replace their own row, so every trial appears once in the store.
+    replace their own row, so every trial appears once in the store. Racing
+    starts from the stored split values (its incumbent included); a time
+    budget applies afresh to the resumed part.
     """
     _check_num_cpus(num_cpus)
     from ray import tune
 
+    from search._searcher import close_study
     from search.trainable import make_trainable
 
-    experiment_dir = Path(storage_path).resolve() / name
-    if not (experiment_dir / SETTINGS_FILE).is_file():
-        raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
-    settings = SearchSettings.load(experiment_dir)
-    if address:
-        settings.address = address
+    settings = _experiment(name, storage_path, address)
+    experiment_dir = settings.experiment_dir
     with experiment_lock(experiment_dir):
         if not tune.Tuner.can_restore(str(experiment_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
+        data = _same_data(settings)
+        _check_services(settings, new=False)
         with deferred():  # as in run
             _init_ray(settings, num_cpus)
             check()
             tuner = tune.Tuner.restore(
                 str(experiment_dir),
-                trainable=make_trainable(settings, load_data(settings.data_spec())),
+                trainable=make_trainable(settings, data),
                 resume_unfinished=True,
                 resume_errored=True,
             )
             _rebuild_rows(experiment_dir, tuner)
-            with deferred("tune"):
+            with deferred("tune"), timing_of("search") as searched:
                 tuner.fit()
-            _confirm(settings)
+            close_study(settings)
+            with timing_of("confirmation") as confirmed:
+                _confirm(settings)
+            record_run(settings, "resume", searched, confirmed)
+            _track_report(settings)
     return load_results(experiment_dir)
+
+
+def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: int | None = None,
+           time_budget_s: float | None = None, num_cpus: int | None = None,
+           address: str | None = None) -> pd.DataFrame:
+    """Add ``num_samples`` trials (or as many as ``time_budget_s`` allows) to a finished or
+    interrupted search, and return all its rows.
+
+    The Optuna study starts from every stored trial (:func:`search._searcher.make_searcher`),
+    so TPE goes on rather than restarts; racing starts from the stored split
+    values and incumbent; the trials use the search's splits (same settings,
+    same seed). The confirmation then confirms the top configurations that
+    are not confirmed yet. With ``--trials-per-method`` the trials added are a
+    multiple of the methods, so each keeps an equal share.
+    """
+    _check_num_cpus(num_cpus)
+    if num_samples is None and time_budget_s is None:
+        raise SedgInputError("extend needs --num-samples N, --time-budget SECONDS, or both")
+    settings = _experiment(name, storage_path, address)
+    with experiment_lock(settings.experiment_dir):
+        history = load_results(settings.experiment_dir)
+        data = _same_data(settings)
+        settings = _extended(settings, len(history), num_samples, time_budget_s)
+        _check_services(settings, new=False)
+        with deferred():
+            return _search(settings, data, Profile(), num_cpus, None, history=history,
+                           num_samples=num_samples, command="extend")
+
+
+def _extended(settings: SearchSettings, done: int, added: int | None,
+              budget: float | None) -> SearchSettings:
+    """The settings an extension runs under: the trials planned in all, its own budget."""
+    from dataclasses import replace
+
+    from search._options import flag_of
+
+    if added is not None and (not isinstance(added, int) or isinstance(added, bool) or added < 1):
+        raise SedgInputError(f"--num-samples must be an integer >= 1, got {added!r}")
+    if settings.trials_per_method and added is not None:
+        methods = len(settings.methods)
+        if added % methods:
+            raise SedgInputError(
+                f"{flag_of(SearchSettings, 'trials_per_method')} gives every method an equal share: "
+                f"extend by a multiple of the {methods} methods, not {added}")
+        return replace(settings, trials_per_method=settings.trials_per_method + added // methods,
+                       num_samples=None, time_budget_s=budget)
+    total = None if added is None else (settings.num_samples or done) + added
+    return replace(settings, num_samples=total, time_budget_s=budget)
 
 
 def _rebuild_rows(experiment_dir: Path, tuner) -> list[str]:

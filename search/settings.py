@@ -21,7 +21,7 @@ from evaluation.splits import (
     n_splits,
 )
 from search._data import DataSpec
-from search._defaults import DEFAULT_STORAGE_PATH, MODES, SETTINGS_FILE
+from search._defaults import DEFAULT_STORAGE_PATH, MODES, OPTUNA_DB, SETTINGS_FILE
 from search._options import flag_of, option, split_list
 from sedg import SedgInputError
 from sedg.datasets import GRADES_TARGET
@@ -115,8 +115,25 @@ class SearchSettings:
         "are then shared per parameter set)", action="store_true"))
     n_synthetic: int = field(default=200, metadata=option(
         "synthetic rows where a method takes a budget", parse=int))
-    optuna_storage: bool = field(default=False, metadata=option(
-        "keep the study in optuna.db", action="store_true"))
+    optuna_storage: str | None = field(default=None, metadata=option(
+        f"keep the Optuna study in a database: alone, {OPTUNA_DB} in the experiment; or a URL "
+        "(sqlite:////abs/path.db, postgresql://user@host/db) that several searches and one "
+        "optuna-dashboard share (the study is named after the experiment)", nargs="?",
+        const=OPTUNA_DB))
+    time_budget_s: float | None = field(default=None, metadata=option(
+        "seconds the search may take: no trial starts after them and running ones stop (status "
+        "stopped, their finished splits kept); the confirmation follows, timed apart. "
+        "--num-samples is then optional (no limit but the budget)", flag="--time-budget",
+        parse=float))
+    mlflow_tracking_uri: str | None = field(default=None, metadata=option(
+        "log each trial (parameters, metrics per split and at the end), the confirmation and the "
+        "report's figures to MLflow here (sqlite:////abs/mlflow.db, http://host:5000); needs "
+        "mlflow: pip install 'sedg-search[tracking]'"))
+    mlflow_experiment: str = field(default="sedg-search", metadata=option(
+        "the MLflow experiment: each search is a run in it, each trial a run nested under that"))
+    wandb_project: str | None = field(default=None, metadata=option(
+        "log each trial to this Weights & Biases project as a run grouped by the search (needs "
+        "wandb; skipped with a line when it is not installed)"))
     max_failures: int = field(default=0, metadata=option(
         "retries of a trial whose process dies", parse=int))
     grades_samples: int = field(default=649, metadata=option(
@@ -156,9 +173,14 @@ class SearchSettings:
             self.modes = self.modes * len(self.metrics)
         if len(self.modes) != len(self.metrics) or set(self.modes) - set(MODES):
             raise SedgInputError(f"{_flag('modes')} takes {' or '.join(MODES)}, once or once per metric")
+        if self.time_budget_s is not None:
+            _check_number("time_budget_s", self.time_budget_s, positive=True)
         self._settle_num_samples()
-        for name in ("num_samples", "concurrency", "n_synthetic", "grades_samples"):
+        if self.num_samples is not None:  # None: as many as the time budget allows
+            _check_int("num_samples", self.num_samples, minimum=1)
+        for name in ("concurrency", "n_synthetic", "grades_samples"):
             _check_int(name, getattr(self, name), minimum=1)
+        self._settle_optuna_storage()
         for name in ("seed", "max_failures", "confirm_top"):
             _check_int(name, getattr(self, name), minimum=0)
         _check_int("confirm_repeats", self.confirm_repeats, minimum=2)
@@ -196,7 +218,7 @@ class SearchSettings:
     def _settle_num_samples(self) -> None:
         """``--trials-per-method`` fixes the trial count; a ``--num-samples`` beside it must agree."""
         if self.trials_per_method is None:
-            if self.num_samples is None:
+            if self.num_samples is None and self.time_budget_s is None:
                 self.num_samples = DEFAULT_NUM_SAMPLES
             return
         _check_int("trials_per_method", self.trials_per_method, minimum=1)
@@ -206,6 +228,38 @@ class SearchSettings:
                 f"--num-samples {self.num_samples!r} disagrees with --trials-per-method "
                 f"{self.trials_per_method} x {len(self.methods)} methods = {total}; give one of them")
         self.num_samples = total
+
+    def _settle_optuna_storage(self) -> None:
+        """``--optuna-storage``: the experiment's own file, or a database URL (a relative SQLite
+        path made absolute, so every command finds it); the old ``true``/``false`` still read."""
+        if self.optuna_storage in (None, False, ""):
+            self.optuna_storage = None
+            return
+        if self.optuna_storage is True or self.optuna_storage == OPTUNA_DB:
+            self.optuna_storage = OPTUNA_DB
+            return
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(str(self.optuna_storage))
+        except ArgumentError:
+            raise SedgInputError(
+                f"--optuna-storage {self.optuna_storage!r} is not a database URL; give "
+                "sqlite:////abs/path.db, postgresql://user@host/db, or the flag alone") from None
+        if url.get_backend_name() == "sqlite":
+            if not url.database or url.database == ":memory:":
+                raise SedgInputError("--optuna-storage: an SQLite URL needs a file "
+                                     "(sqlite:////abs/path.db); an in-memory one is gone with the driver")
+            url = url.set(database=str(Path(url.database).expanduser().resolve()))
+        self.optuna_storage = url.render_as_string(hide_password=False)
+
+    @property
+    def optuna_storage_url(self) -> str | None:
+        """Where the Optuna study is kept (None: in the driver's memory)."""
+        if self.optuna_storage == OPTUNA_DB:
+            return f"sqlite:///{self.experiment_dir / OPTUNA_DB}"
+        return self.optuna_storage
 
     def check_storage(self) -> None:
         """The experiment's folder can be made here (a new search checks it before creating

@@ -33,7 +33,8 @@ def confirm(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, top: 
     confirmation is in the store's ``confirmed/``).
 
     The splits and summaries are written to the store, as the automatic confirmation writes them
-    (``best`` then ranks these configurations by their confirmed means).
+    (``best`` then ranks these configurations by their confirmed means), and logged to MLflow
+    when the search was.
     """
     for flag, value, minimum in (("--top", top, 1), ("--repeats", repeats, 2)):
         if value is not None and (not isinstance(value, int) or value < minimum):
@@ -45,6 +46,10 @@ def confirm(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, top: 
     if not rows:
         raise SedgInputError(f"experiment {name!r} has no trial that ran every split to confirm")
     summaries = confirm_rows(settings, rows, repeats=repeats)
+    if settings.mlflow_tracking_uri:  # onto the trials' MLflow runs, as the automatic one
+        from search.tracking import log_confirmation
+
+        log_confirmation(settings, summaries)
     metric, confirmed = settings.metrics[0], f"confirmed_{settings.metrics[0]}"
     frame = pd.DataFrame(rows)
     shown = ["trial_id", *config_columns(frame), metric, f"{metric}_se", "n_splits"]

@@ -45,6 +45,23 @@ from sedg import SedgInputError
     (["run", "--name", "n" * 300], "experiment name is 300 bytes long; the file system allows at most"),
     (["best", "nothing-here"], "no experiment 'nothing-here'"),
     (["resume", "nothing-here"], "no experiment 'nothing-here'"),
+    (["run", "--time-budget", "0"], "--time-budget must be > 0, got 0.0"),
+    (["run", "--time-budget", "-5"], "--time-budget must be > 0, got -5.0"),
+    (["extend", "nothing-here", "--num-samples", "2"], "no experiment 'nothing-here'"),
+    (["extend", "nothing-here"], "extend needs --num-samples N, --time-budget SECONDS, or both"),
+    (["run", "--optuna-storage", "not a url"], "--optuna-storage 'not a url' is not a database URL"),
+    (["run", "--optuna-storage", "sqlite://"], "an SQLite URL needs a file"),
+    (["run", "--optuna-storage", "sqlite:////dev/null/optuna.db"],
+     "--optuna-storage sqlite:////dev/null/optuna.db: cannot open it"),
+    (["run", "--optuna-storage", "postgresql://user@127.0.0.1:9/db"],
+     "--optuna-storage postgresql://user@127.0.0.1:9/db: cannot open it"),
+    (["run", "--mlflow-tracking-uri", "nonsense"], "--mlflow-tracking-uri 'nonsense' is not a URI"),
+    (["run", "--mlflow-tracking-uri", "nosuchscheme://x"], "--mlflow-tracking-uri nosuchscheme://x: "
+     "unreachable or unusable"),
+    (["run", "--mlflow-tracking-uri", "http://127.0.0.1:9"], "--mlflow-tracking-uri http://127.0.0.1:9: "
+     "unreachable or unusable"),
+    (["run", "--mlflow-tracking-uri", "sqlite:////dev/null/mlflow.db"],
+     "--mlflow-tracking-uri sqlite:////dev/null/mlflow.db: unreachable or unusable"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     storage = tmp_path / "store"

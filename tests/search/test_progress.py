@@ -111,3 +111,17 @@ def test_a_live_bar_counts_split_evaluations():
     progress.on_experiment_end([])
     text = stream.getvalue()
     assert "splits" in text and "3/8" in text and "trials 0/2" in text
+
+
+def test_with_a_time_budget_alone_the_trial_count_is_open_and_the_budget_says_the_time_left():
+    stream = io.StringIO()
+    progress = ProgressCallback(None, "delta_qwk", "max", stream=stream, splits_per_trial=2,
+                                time_budget_s=100.0)
+    progress.on_trial_result(0, [], _trial("t1"), {"split": 0, "split_seconds": 1.0, "split_value": 0.1})
+    progress.on_trial_complete(0, [], _trial("t1", row_json='{"status": "stopped"}', delta_qwk=0.1))
+    line = stream.getvalue().splitlines()[-1]
+    assert line.startswith("[   1/?]") and "(budget)" in line
+    assert 99 <= int(line.split("left ~")[1].split("s")[0]) <= 100
+    # With a trial count too, the smaller of the estimate and what the budget leaves is shown.
+    counted = ProgressCallback(1, "delta_qwk", "max", stream=io.StringIO(), time_budget_s=100.0)
+    assert counted._left() == "left ~100s (budget)"

@@ -1,0 +1,207 @@
+"""Time budgets, extending a finished search, and tracking, with real Ray, Optuna and MLflow."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import mlflow
+import optuna
+import pandas as pd
+import pytest
+import ray
+
+from search._defaults import OPTUNA_DB
+from search._history import replay_trials, running_means, split_values
+from search._lock import experiment_lock
+from search._runs import read_runs
+from search.cli import main
+from search.confirmation import top_configurations
+from search.racing import RacingScheduler
+from search.runner import extend, run
+from search.settings import SearchSettings
+from search.store import OK, STOPPED, load_results
+from search.tracking import SEARCH_TAG, TRIAL_TAG
+
+pytestmark = pytest.mark.slow
+
+SMALL = dict(classifiers=("blrr",), grades_samples=200, repeats=3, confirm_top=1, confirm_repeats=2,
+             concurrency=2)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_instance():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    yield
+    ray.shutdown()
+
+
+def _mtimes(folder) -> dict[str, int]:
+    return {path.stem: path.stat().st_mtime_ns for path in folder.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def extended(tmp_path_factory):
+    """A 4-trial search kept in optuna.db and logged to MLflow, extended by 4 trials."""
+    storage = tmp_path_factory.mktemp("extend")
+    tracking = f"sqlite:///{storage / 'mlflow.db'}"
+    settings = SearchSettings(methods=("none", "smote", "gmcsmote"), num_samples=4, name="grow",
+                              storage_path=str(storage), optuna_storage=OPTUNA_DB,
+                              mlflow_tracking_uri=tracking, **SMALL | {"confirm_top": 2})
+    first = run(settings)
+    confirmed = _mtimes(settings.experiment_dir / "confirmed")
+    rows = extend("grow", str(storage), num_samples=4)
+    return settings, first, rows, tracking, confirmed
+
+
+def test_a_time_budget_ends_the_search_phase_and_the_confirmation_follows(tmp_path, capsys):
+    budget = 6.0
+    settings = SearchSettings(methods=("none", "smote", "gmcsmote"), time_budget_s=budget,
+                              storage_path=str(tmp_path), name="budget", **SMALL)
+    assert settings.num_samples is None  # as many trials as the budget allows
+    rows = run(settings)
+    (entry,) = read_runs(settings.experiment_dir)
+    longest = rows["time_total"].max()
+    # The budget, the trial running when it ends, and Ray Tune's wait (<= 5 s) for the stopped
+    # trials' actors, one of which may still be starting.
+    assert entry["search_seconds"] <= budget + longest + 5.0, (entry, longest)
+    assert entry["time_budget_s"] == budget and entry["confirmation_seconds"] > 0
+    assert len(rows) >= 3 and set(rows["status"]) <= {OK, STOPPED}
+    assert (settings.experiment_dir / "confirmed").is_dir()
+    out = capsys.readouterr().out
+    assert f"run: search phase {entry['search_seconds']:.1f}s of a 6s budget; confirmation" in out
+    assert "/?]" in out  # the trial count is open: the budget decides it
+
+
+def test_extend_continues_the_same_study_and_confirms_only_what_is_new(extended, capsys):
+    settings, first, rows, _, confirmed = extended
+    assert len(first) == 4 and len(rows) == 8 and rows["trial_id"].is_unique
+    assert set(first["trial_id"]) <= set(rows["trial_id"])
+    study = optuna.load_study(study_name="grow", storage=settings.optuna_storage_url)
+    assert len(study.trials) == 8  # one study: TPE went on from the first 4
+    assert [run["command"] for run in read_runs(settings.experiment_dir)] == ["run", "extend"]
+    saved = SearchSettings.load(settings.experiment_dir)
+    assert saved.num_samples == 8 and saved.time_budget_s is None
+    evaluations = pd.read_parquet(settings.experiment_dir / "evaluations")
+    seeds = evaluations[evaluations["phase"] == "search"].groupby("split")["seed"].nunique()
+    assert (seeds == 1).all()  # the added trials saw the search's own splits
+    top = {row["trial_id"] for row in top_configurations(saved, rows, saved.confirm_top)}
+    after = _mtimes(settings.experiment_dir / "confirmed")
+    assert top <= set(after)  # every top configuration is confirmed ...
+    for trial_id in top & set(confirmed):
+        assert after[trial_id] == confirmed[trial_id]  # ... and the first run's were looked up
+
+
+def test_replayed_trials_are_what_they_were(extended):
+    settings, _, rows, _, _ = extended
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=0))
+    means = running_means(split_values(settings.experiment_dir, "delta_qwk"))
+    assert replay_trials(study, rows, settings, means) == len(rows)
+    states = {OK: optuna.trial.TrialState.COMPLETE, STOPPED: optuna.trial.TrialState.PRUNED}
+    assert [t.state for t in study.trials] == [states[s] for s in rows["status"]]
+    for trial, row in zip(study.trials, rows.to_dict("records")):
+        assert trial.params["method"] == row["method"]
+        if row["status"] == OK:
+            assert trial.value == pytest.approx(row["delta_qwk"])
+        else:
+            assert len(trial.intermediate_values) == row["n_splits"]
+    assert study.ask().number == len(rows)  # the next trial follows them
+
+
+def test_racing_starts_from_the_stored_incumbent(extended):
+    settings, _, rows, _, _ = extended
+    scheduler = RacingScheduler("delta_qwk", "max", settings.n_splits, alpha=0.5,
+                                experiment_dir=settings.experiment_dir)
+    scheduler.restore_history()
+    full = rows[rows["n_splits"] == settings.n_splits]
+    assert scheduler.incumbent == full.loc[full["delta_qwk"].idxmax(), "trial_id"]
+    assert set(scheduler.values) == set(rows["trial_id"])
+
+
+def test_mlflow_holds_every_trial_the_confirmation_and_the_report(extended):
+    settings, _, rows, tracking, _ = extended
+    mlflow.set_tracking_uri(tracking)
+    runs = mlflow.search_runs(experiment_names=["sedg-search"])
+    trials = runs[runs[f"tags.{TRIAL_TAG}"].notna()]
+    assert set(trials[f"tags.{TRIAL_TAG}"]) == set(rows["trial_id"])
+    assert (trials[f"tags.{SEARCH_TAG}"] == "grow").all()
+    by_trial = trials.set_index(f"tags.{TRIAL_TAG}")
+    for row in rows.to_dict("records"):
+        assert by_trial.loc[row["trial_id"], "params.method"] == row["method"]
+        if row["status"] == OK:
+            assert by_trial.loc[row["trial_id"], "metrics.delta_qwk"] == pytest.approx(row["delta_qwk"])
+    confirmed = pd.read_parquet(settings.experiment_dir / "confirmed")
+    for summary in confirmed.to_dict("records"):
+        logged = by_trial.loc[summary["trial_id"], "metrics.confirmed_delta_qwk"]
+        assert logged == pytest.approx(summary["confirmed_delta_qwk"])
+    parent = runs[runs["tags.mlflow.runName"] == "grow"]
+    assert len(parent) == 1 and (trials["tags.mlflow.parentRunId"] == parent["run_id"].iloc[0]).all()
+    artifacts = {f.path for f in mlflow.MlflowClient().list_artifacts(parent["run_id"].iloc[0], "report")}
+    assert "report/report.html" in artifacts and "report/improvement_delta_qwk.png" in artifacts
+    history = mlflow.MlflowClient().get_metric_history(by_trial["run_id"].iloc[0], "delta_qwk")
+    assert [m.step for m in history] == list(range(1, len(history) + 1))  # one value per split
+
+
+def test_extend_refuses_changed_data_and_a_held_experiment(tmp_path, capsys, student_por_path):
+    data = tmp_path / "por.csv"
+    shutil.copy(student_por_path, data)
+    storage = tmp_path / "store"
+    settings = SearchSettings(data=str(data), target="G3", methods=("none",), num_samples=1,
+                              classifiers=("blrr",), protocol="holdout", confirm_top=0,
+                              storage_path=str(storage), name="fixed")
+    run(settings)
+    before = sorted(p.name for p in settings.experiment_dir.rglob("*"))
+
+    with experiment_lock(settings.experiment_dir):
+        assert main(["extend", "fixed", "--storage-path", str(storage), "--num-samples", "1"]) == 2
+    assert "is being run by pid" in capsys.readouterr().err
+
+    table = pd.read_csv(data)
+    table.iloc[:-1].to_csv(data, index=False)  # one row fewer: other rows
+    assert main(["extend", "fixed", "--storage-path", str(storage), "--num-samples", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "was searched on other rows" in err[0] and "the data file changed" in err[0]
+    assert sorted(p.name for p in settings.experiment_dir.rglob("*")) == before  # nothing written
+    assert len(load_results(settings.experiment_dir)) == 1
+
+
+def test_extend_keeps_equal_shares_per_method(tmp_path):
+    from search.runner import _extended
+    from sedg import SedgInputError
+
+    settings = SearchSettings(methods=("none", "smote"), trials_per_method=2, storage_path=str(tmp_path))
+    assert _extended(settings, 4, 4, None).trials_per_method == 4
+    with pytest.raises(SedgInputError, match="extend by a multiple of the 2 methods, not 3"):
+        _extended(settings, 4, 3, None)
+
+
+def test_a_shared_optuna_database_refuses_a_second_study_of_the_same_name(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    optuna.create_study(study_name="taken", storage=url)
+    code = main(["run", "--name", "taken", "--optuna-storage", url, "--storage-path", str(tmp_path / "s")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "already holds a study named 'taken'" in err[0]
+    assert not (tmp_path / "s").exists()
+    assert json.loads(SearchSettings(optuna_storage=url).to_json())["optuna_storage"] == url
+
+
+def test_wandb_logs_each_trial_offline_or_says_it_is_skipped(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    settings = SearchSettings(methods=("none", "smote"), num_samples=2, protocol="holdout",
+                              confirm_top=0, classifiers=("blrr",), grades_samples=200,
+                              wandb_project="sedg-tests", storage_path=str(tmp_path), name="wb")
+    rows = run(settings)
+    logs = sorted((settings.experiment_dir / "wandb").glob("offline-run-*/run-*.wandb"))
+    assert len(logs) == len(rows) == 2
+    written = b"".join(path.read_bytes() for path in logs)
+    for trial_id in rows["trial_id"]:
+        assert trial_id.encode() in written  # each trial is a run named by its id
+    assert b"sedg-tests" in written and b"delta_qwk" in written
+
+    monkeypatch.setattr("search.tracking.has_wandb", lambda: False)
+    from search.tracking import check_tracking
+
+    check_tracking(settings)
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        "wandb is not installed: --wandb-project is skipped (pip install wandb)")
