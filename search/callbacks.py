@@ -108,19 +108,21 @@ class ProgressCallback(Callback):
     The estimate is the elapsed time per split evaluation done times those left; a trial
     stopped early counts its unrun splits as done. With a ``time_budget_s`` the time left is
     at most what the budget leaves; ``total=None`` (no trial count, only the budget) leaves
-    the trial count open and the budget alone says the time left.
+    the trial count open and the budget alone says the time left. ``best`` starts the best
+    value so far (an extended search's).
     """
 
     def __init__(self, total: int | None, metric: str, mode: str, stream=None,
                  live: bool | None = None, splits_per_trial: int = 1, artifacts_log=None,
-                 heartbeat_s: float = HEARTBEAT_S, time_budget_s: float | None = None) -> None:
+                 heartbeat_s: float = HEARTBEAT_S, time_budget_s: float | None = None,
+                 best: float = math.nan) -> None:
         self.total, self.metric, self.mode = total, metric, mode
         self.time_budget_s = time_budget_s
         self.stream, self.live = stream, live
         self.splits_per_trial, self.artifacts_log = max(1, int(splits_per_trial)), artifacts_log
         self.heartbeat_s = heartbeat_s
         self.done = self.errors = 0
-        self.best = math.nan
+        self.best = best  # an extended search's best so far
         self.started = self.said = time.monotonic()
         self._looked = -math.inf
         self.units = 0  # split evaluations done, or skipped by a trial that stopped early

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import threading
 from contextlib import nullcontext
@@ -130,17 +131,22 @@ def _scheduler(settings: SearchSettings, profile: Profile | None):
     )
 
 
-def _callbacks(settings: SearchSettings, profile: Profile | None, num_samples: int | None) -> list:
+def _callbacks(settings: SearchSettings, profile: Profile | None, num_samples: int | None,
+               history: pd.DataFrame | None) -> list:
     from search._tracking_callbacks import tracking_callbacks
     from search.callbacks import ProgressCallback, StoreCallback
+    from search.confirmation import top_configurations
     from sedg._memory import LOG_NAME
 
+    metric = settings.metrics[0]
+    leader = top_configurations(settings, history, 1) if history is not None else []
     return [
         StoreCallback(str(settings.experiment_dir), profile=profile),
         ProgressCallback(num_samples, settings.metrics[0], settings.modes[0],
                          splits_per_trial=settings.n_splits,
                          artifacts_log=settings.artifacts_dir / LOG_NAME,
-                         time_budget_s=settings.time_budget_s),
+                         time_budget_s=settings.time_budget_s,
+                         best=leader[0][metric] if leader else math.nan),
         *tracking_callbacks(settings),
     ]
 
@@ -228,7 +234,7 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
                     name=settings.name,
                     storage_path=settings.storage_path,
                     stop=None if settings.time_budget_s is None else TimeBudget(settings.time_budget_s),
-                    callbacks=_callbacks(settings, timing, planned),
+                    callbacks=_callbacks(settings, timing, planned, history),
                     verbose=0,
                     failure_config=tune.FailureConfig(max_failures=settings.max_failures),
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
