@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import os
 import threading
 from contextlib import nullcontext
@@ -13,6 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.metrics import metric_names, result_names
+from search._assembly import (
+    check_gpus,
+    check_services,
+    make_callbacks,
+    make_scheduler,
+    running_means_of,
+    track_report,
+)
 from search._data import load_data, reload_data
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search._interrupt import check, deferred, keeping_sigterm
@@ -93,74 +100,6 @@ def _import_in_background() -> threading.Thread:
     return thread
 
 
-def _check_gpus(settings: SearchSettings) -> None:
-    """A GPU share on a cluster without GPUs would leave torch trials waiting forever."""
-    import ray
-
-    from evaluation import METHODS
-    from evaluation.classifiers import CLASSIFIERS
-
-    torch_based = any(METHODS[name].uses_torch for name in settings.methods) or any(
-        CLASSIFIERS[name].uses_torch for name in settings.classifiers)
-    if settings.gpus_per_trial > 0 and torch_based and not ray.cluster_resources().get("GPU"):
-        raise SedgInputError(
-            "--gpus-per-trial asks for GPUs but the Ray cluster declares none "
-            "(use 0 here, or a cluster whose nodes have --num-gpus)"
-        )
-
-
-def _scheduler(settings: SearchSettings, profile: Profile | None):
-    """A trial reports once per split; racing and ASHA stop weak ones between splits."""
-    if settings.scheduler == "race" and settings.n_splits > 1:
-        from search.racing import RacingScheduler
-
-        return RacingScheduler(settings.metrics[0], settings.modes[0], settings.n_splits,
-                               alpha=settings.race_alpha, profile=profile,
-                               experiment_dir=settings.experiment_dir)
-    if settings.scheduler != "asha":
-        return None
-    from ray.tune.schedulers import ASHAScheduler
-
-    return ASHAScheduler(
-        time_attr="training_iteration",
-        metric=settings.metrics[0],
-        mode=settings.modes[0],
-        max_t=settings.n_splits,
-        grace_period=1,
-        reduction_factor=2,
-    )
-
-
-def _callbacks(settings: SearchSettings, profile: Profile | None, num_samples: int | None,
-               history: pd.DataFrame | None) -> list:
-    from search._tracking_callbacks import tracking_callbacks
-    from search.callbacks import ProgressCallback, StoreCallback
-    from search.confirmation import top_configurations
-    from sedg._memory import LOG_NAME
-
-    metric = settings.metrics[0]
-    leader = top_configurations(settings, history, 1) if history is not None else []
-    return [
-        StoreCallback(str(settings.experiment_dir), profile=profile),
-        ProgressCallback(num_samples, settings.metrics[0], settings.modes[0],
-                         splits_per_trial=settings.n_splits,
-                         artifacts_log=settings.artifacts_dir / LOG_NAME,
-                         time_budget_s=settings.time_budget_s,
-                         best=leader[0][metric] if leader else math.nan),
-        *tracking_callbacks(settings),
-    ]
-
-
-def _check_services(settings: SearchSettings, *, new: bool) -> None:
-    """The Optuna database and the tracking server answer: one line within seconds, before Ray
-    starts and before anything is written."""
-    from search._searcher import check_optuna_storage
-    from search.tracking import check_tracking
-
-    check_optuna_storage(settings, new=new)
-    check_tracking(settings)
-
-
 def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFrame:
     """Run a new search and return its rows (see :func:`search.store.load_results`).
 
@@ -182,7 +121,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     with profile.phase("setup"):
         data = load_data(settings.data_spec())
         _check_metrics(settings, data.class_names)
-        _check_services(settings, new=True)
+        check_services(settings, new=True)
     importing = _import_in_background()
     with deferred():  # Ray runs from here on: a signal waits for a safe point (search._interrupt)
         rows = _search(settings, data, profile, num_cpus, importing)
@@ -209,7 +148,7 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
         from search._budget import TimeBudget
         from search._searcher import close_study, make_searcher
         from search.trainable import make_trainable
-    _check_gpus(settings)
+    check_gpus(settings)
     planned = settings.num_samples if history is None else num_samples
     with experiment_lock(experiment_dir) if history is None else nullcontext():
         with profile.phase("setup"):
@@ -220,12 +159,12 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
             atomic_write_text(experiment_dir / SETTINGS_FILE, settings.to_json())
             timing = profile if settings.profile else None
             searcher = make_searcher(settings, profile=timing, history=history,
-                                     running_means=_running_means(settings, history))
+                                     running_means=running_means_of(settings, history))
             tuner = tune.Tuner(
                 make_trainable(settings, data),
                 tune_config=tune.TuneConfig(
                     search_alg=searcher,
-                    scheduler=_scheduler(settings, timing),
+                    scheduler=make_scheduler(settings, timing),
                     num_samples=-1 if planned is None else planned,  # -1: until the budget ends
                     max_concurrent_trials=settings.concurrency,
                     reuse_actors=True,
@@ -234,7 +173,7 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
                     name=settings.name,
                     storage_path=settings.storage_path,
                     stop=None if settings.time_budget_s is None else TimeBudget(settings.time_budget_s),
-                    callbacks=_callbacks(settings, timing, planned, history),
+                    callbacks=make_callbacks(settings, timing, planned, history),
                     verbose=0,
                     failure_config=tune.FailureConfig(max_failures=settings.max_failures),
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
@@ -246,7 +185,7 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
         with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
             _confirm(settings)
         record_run(settings, command, searched, confirmed)
-        _track_report(settings)
+        track_report(settings)
         rows = load_results(experiment_dir)
         if settings.profile:
             import ray
@@ -265,23 +204,6 @@ def _confirm(settings: SearchSettings) -> None:
         from search.tracking import log_confirmation
 
         log_confirmation(settings, confirm_top(settings))
-
-
-def _track_report(settings: SearchSettings) -> None:
-    """With MLflow, the report's figures become the search run's artifacts."""
-    if settings.mlflow_tracking_uri:
-        from search.tracking import end_search_run, log_report
-
-        log_report(settings)
-        end_search_run(settings)
-
-
-def _running_means(settings: SearchSettings, history: pd.DataFrame | None) -> dict:
-    if history is None or history.empty:
-        return {}
-    from search._history import running_means, split_values
-
-    return running_means(split_values(settings.experiment_dir, settings.metrics[0]))
 
 
 def _experiment(name: str, storage_path: str, address: str | None) -> SearchSettings:
@@ -325,7 +247,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
         if not tune.Tuner.can_restore(str(experiment_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
         data = _same_data(settings)
-        _check_services(settings, new=False)
+        check_services(settings, new=False)
         with deferred():  # as in run
             _init_ray(settings, num_cpus)
             check()
@@ -342,7 +264,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
             with timing_of("confirmation") as confirmed:
                 _confirm(settings)
             record_run(settings, "resume", searched, confirmed)
-            _track_report(settings)
+            track_report(settings)
     return load_results(experiment_dir)
 
 
@@ -367,7 +289,7 @@ def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: 
         history = load_results(settings.experiment_dir)
         data = _same_data(settings)
         settings = _extended(settings, len(history), num_samples, time_budget_s)
-        _check_services(settings, new=False)
+        check_services(settings, new=False)
         with deferred():
             return _search(settings, data, Profile(), num_cpus, None, history=history,
                            num_samples=num_samples, command="extend")

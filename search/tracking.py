@@ -22,7 +22,7 @@ from sedg import SedgInputError
 from sedg._files import atomic_write_text
 
 __all__ = ["TRACKING_FILE", "check_tracking", "end_search_run", "has_wandb", "log_confirmation",
-           "log_report", "start_search_run"]
+           "log_artifacts", "start_search_run"]
 
 TRACKING_FILE = "tracking.json"
 TRIAL_TAG, SEARCH_TAG = "sedg.trial_id", "sedg.experiment"
@@ -167,21 +167,14 @@ def log_confirmation(settings, summaries) -> None:
             client.log_batch(run_id, metrics=_metric_batch(_metrics(summary)))
 
 
-def log_report(settings) -> list[Path]:
-    """Write the experiment's report and log its figures and page as the search run's artifacts."""
+def log_artifacts(settings, paths, folder: str) -> None:
+    """Log ``paths`` (the report's figures and page) as the search run's artifacts in ``folder``."""
     run_id = start_search_run(settings)
     if run_id is None:
-        return []
-    from search.report import write_report
-
-    try:
-        paths = write_report(settings.name, settings.storage_path)
-    except SedgInputError:  # no finished trial: nothing to draw
-        return []
+        return
     client = _client(settings.mlflow_tracking_uri)
     for path in paths:
-        client.log_artifact(run_id, str(path), artifact_path="report")
-    return paths
+        client.log_artifact(run_id, str(path), artifact_path=folder)
 
 
 def end_search_run(settings) -> None:
