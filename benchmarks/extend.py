@@ -34,24 +34,6 @@ DATA = REPO.parent / "shared" / "data" / "student-por.csv"
 METHODS = ("smote", "borderline_smote", "gmcsmote", "random_over", "adasyn")
 
 
-def _objective(data):
-    from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
-    from search.recipe import resampler_params
-
-    store, cache = MemoryArtifacts(), {}
-
-    def value(config: dict) -> float:
-        key = json.dumps(config, sort_keys=True, default=str)
-        if key not in cache:
-            method = config["method"]
-            result = evaluate(data, EvaluationConfig(classifier="blrr", resampler=method,
-                              resampler_params=resampler_params(config, method)), artifacts=store)
-            cache[key] = result.deltas["delta_qwk"]
-        return cache[key]
-
-    return value
-
-
 def _search(study, space, objective, trials: int, rows: list[dict]) -> None:
     """``trials`` more trials, two in flight at a time; each finished one appended to ``rows``
     as the store would hold it."""
@@ -112,6 +94,7 @@ def _mean_se(values: list[float]) -> tuple[float, float]:
 def main() -> None:
     import optuna
 
+    from benchmarks._objective import blrr_qwk_objective
     from sedg.datasets import load_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -120,7 +103,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "benchmarks"))
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    objective = _objective(load_table(DATA, target="G3"))
+    objective = blrr_qwk_objective(load_table(DATA, target="G3"))
     per_seed = []
     for seed in range(args.seeds):
         per_seed.append(one_seed(seed, args.trials, objective))

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks._objective import blrr_qwk_objective
 from benchmarks._versus import compare
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,26 +114,16 @@ def search_efficiency(random_trials: int, seeds: int, data_path: str) -> dict:
     """Optuna in-process (the searcher's efficiency, not Ray's): same space, same objective."""
     import optuna
 
-    from evaluation import EvaluationConfig, MemoryArtifacts, evaluate
-    from search.recipe import resampler_params
     from search.space import define_space
     from sedg.datasets import load_table
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    data = load_table(data_path, target="G3")
     space = define_space(["none", "smote", "borderline_smote", "gmcsmote", "random_over", "adasyn"],
                          ["blrr"], n_synthetic=200)
-    store, cache = MemoryArtifacts(), {}
+    value = blrr_qwk_objective(load_table(data_path, target="G3"))
 
     def objective(trial) -> float:
-        config = {**space(trial), **trial.params}
-        key = json.dumps(config, sort_keys=True, default=str)
-        if key not in cache:
-            method = config["method"]
-            result = evaluate(data, EvaluationConfig(classifier="blrr", resampler=method,
-                              resampler_params=resampler_params(config, method)), artifacts=store)
-            cache[key] = result.deltas["delta_qwk"]
-        return cache[key]
+        return value({**space(trial), **trial.params})
 
     needed = []
     for seed in range(seeds):
