@@ -29,8 +29,9 @@ ACTIONS = {
 
 
 def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.DataFrame:
-    """One row per problem: ``file``, ``problem``, ``resume`` (what resume does); empty when
-    the experiment is whole.
+    """One row per problem: ``file`` (relative to the experiment's folder, so a table never
+    folds a trial id), ``problem``, ``resume`` (what resume does); empty when the experiment
+    is whole.
 
     Examples
     --------
@@ -45,14 +46,14 @@ def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH)
                  directory / "evaluations_schema.json"):
         why = _json_problem(path)
         if why:
-            problems.append({"file": str(path), "problem": why,
+            problems.append({"file": path.name, "problem": why,
                              "resume": "cannot continue: restore the file from a copy"})
     damaged = unreadable_files(directory)
     for path, why in damaged:
-        problems.append({"file": str(path), "problem": f"unreadable ({why})",
+        problems.append({"file": str(path.relative_to(directory)), "problem": f"unreadable ({why})",
                          "resume": ACTIONS[path.parent.name]})
     for trial in missing_rows(directory):
-        problems.append({"file": str(directory / "results" / f"{trial}.parquet"),
+        problems.append({"file": f"results/{trial}.parquet",
                          "problem": "missing: the trial has evaluations but no row",
                          "resume": ACTIONS["results"]})
     return pd.DataFrame(problems, columns=["file", "problem", "resume"])

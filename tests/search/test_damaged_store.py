@@ -63,8 +63,8 @@ def test_check_lists_every_damaged_file_and_what_resume_does(tmp_path, capsys):
     _truncate(experiment / "evaluations" / "t0-search-0.parquet")
     assert main(["check", "damaged", "--storage-path", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    for name in ("t1.parquet", "t2.parquet", "t0-search-0.parquet"):
-        assert name in out
+    for name in ("results/t1.parquet", "results/t2.parquet", "evaluations/t0-search-0.parquet"):
+        assert name in out  # relative to the experiment: never folded by the table
     assert "missing: the trial has evaluations but no row" in out
     assert out.count("resume rebuilds the row from Ray Tune's saved state") == 2
     assert "left out of reports" in out
