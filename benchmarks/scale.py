@@ -10,7 +10,7 @@ split into baseline (fit and score on the original rows), resample, fit and scor
 process's peak resident memory, and the rows made. An evaluation past ``--timeout`` is
 kept as a timeout, never dropped. The growth exponent of a configuration is the slope of
 log(total seconds) against log(rows) between the smallest and the largest size it ran at.
-``--search`` adds the default search (``sedg-search run --classifier xgboost``) on the
+``--search`` adds a run of the default search (``sedg-search run --classifier xgboost``) on the
 10^5-row table, end to end, with the longest silence of its log.
 """
 
@@ -107,8 +107,11 @@ def _search(rows: int, timeout: float) -> dict:
         process.stdout.close()
     wall = time.perf_counter() - started
     gaps = [b - a for a, b in zip([0.0, *stamps], [*stamps, wall])]
+    from benchmarks._one_evaluation import _commit
+
     return {"rows": rows, "command": " ".join(command[1:]), "exit_code": code, "wall_s": wall,
-            "log_lines": len(lines), "longest_silence_s": max(gaps), "last_lines": lines[-12:]}
+            "log_lines": len(lines), "longest_silence_s": max(gaps), "last_lines": lines[-12:],
+            "commit": _commit()}
 
 
 def _machine() -> str:
@@ -141,21 +144,29 @@ def _markdown(report: dict) -> str:
         name, classifier = key.split(" | ")
         lines.append(f"| {name} | {classifier} | {slope['from']:,} → {slope['to']:,} | "
                      f"{slope['exponent']:.2f} |")
-    if report.get("search"):
-        s = report["search"]
+    searches = _searches(report)
+    if searches:
         lines += ["", "## The default search with XGBoost, end to end", "",
-                  f"`{s['command']}` on {s['rows']:,} rows: exit code {s['exit_code']}, "
-                  f"{s['wall_s']:.0f} s, {s['log_lines']} log lines, longest silence "
-                  f"{s['longest_silence_s']:.1f} s.", "", "Its last lines:", "", "```",
+                  "Every run, oldest first (a later commit's run does not replace an earlier one)."]
+    for s in searches:
+        lines += ["", f"`{s['command']}` on {s['rows']:,} rows at commit {s.get('commit', 'unknown')}: "
+                  f"exit code {s['exit_code']}, {s['wall_s']:.0f} s, {s['log_lines']} log lines, "
+                  f"longest silence {s['longest_silence_s']:.1f} s.", "", "Its last lines:", "", "```",
                   *s["last_lines"], "```"]
     if report.get("left_out"):
         lines += ["", "## Left out", "", *[f"- {item}" for item in report["left_out"]]]
     return "\n".join(lines) + "\n"
 
 
+def _searches(report: dict) -> list[dict]:
+    """The report's end-to-end search runs (older reports kept one, under ``search``)."""
+    return [*([report["search"]] if report.get("search") else []), *report.get("searches", [])]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000],
+                        help="table sizes of the evaluations (none: --search alone)")
     parser.add_argument("--configurations", nargs="+", default=list(CONFIGURATIONS),
                         choices=list(CONFIGURATIONS), metavar="NAME")
     parser.add_argument("--largest-configurations", nargs="+", default=None, metavar="NAME",
@@ -172,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.append and (args.out / "SCALE.json").exists():
         report = json.loads((args.out / "SCALE.json").read_text())
         report["command"] += f"`, then `{command}"
-    largest = max(args.sizes)
+    largest = max(args.sizes, default=0)
     for rows in sorted(args.sizes):
         for name in args.configurations:
             if rows == largest and args.largest_configurations is not None \
@@ -190,8 +201,9 @@ def main(argv: list[str] | None = None) -> None:
         report["left_out"].append(f"{classifier} at {', '.join(f'{n:,}' for n in args.sizes)} rows "
                                   "(not run: time)")
     if args.search:
-        report["search"] = _search(100_000, timeout=3600)
-        print(json.dumps({k: v for k, v in report["search"].items() if k != "last_lines"}), flush=True)
+        report.setdefault("searches", []).append(_search(100_000, timeout=3600))
+        print(json.dumps({k: v for k, v in report["searches"][-1].items() if k != "last_lines"}),
+              flush=True)
     _write(report, args.out, args.configurations)
 
 

@@ -63,6 +63,15 @@ class StoreCallback(Callback):
         _keep_going(self.store.write, row)
 
     @timed("store")
+    def on_experiment_end(self, trials, **info) -> None:
+        """Trials the time budget stopped get no completion call from Tune: each that reported
+        a split keeps the row it built so far (``status="stopped"``, its finished splits)."""
+        for trial in trials:
+            result = trial.last_result or {}
+            if "row_json" in result and not self.store.has_row(trial.trial_id):
+                _keep_going(self.store.write, json.loads(result["row_json"]))
+
+    @timed("store")
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
         message = f"trial process failed after {trial.num_failures} attempt(s)"
         error_file = getattr(trial, "error_file", None)

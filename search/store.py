@@ -79,6 +79,10 @@ class ResultsStore:
         """Write one trial's row atomically; the same trial id overwrites its own file."""
         return _write_row(row, self.schema, self.results_dir, row["trial_id"])
 
+    def has_row(self, trial_id: str) -> bool:
+        """Whether the trial's row file exists (readable or not: ``check`` tells those apart)."""
+        return (self.results_dir / f"{trial_id}.parquet").exists()
+
     def write_evaluation(self, row: dict) -> Path:
         """Write one split's evaluation; a trial run again after a resume overwrites its own."""
         name = f"{row['trial_id']}-{row['phase']}-{row['split']}"
