@@ -82,6 +82,12 @@ class MlflowCallback(Callback):
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
         self._finish(trial, "FAILED")
 
+    def on_experiment_end(self, trials, **info) -> None:
+        """Trials the time budget stopped get no completion call: their runs end here."""
+        for trial in trials:
+            if trial.trial_id in self._runs:
+                self._finish(trial, "FINISHED")
+
 
 class WandbCallback(Callback):
     """Driver-side: one Weights & Biases run per trial in ``project``, grouped by the search,
@@ -94,11 +100,12 @@ class WandbCallback(Callback):
     def __init__(self, project: str, experiment: str, metric: str, directory: str) -> None:
         self.project, self.experiment, self.metric = project, experiment, metric
         self.directory = directory  # wandb's own folder (offline runs too) inside the experiment
-        self._runs: dict = {}
+        self._runs: dict = {}  # the worker thread's
+        self._open: set[str] = set()  # trials with a run not finished yet (Tune's thread)
         self._calls = self._thread = None
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_runs": {}, "_calls": None, "_thread": None}
+        return {**self.__dict__, "_runs": {}, "_open": set(), "_calls": None, "_thread": None}
 
     def _later(self, call, *args) -> None:
         import queue
@@ -138,10 +145,12 @@ class WandbCallback(Callback):
 
     def on_trial_result(self, iteration, trials, trial, result, **info) -> None:
         if "split" in result and _finite(result.get(self.metric)):
+            self._open.add(trial.trial_id)
             self._later(self._log, trial.trial_id, dict(trial.config), {self.metric: result[self.metric]},
                         int(result["split"]) + 1)
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
+        self._open.discard(trial.trial_id)
         result = trial.last_result or {}
         row = json.loads(result["row_json"]) if "row_json" in result else {}
         self._later(self._finish, trial.trial_id, dict(trial.config),
@@ -150,6 +159,9 @@ class WandbCallback(Callback):
     on_trial_error = on_trial_complete
 
     def on_experiment_end(self, trials, **info) -> None:
+        for trial in trials:  # the time budget stopped these: no completion call came
+            if trial.trial_id in self._open:
+                self.on_trial_complete(0, trials, trial)
         if self._thread is not None:
             self._calls.put(None)
             self._thread.join()

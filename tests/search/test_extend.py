@@ -56,8 +56,10 @@ def extended(tmp_path_factory):
 
 def test_a_time_budget_ends_the_search_phase_and_the_confirmation_follows(tmp_path, capsys):
     budget = 6.0
+    tracking = f"sqlite:///{tmp_path / 'mlflow.db'}"
     settings = SearchSettings(methods=("none", "smote", "gmcsmote"), time_budget_s=budget,
-                              storage_path=str(tmp_path), name="budget", **SMALL)
+                              storage_path=str(tmp_path), name="budget", mlflow_tracking_uri=tracking,
+                              **SMALL)
     assert settings.num_samples is None  # as many trials as the budget allows
     rows = run(settings)
     (entry,) = read_runs(settings.experiment_dir)
@@ -69,6 +71,11 @@ def test_a_time_budget_ends_the_search_phase_and_the_confirmation_follows(tmp_pa
     # No trial count: only the budget ended it. A trial it stopped keeps a row of its splits.
     assert len(rows) >= 1 and set(rows["status"]) <= {OK, STOPPED}
     assert missing_rows(settings.experiment_dir) == []
+    mlflow.set_tracking_uri(tracking)
+    runs = mlflow.search_runs(experiment_names=["sedg-search"])
+    trials = runs[runs[f"tags.{TRIAL_TAG}"].notna()]
+    assert set(trials[f"tags.{TRIAL_TAG}"]) == set(rows["trial_id"])
+    assert (runs["status"] == "FINISHED").all()  # the runs of trials the budget stopped too
     assert (settings.experiment_dir / "confirmed").is_dir()
     out = capsys.readouterr().out
     assert f"run: search phase {entry['search_seconds']:.1f}s of a 6s budget; confirmation" in out
