@@ -55,7 +55,9 @@ def make_scheduler(settings: SearchSettings, profile: Profile | None):
 
 
 def make_callbacks(settings: SearchSettings, profile: Profile | None, num_samples: int | None,
-               history: pd.DataFrame | None) -> list:
+                   history: pd.DataFrame | None) -> list:
+    """The store, the progress (``num_samples`` trials, or None: as the budget allows; an
+    extended search's best so far from ``history``), and the tracking callbacks."""
     from search._tracking_callbacks import tracking_callbacks
     from search.callbacks import ProgressCallback, StoreCallback
     from search.confirmation import top_configurations
@@ -99,6 +101,8 @@ def track_report(settings: SearchSettings) -> None:
 
 
 def running_means_of(settings: SearchSettings, history: pd.DataFrame | None) -> dict:
+    """Per stored trial, its running mean after each split (what a replayed pruned trial
+    reported); empty for a new search."""
     if history is None or history.empty:
         return {}
     from search._history import running_means, split_values
