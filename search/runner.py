@@ -217,12 +217,13 @@ def _experiment(name: str, storage_path: str, address: str | None) -> SearchSett
     return settings
 
 
-def _same_data(settings: SearchSettings):
-    """The experiment's rows, loaded again, and checked to be the rows its trials saw."""
+def _same_data(settings: SearchSettings, stored: pd.DataFrame):
+    """The experiment's data, read from its file again, checked to be the rows its ``stored``
+    trials saw."""
     from search._history import check_same_data
 
     data = reload_data(settings.data_spec())
-    check_same_data(load_results(settings.experiment_dir), data.fingerprint, settings.name)
+    check_same_data(stored, data.fingerprint, settings.name)
     return data
 
 
@@ -246,7 +247,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     with experiment_lock(experiment_dir):
         if not tune.Tuner.can_restore(str(experiment_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
-        data = _same_data(settings)
+        data = _same_data(settings, load_results(experiment_dir))
         check_services(settings, new=False)
         with deferred():  # as in run
             _init_ray(settings, num_cpus)
@@ -287,7 +288,7 @@ def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: 
     settings = _experiment(name, storage_path, address)
     with experiment_lock(settings.experiment_dir):
         history = load_results(settings.experiment_dir)
-        data = _same_data(settings)
+        data = _same_data(settings, history)
         settings = _extended(settings, len(history), num_samples, time_budget_s)
         check_services(settings, new=False)
         with deferred():
