@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ray.tune import Callback
 
+from search.callbacks import trial_row
 from search.tracking import (
     SEARCH_TAG,
     TRIAL_TAG,
@@ -66,8 +65,7 @@ class MlflowCallback(Callback):
                     {_metric_name(self.metric): float(value)}, step=int(result["split"]) + 1))
 
     def _finish(self, trial, status: str) -> None:
-        result = trial.last_result or {}
-        row = json.loads(result["row_json"]) if "row_json" in result else {}
+        row = trial_row(trial) or {}
         run_id = self._run_of(trial)
         final = _metrics(row)
         final.pop(_metric_name(self.metric), None)  # its history ends with the trial's value
@@ -151,8 +149,7 @@ class WandbCallback(Callback):
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         self._open.discard(trial.trial_id)
-        result = trial.last_result or {}
-        row = json.loads(result["row_json"]) if "row_json" in result else {}
+        row = trial_row(trial) or {}
         self._later(self._finish, trial.trial_id, dict(trial.config),
                     _metrics(row) | {"status": row.get("status") or "stopped"})
 

@@ -16,7 +16,14 @@ from search._interrupt import stop_for
 from search._profile import timed
 from search.store import FAILED, OK, STOPPED, ResultsStore
 
-__all__ = ["ProgressCallback", "StoreCallback"]
+__all__ = ["ProgressCallback", "StoreCallback", "trial_row"]
+
+
+def trial_row(trial) -> dict | None:
+    """The row a trial built so far (``row_json`` in its last result), or None before its first
+    report."""
+    result = trial.last_result or {}
+    return json.loads(result["row_json"]) if "row_json" in result else None
 
 
 def _keep_going(write, row: dict) -> None:
@@ -67,9 +74,9 @@ class StoreCallback(Callback):
         """Trials the time budget stopped get no completion call from Tune: each that reported
         a split keeps the row it built so far (``status="stopped"``, its finished splits)."""
         for trial in trials:
-            result = trial.last_result or {}
-            if "row_json" in result and not self.store.has_row(trial.trial_id):
-                _keep_going(self.store.write, json.loads(result["row_json"]))
+            row = trial_row(trial)
+            if row is not None and not self.store.has_row(trial.trial_id):
+                _keep_going(self.store.write, row)
 
     @timed("store")
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
