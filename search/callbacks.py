@@ -62,11 +62,9 @@ class StoreCallback(Callback):
 
     @timed("store")
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
-        result = trial.last_result or {}
-        if "row_json" in result:  # the final row, or the row so far of a trial stopped early
-            row = json.loads(result["row_json"])
-        else:
-            row = self._partial_row(trial, result, STOPPED, None)
+        row = trial_row(trial)  # the final row, or the row so far of a trial stopped early
+        if row is None:
+            row = self._partial_row(trial, trial.last_result or {}, STOPPED, None)
         _keep_going(self.store.write, row)
 
     @timed("store")
@@ -91,11 +89,11 @@ class StoreCallback(Callback):
         lines = text.splitlines()
         if lines:
             message += ": " + lines[-1]
-        result = trial.last_result or {}
-        if "row_json" in result:  # keep what its finished splits said
-            row = json.loads(result["row_json"]) | {"status": FAILED, "error": message}
+        row = trial_row(trial)
+        if row is not None:  # keep what its finished splits said
+            row |= {"status": FAILED, "error": message}
         else:
-            row = self._partial_row(trial, result, FAILED, message)
+            row = self._partial_row(trial, trial.last_result or {}, FAILED, message)
         row["traceback"] = "\n".join(lines[-40:]) or None  # Ray's record: where it raised
         _keep_going(self.store.write, row)
 
@@ -273,9 +271,9 @@ class ProgressCallback(Callback):
             self._bar = None
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
-        result = trial.last_result or {}
-        status = json.loads(result["row_json"])["status"] if "row_json" in result else STOPPED
-        self._record(status, result.get(self.metric), trial.trial_id)
+        row = trial_row(trial)
+        status = row["status"] if row is not None else STOPPED
+        self._record(status, (trial.last_result or {}).get(self.metric), trial.trial_id)
 
     def on_trial_error(self, iteration, trials, trial, **info) -> None:
         self._record(FAILED, None, trial.trial_id)

@@ -14,13 +14,15 @@ import numpy as np
 
 __all__ = ["DIAGNOSTIC_ROWS", "diagnostic_quotas", "stratified_subsample"]
 
-#: The default cap. Diagnostics learnt on ten thousand rows (a forest for importances, an
-#: auto-encoder, three out-of-fold fits) cost less than fitting the classifier once on the
-#: 60,000 training rows of a 10^5-row table, which 20,000 did not for importances
-#: (benchmarks/SCALE.md); every class keeps at least a sixth of the cap or all its rows.
-#: Tables up to the size of the papers' (hundreds to a few thousand rows) are never
-#: subsampled, so their results are the same as without a cap.
-DIAGNOSTIC_ROWS = 10_000
+#: The default cap. Diagnostics learnt on it (importances, an embedding network, three
+#: out-of-fold fits) must cost less than fitting the classifier once on the 60,000 training
+#: rows of a 10^5-row table. Against XGBoost, whose fit grows slowly with the rows, 10,000
+#: did not: three out-of-fold fits were 3.8 s beside one 60,000-row fit of 3.5-4.5 s, and
+#: permutation importances 4.4 s (benchmarks/SCALE.md); 5,000 halves them. Every class keeps
+#: at least a sixth of the cap (833 rows) or all its rows. Tables up to the size of the
+#: papers' (hundreds to a few thousand rows) are never subsampled, so their results are the
+#: same as without a cap.
+DIAGNOSTIC_ROWS = 5_000
 
 
 def diagnostic_quotas(counts: np.ndarray, cap: int) -> np.ndarray:

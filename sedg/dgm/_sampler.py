@@ -53,10 +53,13 @@ class DGMSampler(DenseSampler):
     latent_dim, hidden_size, n_layers : int, default=8, 64, 2
     epochs : int, default=100
         The cap; a guard may stop earlier (``stopped_epoch_``).
-    max_steps : int or None, default=3000
+    max_steps : int or None, default=500
         A budget of optimisation steps: the epochs are cut to what fits in it, so
-        training time stops growing with the table. Up to a few thousand rows (the
-        papers' tables) ``epochs`` bites first and nothing changes. ``None``: no budget.
+        training time stops growing with the table. Up to 640 training rows (the
+        SEDG paper's tables) ``epochs`` bites first and nothing changes; beyond, it
+        keeps a generator's training under the classifier's fit on large tables.
+        3000, 1000 and 600 steps made rows of the same use to XGBoost at 10^4 and
+        10^5 rows (``benchmarks/DGM_BUDGET.md``). ``None``: no budget.
     batch_size : int or "auto", default="auto"
         Rows per step; ``"auto"`` is 128 up to about 18,000 rows and grows with them
         beyond (:func:`sedg.nn.batch_rows`).
@@ -77,7 +80,7 @@ class DGMSampler(DenseSampler):
     classifier : estimator or None
         Needed for ``pess`` and ``ppss`` input.
     discrete_features : list of int or None
-    diagnostic_rows : int or None, default=10000
+    diagnostic_rows : int or None, default=5000
         The most rows the classifier's out-of-fold losses (``pess``, ``ppss``) are
         learnt on: a stratified subsample (:func:`sedg._subsample.stratified_subsample`);
         ``pess`` then draws from its rows. ``None``: all of them.
@@ -135,7 +138,7 @@ class DGMSampler(DenseSampler):
 
     def __init__(
         self, *, model="vae", latent_dim=8, hidden_size=64, n_layers=2, epochs=100,
-        max_steps=3000, batch_size="auto",
+        max_steps=500, batch_size="auto",
         learning_rate=1e-3, alpha=0.2, discriminator_target="latent", input="noise",
         guard="heuristic", n_synthetic=200, noise_scale=0.5, classifier=None,
         discrete_features=None, diagnostic_rows=DIAGNOSTIC_ROWS, memory=None, device="auto",

@@ -85,8 +85,10 @@ def train_generator(
         network = Generator(codec.width, latent_dim, hidden_size, n_layers, variational, n_classes).to(device)
         critic_width = latent_dim if discriminator_target == "latent" else codec.width
         critic = Discriminator(critic_width, hidden_size, n_classes).to(device) if adversarial else None
-        optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate)
-        critic_optimiser = torch.optim.Adam(critic.parameters(), lr=learning_rate) if critic else None
+        # foreach: one multi-tensor update per step, the same numbers as the per-tensor loop
+        optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate, foreach=True)
+        critic_optimiser = (torch.optim.Adam(critic.parameters(), lr=learning_rate, foreach=True)
+                            if critic else None)
         bce = nn.functional.binary_cross_entropy_with_logits
 
         def step(batch: torch.Tensor) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -60,6 +61,10 @@ class NNModel(ClassifierMixin, BaseEstimator):
         Rows per step; ``"auto"`` is 64 (the paper's size) up to about 9,000
         training rows and grows with them beyond (:func:`sedg.nn.batch_rows`).
     max_epochs : int, default=100
+    max_steps : int or None, default=None
+        A budget of optimisation steps: the epochs are cut to what fits in it (as
+        :class:`sedg.DGMSampler`'s). ``None``: ``max_epochs`` alone; SEDG's own NNModel
+        embedding, learnt for the rows it makes, sets one (``sedg.synthesis``).
     patience : int, default=20
         Epochs without validation improvement before stopping; the learning
         rate drops after ``patience // 2``.
@@ -107,6 +112,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "batch_size": [Interval(numbers.Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "patience": [Interval(numbers.Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "warm_start": ["boolean"],
@@ -127,6 +133,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         learning_rate: float = 1e-2,
         batch_size: int | str = "auto",
         max_epochs: int = 100,
+        max_steps: int | None = None,
         patience: int = 20,
         validation_fraction: float = 0.1,
         warm_start: bool = False,
@@ -143,6 +150,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
@@ -197,7 +205,8 @@ class NNModel(ClassifierMixin, BaseEstimator):
         device = self.device_
         X_train, y_train = X[train].to(device), y[train].to(device)
         X_valid, y_valid = X[valid].to(device), y[valid].to(device)
-        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
+        # foreach: one multi-tensor update per step, the same numbers as the per-tensor loop
+        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate, foreach=True)
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
             optimizer, factor=0.1, patience=max(1, self.patience // 2)
         )
@@ -224,8 +233,11 @@ class NNModel(ClassifierMixin, BaseEstimator):
                 return float(loss_function(self.network_(X_valid), y_valid, valid))
 
         size = batch_rows(len(y_train), 64) if self.batch_size == "auto" else self.batch_size
+        epochs = self.max_epochs
+        if getattr(self, "max_steps", None) is not None:  # older pickles lack it
+            epochs = max(1, min(epochs, self.max_steps // math.ceil(len(y_train) / size)))
         return train_epochs(
-            self.network_, max_epochs=self.max_epochs, step=step,
+            self.network_, max_epochs=epochs, step=step,
             batches=lambda: torch.randperm(len(y_train), generator=generator).split(size),
             validation_loss=validation_loss if n_valid else None,
             patience=self.patience, min_delta=1e-6, on_validation=scheduler.step,

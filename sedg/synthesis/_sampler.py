@@ -138,7 +138,7 @@ class SEDGSampler(DenseSampler):
         embedding of a classifier that is one; the search passes the trial's.
     discrete_features : list of int or None
         Discrete columns (their candidates are the values seen in training).
-    diagnostic_rows : int or None, default=10000
+    diagnostic_rows : int or None, default=5000
         The most rows diagnostics are learnt on (``None``: all of them).
     memory : None, str, path, joblib.Memory or store, default=None
         Where expensive pieces are cached (see :func:`sedg.check_memory`); a

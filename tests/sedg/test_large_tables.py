@@ -139,6 +139,22 @@ def test_a_step_budget_cuts_the_epochs_of_a_large_table():
     assert unbudgeted.stopped_epoch_ == 3
 
 
+def test_nnmodel_takes_a_step_budget_and_sedgs_own_embedding_sets_one():
+    from sedg._memory import check_memory
+    from sedg.synthesis._context import EMBEDDING_MAX_STEPS, make_embedder
+
+    X, y = _table(3000)
+    # 2700 training rows after validation, batches of 64 (about 100 per epoch, a power of
+    # two): 43 steps per epoch; 100 steps hold 2 epochs, and patience never ends it first.
+    model = NNModel(max_epochs=50, max_steps=100, patience=50, random_state=0).fit(X, y)
+    assert model.n_epochs_ == 2
+    assert NNModel(max_epochs=3, patience=50, random_state=0).fit(X, y).n_epochs_ == 3
+    embedder = make_embedder("nnmodel", X[:300], y[:300], classifier=None, discrete_features=None,
+                             latent_dim=None, pca=False, pca_components=None, random_state=0,
+                             memory=check_memory(None))
+    assert embedder.model.max_steps == EMBEDDING_MAX_STEPS
+
+
 @pytest.mark.parametrize("make, name", [
     (lambda: SEDGSampler(diagnostic_rows=0), "diagnostic_rows"),
     (lambda: SEDGSampler(n_jobs=1.5), "n_jobs"),
@@ -155,7 +171,8 @@ def test_a_bad_scale_parameter_of_a_sampler_is_named_in_one_message(make, name):
 
 
 @pytest.mark.parametrize("params, name", [({"batch_size": 1}, "batch_size"),
-                                          ({"n_jobs": "all"}, "n_jobs")])
+                                          ({"n_jobs": "all"}, "n_jobs"),
+                                          ({"max_steps": 0}, "max_steps")])
 def test_a_bad_scale_parameter_of_nnmodel_is_named_in_one_message(params, name):
     from sklearn.utils._param_validation import InvalidParameterError
 
