@@ -124,7 +124,7 @@ def _markdown(report: dict) -> str:
              f"Machine: {report['machine']}. Command: `{report['command']}`.", "",
              "One evaluation = the 60/40 holdout once (seed 0), in a fresh process; seconds per "
              "phase, the process's peak resident memory (GiB) and the rows made. Runs past the "
-             "timeout are listed as timeouts, not dropped. From commit 8f0c3e1 on, each process "
+             "timeout are listed as timeouts, not dropped. From commit 9ae87a6 on, each process "
              "first runs the same evaluation on 1,000 rows, untimed, so a method's first imports "
              "(torch: about 1.5 s, paid once per search worker) are not counted in its resample "
              "seconds; earlier rows count them.", "",
