@@ -141,7 +141,7 @@ def test_sedg_search_without_the_token_says_so_at_once(cluster, tmp_path):
 def test_a_search_runs_on_several_nodes(cluster, tmp_path):
     started = time.monotonic()
     _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "12",
-         "--concurrency", "3", "--methods", "none,smote,gmcsmote", "--classifier", "random_forest",
+         "--concurrency", "3", "--methods", "none,smote,gmcsmote", "--classifier", "blrr",
          "--protocol", "cv", "--confirm-top", "1", "--confirm-repeats", "2",
          "--storage-path", str(tmp_path), "--name", "spread")
     rows = pd.read_parquet(tmp_path / "spread" / "results")
