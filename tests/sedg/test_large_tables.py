@@ -124,9 +124,13 @@ def test_drop_column_refits_a_smaller_ensemble_on_fewer_rows(monkeypatch):
     weights = importance_weights("drop_column", RandomForestClassifier(n_estimators=80, random_state=0),
                                  X, y, random_state=0)
     # 4200 fitting rows cut to max(1000, 4200 // 3) = 1400; the reference and 3 reduced
-    # models, on the same rows, with 50 trees.
-    assert fits == [(1400, 50)] * 4
+    # models, on the same rows, with 80 // 3 = 26 trees (the rows were cut).
+    assert fits == [(1400, 26)] * 4
     assert weights.argmax() == 1  # the feature the classes are cut from
+    fits.clear()  # a small table: its rows stay, its members are cut to 50 only
+    importance_weights("drop_column", RandomForestClassifier(n_estimators=80, random_state=0),
+                       X[:1000], y[:1000], random_state=0)
+    assert fits == [(700, 50)] * 4
 
 
 def test_a_step_budget_cuts_the_epochs_of_a_large_table():
