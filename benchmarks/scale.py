@@ -80,6 +80,13 @@ def _exponents(results: list[dict]) -> dict:
                 (n0, t0), (n1, t1) = runs[0], runs[-1]
                 slopes[f"{name} | {classifier}"] = {
                     "from": n0, "to": n1, "exponent": math.log(t1 / t0) / math.log(n1 / n0)}
+                sizes = sorted({n for n, _ in runs})
+                if len(sizes) > 2:  # the slope at the large end too, latest runs of each size
+                    latest = {r["rows"]: r["total_s"] for r in results if r["name"] == name
+                              and r["classifier"] == classifier and r["status"] == "ok"}
+                    nb = sizes[-2]
+                    slopes[f"{name} | {classifier}"].update(
+                        last_from=nb, last_exponent=math.log(latest[n1] / latest[nb]) / math.log(n1 / nb))
     return slopes
 
 
@@ -142,11 +149,16 @@ def _markdown(report: dict) -> str:
             f"{r['baseline_s']:.1f} | {r['resample_s']:.1f} | {r['fit_s']:.1f} | {r['score_s']:.1f} | "
             f"{fits} | {r['peak_gib']:.2f} | {r['rows_made']:,} | {r.get('commit', '')} |")
     lines += ["", "## Growth exponents (log seconds over log rows, smallest to largest size run)", "",
-              "| configuration | classifier | rows | exponent |", "|---|---|---|---|"]
+              "The last column is the slope between the latest runs at the largest size and the "
+              "next size down, where fixed costs weigh least; the runs compared may be of different "
+              "commits (see the table above).", "",
+              "| configuration | classifier | rows | exponent | at the large end |", "|---|---|---|---|---|"]
     for key, slope in report["exponents"].items():
         name, classifier = key.split(" | ")
+        end = (f"{slope['last_exponent']:.2f} ({slope['last_from']:,} → {slope['to']:,})"
+               if "last_exponent" in slope else "")
         lines.append(f"| {name} | {classifier} | {slope['from']:,} → {slope['to']:,} | "
-                     f"{slope['exponent']:.2f} |")
+                     f"{slope['exponent']:.2f} | {end} |")
     searches = _searches(report)
     if searches:
         lines += ["", "## The default search with XGBoost, end to end", "",
@@ -200,7 +212,8 @@ def main(argv: list[str] | None = None) -> None:
                     "rows", "name", "classifier", "status", "total_s", "resample_s", "fit_s",
                     "peak_gib")}), flush=True)
                 _write(report, args.out, args.configurations)
-    for classifier in set(CLASSIFIERS) - set(args.classifiers):
+    for classifier in set(CLASSIFIERS) - set(args.classifiers) if not args.append else ():
+        # a run in parts says what it leaves out when it is whole, not after each part
         report["left_out"].append(f"{classifier} at {', '.join(f'{n:,}' for n in args.sizes)} rows "
                                   "(not run: time)")
     if args.search:
