@@ -11,7 +11,7 @@ from torch import nn
 
 from sedg.dgm._choices import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, MODELS
 from sedg.dgm._networks import Discriminator, Generator
-from sedg.nn import MixedCodec, train_epochs
+from sedg.nn import MixedCodec, epochs_within, train_epochs
 
 __all__ = [
     "ADVERSARIAL_MODELS", "DISCRIMINATOR_TARGETS", "GUARDS", "MODELS", "FittedGenerator",
@@ -125,9 +125,7 @@ def train_generator(
                 output = network.decode(z, labels[rows]).cpu().numpy()
             return copies_fraction(codec.decode_logits(output), X[rows], codec) >= 0.5
 
-        per_epoch = math.ceil(train.size / batch_size)
-        if max_steps is not None:
-            epochs = max(1, min(epochs, max_steps // per_epoch))
+        epochs = epochs_within(epochs, max_steps, math.ceil(train.size / batch_size))
         stopped = train_epochs(
             network, max_epochs=epochs, step=step,
             batches=lambda: torch.as_tensor(rng.permutation(train)).split(batch_size),

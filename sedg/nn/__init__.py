@@ -13,13 +13,14 @@ if TYPE_CHECKING:
     from sedg.nn._choices import EMBEDDING_LAYERS
     from sedg.nn._codec import MixedCodec
     from sedg.nn._nnmodel import NNModel, resolve_device
-    from sedg.nn._training import batch_rows, kl_divergence, train_epochs
+    from sedg.nn._training import batch_rows, epochs_within, kl_divergence, train_epochs
 
 __all__ = [
     "EMBEDDING_LAYERS",
     "MixedCodec",
     "NNModel",
     "batch_rows",
+    "epochs_within",
     "kl_divergence",
     "resolve_device",
     "train_epochs",
@@ -30,6 +31,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "MixedCodec": "sedg.nn._codec",
     "NNModel": "sedg.nn._nnmodel",
     "batch_rows": "sedg.nn._training",
+    "epochs_within": "sedg.nn._training",
     "kl_divergence": "sedg.nn._training",
     "resolve_device": "sedg.nn._nnmodel",
     "train_epochs": "sedg.nn._training",

@@ -19,7 +19,7 @@ from sedg._threads import limited_threads
 from sedg.nn._choices import EMBEDDING_LAYERS
 from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
-from sedg.nn._training import batch_rows, train_epochs
+from sedg.nn._training import batch_rows, epochs_within, train_epochs
 
 __all__ = ["EMBEDDING_LAYERS", "NNModel", "resolve_device"]
 
@@ -233,9 +233,8 @@ class NNModel(ClassifierMixin, BaseEstimator):
                 return float(loss_function(self.network_(X_valid), y_valid, valid))
 
         size = batch_rows(len(y_train), 64) if self.batch_size == "auto" else self.batch_size
-        epochs = self.max_epochs
-        if getattr(self, "max_steps", None) is not None:  # older pickles lack it
-            epochs = max(1, min(epochs, self.max_steps // math.ceil(len(y_train) / size)))
+        epochs = epochs_within(self.max_epochs, getattr(self, "max_steps", None),  # older pickles
+                               math.ceil(len(y_train) / size))
         return train_epochs(
             self.network_, max_epochs=epochs, step=step,
             batches=lambda: torch.randperm(len(y_train), generator=generator).split(size),

@@ -18,7 +18,7 @@ from torch import nn
 
 from sedg._threads import limited_threads
 
-__all__ = ["batch_rows", "kl_divergence", "train_epochs"]
+__all__ = ["batch_rows", "epochs_within", "kl_divergence", "train_epochs"]
 
 #: Batches per epoch the automatic batch size aims at.
 BATCHES_PER_EPOCH = 100
@@ -36,6 +36,20 @@ def batch_rows(n_rows: int, smallest: int) -> int:
     """
     wanted = 2 ** int(round(math.log2(max(n_rows / BATCHES_PER_EPOCH, 1.0))))
     return max(int(smallest), wanted)
+
+
+def epochs_within(max_epochs: int, max_steps: int | None, steps_per_epoch: int) -> int:
+    """The epochs a step budget holds: ``max_epochs`` cut to ``max_steps // steps_per_epoch``
+    (at least one); ``max_steps`` None leaves it.
+
+    Examples
+    --------
+    >>> epochs_within(100, 500, 118), epochs_within(100, 500, 4), epochs_within(100, None, 9)
+    (4, 100, 100)
+    """
+    if max_steps is None:
+        return max_epochs
+    return max(1, min(max_epochs, max_steps // steps_per_epoch))
 
 
 def kl_divergence(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
