@@ -12,13 +12,14 @@ from sedg._lazy import lazy_attributes
 if TYPE_CHECKING:
     from sedg.nn._choices import EMBEDDING_LAYERS
     from sedg.nn._codec import MixedCodec
-    from sedg.nn._nnmodel import NNModel, resolve_device
+    from sedg.nn._nnmodel import PRECISIONS, NNModel, resolve_device
     from sedg.nn._training import batch_rows, epochs_within, kl_divergence, train_epochs
 
 __all__ = [
     "EMBEDDING_LAYERS",
     "MixedCodec",
     "NNModel",
+    "PRECISIONS",
     "batch_rows",
     "epochs_within",
     "kl_divergence",
@@ -30,6 +31,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "EMBEDDING_LAYERS": "sedg.nn._choices",
     "MixedCodec": "sedg.nn._codec",
     "NNModel": "sedg.nn._nnmodel",
+    "PRECISIONS": "sedg.nn._nnmodel",
     "batch_rows": "sedg.nn._training",
     "epochs_within": "sedg.nn._training",
     "kl_divergence": "sedg.nn._training",

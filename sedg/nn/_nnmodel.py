@@ -21,8 +21,10 @@ from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
 from sedg.nn._training import batch_rows, epochs_within, train_epochs
 
-__all__ = ["EMBEDDING_LAYERS", "NNModel", "resolve_device"]
+__all__ = ["EMBEDDING_LAYERS", "PRECISIONS", "NNModel", "resolve_device"]
 
+#: The floating-point types a network trains in, by name.
+PRECISIONS = {"float32": torch.float32, "float64": torch.float64}
 
 
 def resolve_device(device: str) -> torch.device:
@@ -74,6 +76,10 @@ class NNModel(ClassifierMixin, BaseEstimator):
         warm-start usage needs. A new class in ``y`` forces a fresh network.
     device : {"auto", "cpu", "cuda"}, default="auto"
         CUDA when present, else the CPU.
+    precision : {"float32", "float64"}, default="float32"
+        The network's floating-point type. ``"float64"`` makes training
+        reproducible across machines (float32 rounding differs with the CPU's
+        kernels and grows over training); SEDG's own NNModel embedding uses it.
     n_jobs : int or None, default=None
         Torch's threads while fitting and predicting (:func:`sedg._threads.resolve_n_jobs`;
         ``None``: the CPUs the process may use, or the enclosing limit).
@@ -117,6 +123,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "warm_start": ["boolean"],
         "device": [StrOptions({"auto", "cpu", "cuda"})],
+        "precision": [StrOptions(set(PRECISIONS))],
         "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
     }
@@ -138,6 +145,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         validation_fraction: float = 0.1,
         warm_start: bool = False,
         device: str = "auto",
+        precision: str = "float32",
         n_jobs: int | None = None,
         random_state: int | None = None,
     ) -> None:
@@ -155,6 +163,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
         self.device = device
+        self.precision = precision
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -181,7 +190,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
                 self.classes_ = classes
                 self._build(X)
             targets = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.long)
-            weights = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32)
+            weights = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=self._dtype())
             self.n_epochs_ = self._train(self._tensor(X), targets, generator, weights)
         return self
 
@@ -192,10 +201,13 @@ class NNModel(ClassifierMixin, BaseEstimator):
         embedding = FeatureEmbedding(discrete, self.codec_.cardinalities, continuous, self.embedding_dim)
         self.network_ = LRNDNetwork(
             embedding, self.hidden_size, self.n_blocks, self.dropout, len(self.classes_)
-        ).to(self.device_)
+        ).to(self.device_, self._dtype())
+
+    def _dtype(self) -> torch.dtype:
+        return PRECISIONS[getattr(self, "precision", "float32")]  # older pickles lack it
 
     def _tensor(self, X: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(self.codec_.standardise(X), dtype=torch.float32)
+        return torch.as_tensor(self.codec_.standardise(X), dtype=self._dtype())
 
     def _train(self, X: torch.Tensor, y: torch.Tensor, generator: torch.Generator,
                weights: torch.Tensor | None = None) -> int:
@@ -287,7 +299,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         standardised = self.codec_.standardise(column)[:, feature]
         self.network_.eval()
         with torch.no_grad():
-            inputs = torch.as_tensor(standardised, dtype=torch.float32).to(self.device_)
+            inputs = torch.as_tensor(standardised, dtype=self._dtype()).to(self.device_)
             output = self.network_.embedding.embed_values(int(feature), inputs)
         return output.cpu().numpy().astype(np.float64)
 

@@ -29,7 +29,13 @@ if TYPE_CHECKING:
         imbalance_weights,
         importance_weights,
     )
-    from sedg.synthesis._modification import FEATURE_MODIFICATIONS, candidate_values, modify
+    from sedg.synthesis._modification import (
+        FEATURE_MODIFICATIONS,
+        SIMILARITY_TOLERANCE,
+        candidate_values,
+        modify,
+        most_similar,
+    )
     from sedg.synthesis._sampler import SEDGSampler
     from sedg.synthesis._selection import (
         MEMBER_PROBABILITIES,
@@ -49,6 +55,7 @@ __all__ = [
     "MEMBER_PROBABILITIES",
     "MODEL_AGNOSTIC_IMPORTANCES",
     "SAMPLE_SELECTIONS",
+    "SIMILARITY_TOLERANCE",
     "USAGE_STARTS",
     "AutoEncoderEmbedder",
     "ModelEmbedder",
@@ -64,6 +71,7 @@ __all__ = [
     "importance_weights",
     "member_weights",
     "modify",
+    "most_similar",
     "normalise",
     "select_samples",
     "shortfall_counts",
@@ -84,6 +92,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "PCAEmbedder": "sedg.synthesis._embeddings",
     "SAMPLE_SELECTIONS": "sedg.synthesis._selection",
     "SEDGSampler": "sedg.synthesis._sampler",
+    "SIMILARITY_TOLERANCE": "sedg.synthesis._modification",
     "USAGE_STARTS": "sedg.synthesis._choices",
     "candidate_values": "sedg.synthesis._modification",
     "choose_features": "sedg.synthesis._features",
@@ -95,6 +104,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "keeps_weights": "sedg.synthesis._context",
     "member_weights": "sedg.synthesis._selection",
     "modify": "sedg.synthesis._modification",
+    "most_similar": "sedg.synthesis._modification",
     "normalise": "sedg.synthesis._allocation",
     "select_samples": "sedg.synthesis._selection",
     "shortfall_counts": "sedg.synthesis._allocation",

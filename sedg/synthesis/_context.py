@@ -113,8 +113,9 @@ def make_embedder(
                 classifier, X, y, memory=memory)
             embedder = ModelEmbedder(model, layer)
         else:
+            # float64: an embedding that the machine's float32 kernels do not move (SEDGSampler)
             network = NNModel(discrete_features=discrete_features, max_steps=EMBEDDING_MAX_STEPS,
-                              random_state=random_state)
+                              precision="float64", random_state=random_state)
             key = f"{base_key}|nnmodel|{estimator_key(network)}"
             fitted = cached(memory, "embedding_nnmodel", key, lambda: clone(network).fit(X, y))
             embedder = ModelEmbedder(fitted, layer)

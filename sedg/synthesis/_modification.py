@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FEATURE_MODIFICATIONS", "candidate_values", "modify"]
+__all__ = ["FEATURE_MODIFICATIONS", "SIMILARITY_TOLERANCE", "candidate_values", "most_similar", "modify"]
 
 FEATURE_MODIFICATIONS = ("random", "pca_nn", "pca_cosine", "embedding_nn", "embedding_cosine")
+#: Candidates whose similarity is within this fraction of a sample's largest |similarity| of its
+#: best are equally similar. Ties are common, not rare: a ReLU embedding is linear between its
+#: kinks, so the values one step above and one step below the current one are exactly as far
+#: from it, and float32 training leaves the two distances apart by machine-dependent noise
+#: (5e-7 of the scale for the VAE embedding, 3e-5 for a trained NNModel's, measured across
+#: ATEN_CPU_CAPABILITY and MKL_CBWR settings). 1e-4 is above that noise and below any
+#: difference that expresses a preference.
+SIMILARITY_TOLERANCE = 1e-4
 
 
 def candidate_values(
@@ -67,6 +75,43 @@ def _feature_scores(embed_values, owner, column, value, base, kind: str) -> np.n
     return score
 
 
+def most_similar(
+    owner: np.ndarray, score: np.ndarray, *, tolerance: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Index of each sample's chosen candidate: the most similar, ties drawn at random.
+
+    ``owner`` (sorted, candidates of one sample together) says whose each
+    candidate is, ``score`` how similar it is (larger: more). Candidates
+    within ``tolerance`` × the sample's largest |score| of its best score are
+    tied, and one of them is drawn uniformly, so a choice between equally
+    similar values neither leans to one side (the lower value, as a stable
+    sort would) nor depends on floating-point noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> owner, score = np.array([0, 0, 0, 1, 1]), np.array([-1.0, -0.5, -0.50001, -2.0, -3.0])
+    >>> most_similar(owner, score, tolerance=0.0, rng=np.random.default_rng(0)).tolist()
+    [1, 3]
+    >>> {int(most_similar(owner, score, tolerance=1e-4, rng=np.random.default_rng(seed))[0])
+    ...  for seed in range(20)}
+    {1, 2}
+    """
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    sizes = np.diff(np.r_[starts, owner.size])
+    best = np.repeat(np.maximum.reduceat(score, starts), sizes)
+    scale = np.repeat(np.maximum.reduceat(np.abs(score), starts), sizes)
+    tied = score >= best - tolerance * scale
+    return _first_best(owner, np.where(tied, rng.random(owner.size), -np.inf))
+
+
+def _first_best(owner: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Index of each owner's largest score (the first of equal ones)."""
+    order = np.lexsort((-score, owner))
+    _, first = np.unique(owner[order], return_index=True)
+    return order[first]
+
+
 def modify(
     rows: np.ndarray,
     features: list[np.ndarray],
@@ -79,6 +124,7 @@ def modify(
     carry: bool = True,
     max_candidates: int = 20,
     grid_steps: int = 20,
+    tolerance: float = SIMILARITY_TOLERANCE,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Replace the chosen features of each row by the candidate most similar to the row.
@@ -93,6 +139,8 @@ def modify(
     is kept for the comparisons of the following features (the modified row
     becomes the reference); without it every feature is compared against the
     original row and the replacements are applied together at the end.
+    Candidates within ``tolerance`` of the most similar are equally similar
+    and one of them is drawn (:func:`most_similar`).
 
     Examples
     --------
@@ -128,16 +176,15 @@ def modify(
             continue
         owner, value, column = np.concatenate(owners), np.concatenate(values), np.concatenate(columns)
         if similarity == "random":
-            score = rng.random(owner.size)
-        elif embed_values is not None:
-            score = _feature_scores(embed_values, owner, column, value, base, similarity)
+            best = _first_best(owner, rng.random(owner.size))
         else:
-            candidates = embed(np.vstack(candidate_rows))
-            references = embed(base)[owner]
-            score = _similarity(candidates, references, similarity)
-        order = np.lexsort((-score, owner))  # best candidate first within each sample
-        _, first = np.unique(owner[order], return_index=True)
-        best = order[first]
+            if embed_values is not None:
+                score = _feature_scores(embed_values, owner, column, value, base, similarity)
+            else:
+                candidates = embed(np.vstack(candidate_rows))
+                references = embed(base)[owner]
+                score = _similarity(candidates, references, similarity)
+            best = most_similar(owner, score, tolerance=tolerance, rng=rng)
         output[owner[best], column[best]] = value[best]
         if carry:
             base[owner[best], column[best]] = value[best]

@@ -38,7 +38,7 @@ from sedg.synthesis._features import (
     choose_features,
     imbalance_weights,
 )
-from sedg.synthesis._modification import FEATURE_MODIFICATIONS, modify
+from sedg.synthesis._modification import FEATURE_MODIFICATIONS, SIMILARITY_TOLERANCE, modify
 from sedg.synthesis._selection import MEMBER_PROBABILITIES, SAMPLE_SELECTIONS, select_samples
 
 __all__ = ["DIAGNOSTICS", "FEATURE_COMPARISONS", "ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
@@ -129,6 +129,14 @@ class SEDGSampler(DenseSampler):
         Weight of the KL term when the VAE embedding is trained.
     carry_replacements : bool, default=True
     max_candidates, grid_steps : int, default=20, 20
+    similarity_tolerance : float, default=1e-4
+        Candidates within this fraction (of a row's largest |similarity|) of
+        the most similar one are equally similar, and one of them is drawn at
+        random (:func:`sedg.synthesis.most_similar`). The paper takes "the most
+        similar"; a tie, such as the values one step above and one step below
+        under a piecewise-linear embedding, it leaves open, and float noise
+        would otherwise break it differently on different machines. ``0``
+        draws among exactly equal similarities only.
     usage_start : {"cold", "warm"}, default="cold"
     iterations : int, default=1
     iteration_mode : {"append", "replace", "replace_fraction"}, default="append"
@@ -185,6 +193,7 @@ class SEDGSampler(DenseSampler):
         "carry_replacements": ["boolean"],
         "max_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
         "grid_steps": [Interval(numbers.Integral, 2, None, closed="left")],
+        "similarity_tolerance": [Interval(numbers.Real, 0, 1, closed="both")],
         "usage_start": [StrOptions(set(USAGE_STARTS))],
         "iterations": [Interval(numbers.Integral, 1, None, closed="left")],
         "iteration_mode": [StrOptions(set(ITERATION_MODES))],
@@ -205,7 +214,8 @@ class SEDGSampler(DenseSampler):
         n_features_max=None, feature_modification="embedding_cosine", embedding="ae",
         embedding_layer="input", feature_comparison="row", embedding_pca=False, pca_components=8,
         latent_dim=8, kl_weight=0.1, carry_replacements=True,
-        max_candidates=20, grid_steps=20, usage_start="cold", iterations=1,
+        max_candidates=20, grid_steps=20, similarity_tolerance=SIMILARITY_TOLERANCE, usage_start="cold",
+        iterations=1,
         iteration_mode="append", replace_fraction=0.5, classifier=None, discrete_features=None,
         diagnostic_rows=DIAGNOSTIC_ROWS, memory=None, n_jobs=None, random_state=None,
     ) -> None:
@@ -231,6 +241,7 @@ class SEDGSampler(DenseSampler):
         self.carry_replacements = carry_replacements
         self.max_candidates = max_candidates
         self.grid_steps = grid_steps
+        self.similarity_tolerance = similarity_tolerance
         self.usage_start = usage_start
         self.iterations = iterations
         self.iteration_mode = iteration_mode
@@ -346,7 +357,7 @@ class SEDGSampler(DenseSampler):
             embed=getattr(embedder, "transform", None),
             embed_values=embedder.embed_values if per_feature else None,
             carry=self.carry_replacements, max_candidates=self.max_candidates,
-            grid_steps=self.grid_steps, rng=rng,
+            grid_steps=self.grid_steps, tolerance=self.similarity_tolerance, rng=rng,
         )
         return rows, features, X_new
 

@@ -89,3 +89,17 @@ def test_invalid_parameter_message(small):
     X, y = small
     with pytest.raises(ValueError, match="'hidden_size' parameter of NNModel must be"):
         _model(hidden_size=0).fit(X, y)
+
+
+def test_float64_precision_trains_a_float64_network(small):
+    X, y = small
+    model = _model(precision="float64").fit(X, y)
+    assert {parameter.dtype for parameter in model.network_.parameters()} == {torch.float64}
+    assert model.predict_proba(X).shape == (len(y), 5) and model.embed_values(1, [0.0, 1.0]).shape[0] == 2
+    assert model.precision == "float64" and _model().precision == "float32"  # the paper's default
+
+
+def test_unknown_precision_message(small):
+    X, y = small
+    with pytest.raises(ValueError, match="'precision' parameter of NNModel must be a str among"):
+        _model(precision="float16").fit(X, y)

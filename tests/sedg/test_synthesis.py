@@ -7,7 +7,15 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from sedg import SedgInputError, SEDGSampler
-from sedg.synthesis import imbalance_weights, importance_weights, modify, select_samples
+from sedg.synthesis import (
+    SIMILARITY_TOLERANCE,
+    fit_autoencoder,
+    imbalance_weights,
+    importance_weights,
+    modify,
+    most_similar,
+    select_samples,
+)
 from sedg.synthesis._context import _losses_and_aucs
 from sedg.synthesis._selection import member_weights
 
@@ -88,6 +96,44 @@ def test_cosine_modification_with_identity_embedding_picks_the_closest_angle():
     out_nn = modify(row, [np.array([0])], train, np.array([True, True]), similarity="nn",
                     embed=lambda X: X, rng=np.random.default_rng(0))
     assert out_nn[0, 0] in (0.0, 2.0)
+
+
+def test_equally_similar_values_above_and_below_are_drawn_not_chosen_by_rounding():
+    # Under a linear embedding 2 and 4 are equally far from 3; rounding (here a nudge far below
+    # the tolerance, as another machine's kernels would make) must not decide between them.
+    train = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0], [4.0, 0.0], [5.0, 0.0]])
+    row = np.array([[3.0, 0.0]])
+    picks = {nudge: [modify(row, [np.array([0])], train, np.array([True, True]), similarity="nn",
+                            embed=lambda X, nudge=nudge: X + nudge * (X[:, :1] > 3),
+                            rng=np.random.default_rng(seed))[0, 0] for seed in range(40)]
+             for nudge in (0.0, 1e-9, -1e-9)}
+    assert picks[0.0] == picks[1e-9] == picks[-1e-9]  # the seed decides, not the rounding
+    assert set(picks[0.0]) == {2.0, 4.0}  # and both sides are drawn
+
+
+def test_similarity_ties_are_within_a_tolerance_of_the_best():
+    owner = np.array([0, 0, 0, 1, 1])
+    score = np.array([-1.0, -0.5, -0.5 - 1e-5, -2.0, -2.0 - 0.1])
+    chosen = {tuple(most_similar(owner, score, tolerance=SIMILARITY_TOLERANCE,
+                                 rng=np.random.default_rng(seed)).tolist()) for seed in range(30)}
+    assert chosen == {(1, 3), (2, 3)}  # 1e-5 of a scale of 1 is a tie; 0.1 of 2.1 is not
+    exact = {tuple(most_similar(owner, score, tolerance=0.0, rng=np.random.default_rng(seed)).tolist())
+             for seed in range(30)}
+    assert exact == {(1, 3)}
+
+
+def test_similarity_tolerance_message():
+    X, y = np.random.default_rng(0).normal(size=(30, 2)), np.repeat([0, 1], 15)
+    with pytest.raises(ValueError, match="'similarity_tolerance' parameter of SEDGSampler must be a float"):
+        SEDGSampler(similarity_tolerance=-0.1).fit_resample(X, y)
+
+
+def test_the_autoencoder_embedding_trains_in_float64_unless_asked():
+    X = np.random.default_rng(0).normal(size=(40, 4))
+    for precision, dtype in (("float64", np.float64), ("float32", np.float32)):
+        embedder = fit_autoencoder(X, variational=False, latent_dim=2, epochs=3, precision=precision)
+        assert {str(p.dtype) for p in embedder.network.parameters()} == {f"torch.{np.dtype(dtype).name}"}
+        assert embedder.transform(X).dtype == np.float64
 
 
 def test_carrying_replacements_changes_the_reference():
