@@ -187,6 +187,9 @@ def _search(settings: SearchSettings, data, profile: Profile, num_cpus: int | No
         record_run(settings, command, searched, confirmed)
         track_report(settings)
         rows = load_results(experiment_dir)
+        if rows.empty:
+            budget = f" within its {settings.time_budget_s:g}s budget" if settings.time_budget_s else ""
+            print(f"{command}: no trial finished a split{budget}; the rows are empty", flush=True)
         if settings.profile:
             import ray
 

@@ -93,7 +93,7 @@ class ResultsStore:
 
 
 def load_results(experiment_dir: str | Path) -> pd.DataFrame:
-    """Read an experiment's rows with plain pandas (an empty frame if none yet).
+    """Read an experiment's rows with plain pandas (none yet: no rows, every column of the schema).
 
     Raises
     ------
@@ -105,14 +105,28 @@ def load_results(experiment_dir: str | Path) -> pd.DataFrame:
     if not (experiment_dir / SETTINGS_FILE).is_file():
         raise SedgInputError(f"no sedg-search experiment at {experiment_dir}")
     frame = _read_folder(results)
+    if frame.empty and not len(frame.columns):
+        frame = _empty(experiment_dir / "schema.json")
     if "finished_at" in frame:
         frame = frame.sort_values("finished_at", kind="stable").reset_index(drop=True)
     return frame
 
 
 def load_evaluations(experiment_dir: str | Path) -> pd.DataFrame:
-    """Every (trial, split) evaluation of an experiment (an empty frame if none yet)."""
-    return _read_folder(Path(experiment_dir) / "evaluations")
+    """Every (trial, split) evaluation of an experiment (none yet: every column, no rows)."""
+    frame = _read_folder(Path(experiment_dir) / "evaluations")
+    if frame.empty and not len(frame.columns):
+        frame = _empty(Path(experiment_dir) / "evaluations_schema.json")
+    return frame
+
+
+def _empty(schema_path: Path) -> pd.DataFrame:
+    """No rows, the columns of a schema file (none where it is missing or unreadable: ``check``
+    names that)."""
+    try:
+        return _read_schema(schema_path).empty_table().to_pandas()
+    except (OSError, ValueError, KeyError, TypeError):
+        return pd.DataFrame()
 
 
 def load_confirmed(experiment_dir: str | Path) -> pd.DataFrame:

@@ -131,12 +131,9 @@ class SEDGSampler(DenseSampler):
     max_candidates, grid_steps : int, default=20, 20
     similarity_tolerance : float, default=1e-4
         Candidates within this fraction (of a row's largest |similarity|) of
-        the most similar one are equally similar, and one of them is drawn at
-        random (:func:`sedg.synthesis.most_similar`). The paper takes "the most
-        similar"; a tie, such as the values one step above and one step below
-        under a piecewise-linear embedding, it leaves open, and float noise
-        would otherwise break it differently on different machines. ``0``
-        draws among exactly equal similarities only.
+        the most similar one are tied, and one is drawn (:func:`sedg.synthesis.most_similar`):
+        the paper leaves ties open (one step above or below under a piecewise-linear
+        embedding), and rounding would break them differently on each machine.
     usage_start : {"cold", "warm"}, default="cold"
     iterations : int, default=1
     iteration_mode : {"append", "replace", "replace_fraction"}, default="append"
