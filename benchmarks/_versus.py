@@ -56,7 +56,7 @@ def _loop(configs: Path, data: str, methods: str) -> dict:
 def _configurations(rows: pd.DataFrame) -> list[dict]:
     """Each trial's suggested parameters, in the order the trials finished (a missing value is
     None: a categorical choice of None, or a parameter the trial's path did not suggest)."""
-    from search._schema import method_parameters
+    from search._parameters import method_parameters
     from search.recipe import resampler_params
 
     configs = []

@@ -218,7 +218,7 @@ def markdown(rows: list[dict], sizes: dict, wall: float) -> str:
         "- *implied correlation*: what the evaluated data sets themselves imply, from the spread of "
         "their means against their within-data-set spread (Var(mean) = E[s²](1/J + r)); "
         "Nadeau–Bengio assumes 0.40 for 60/40 holdout and 0.20 for 5-fold.",
-        "- The product reports Nadeau–Bengio's (`evaluation._results.standard_errors`); the half "
+        "- The product reports Nadeau–Bengio's (`evaluation.results.standard_errors`); the half "
         "correlation was fitted to the random-forest setting and checked on a second one "
         "(`--validation`: another population, `svm_ovo`), where it fell below 85 %.",
         "",

@@ -9,9 +9,9 @@ configuration evaluated once and cached) less ``none``, whose 0.0 is there the b
 search and would make the two arms equal by construction, with Optuna in-process and two trials in flight (the
 product's constant liar). Per seed:
 
-- **one run**: TPE (``search._searcher.make_sampler``) for ``trials`` trials;
+- **one run**: TPE (``search.tune.searcher.make_sampler``) for ``trials`` trials;
 - **run + extend**: TPE for half of them; then, as ``sedg-search extend`` does, a new study
-  told every finished trial by :func:`search._history.replay_trials` and a sampler on the stream
+  told every finished trial by :func:`search.experiment.history.replay_trials` and a sampler on the stream
   ``seed + trials done``, for the other half.
 
 Both use the same objective, the same space and the same trial count; every seed is reported.
@@ -52,10 +52,10 @@ def _search(study, space, objective, trials: int, rows: list[dict]) -> None:
 def one_seed(seed: int, trials: int, objective) -> dict:
     import optuna
 
-    from search._history import replay_trials
-    from search._searcher import make_sampler
+    from search.experiment.history import replay_trials
     from search.settings import SearchSettings
     from search.space import define_space
+    from search.tune.searcher import make_sampler
 
     settings = SearchSettings(methods=METHODS, classifiers=("blrr",), seed=seed)
     space = define_space(METHODS, ["blrr"], n_synthetic=200)

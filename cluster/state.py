@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sedg import SedgInputError
-from sedg._files import atomic_write_text
+from sedg.files import atomic_write_text
 
 __all__ = ["ClusterState", "client_environment", "default_state_dir", "find_state"]
 

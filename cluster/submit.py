@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 from cluster.connect import prepare_environment
 from cluster.state import find_state
-from search._defaults import DEFAULT_STORAGE_PATH
 from sedg import SedgInputError
 
 __all__ = ["submit_search"]
@@ -16,21 +14,12 @@ __all__ = ["submit_search"]
 _DONE = {"SUCCEEDED", "FAILED", "STOPPED"}
 
 
-def _absolute_storage(arguments: list[str]) -> list[str]:
-    """The job runs elsewhere: a relative --storage-path would land in the job's directory."""
-    arguments = list(arguments)
-    if "--storage-path" in arguments:
-        index = arguments.index("--storage-path") + 1
-        if index < len(arguments):
-            arguments[index] = str(Path(arguments[index]).resolve())
-    else:
-        arguments += ["--storage-path", str(Path(DEFAULT_STORAGE_PATH).resolve())]
-    return arguments
-
-
 def submit_search(arguments: list[str], address: str | None = None, *, stream=None,
                   timeout: float = 3600) -> tuple[str, str]:
     """Submit ``sedg-search run ARGUMENTS`` as a Ray Job; print its id and stream its logs.
+
+    The job runs elsewhere: its paths (``--data``, ``--storage-path``) must mean the same there,
+    which the command line sees to (it makes the storage path absolute).
 
     ``address`` is the cluster's dashboard URL (``http://host:8265``) or, for
     a cluster started by ``cluster up``, its GCS address; none means that
@@ -49,7 +38,7 @@ def submit_search(arguments: list[str], address: str | None = None, *, stream=No
         client = JobSubmissionClient(address)
     except Exception as error:  # the client raises several types for an unreachable server
         raise SedgInputError(f"cannot reach the job server at {address}: {error}") from None
-    entrypoint = " ".join(["sedg-search", "run", *map(_quote, _absolute_storage(arguments))])
+    entrypoint = " ".join(["sedg-search", "run", *map(_quote, arguments)])
     job_id = client.submit_job(entrypoint=entrypoint)
     print(f"submitted job {job_id} to {address}", file=stream, flush=True)
     printed, deadline = 0, time.monotonic() + timeout

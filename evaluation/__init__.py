@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sedg._lazy import lazy_attributes
+from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from evaluation._config import EvaluationConfig
     from evaluation._embedding import EmbeddingClassifier
     from evaluation._pipeline import SynthesisPipeline, make_pipeline
-    from evaluation._results import EvaluationResult
     from evaluation._trial import InvalidConfiguration
     from evaluation.classifiers import CLASSIFIERS, make_classifier
     from evaluation.methods import METHODS, MethodSpec, make_resampler, register_method
     from evaluation.metrics import METRICS, compute_metrics, improvements, minority_labels
     from evaluation.protocol import evaluate, resample_split
+    from evaluation.results import EvaluationResult
     from sedg import MemoryArtifacts
-    from sedg._memory import ArtifactStore
+    from sedg.memory import ArtifactStore
 
 __all__ = [
     "CLASSIFIERS",
@@ -49,12 +49,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "CLASSIFIERS": "evaluation.classifiers",
     "METHODS": "evaluation.methods",
     "METRICS": "evaluation.metrics",
-    "ArtifactStore": "sedg._memory",
+    "ArtifactStore": "sedg.memory",
     "EmbeddingClassifier": "evaluation._embedding",
     "EvaluationConfig": "evaluation._config",
-    "EvaluationResult": "evaluation._results",
+    "EvaluationResult": "evaluation.results",
     "InvalidConfiguration": "evaluation._trial",
-    "MemoryArtifacts": "sedg._memory",
+    "MemoryArtifacts": "sedg.memory",
     "MethodSpec": "evaluation.methods",
     "SynthesisPipeline": "evaluation._pipeline",
     "compute_metrics": "evaluation.metrics",

@@ -103,7 +103,7 @@ class EvaluationConfig:
     @property
     def test_train_ratio(self) -> float:
         """n_test / n_train of the protocol's splits, for the corrected standard errors
-        (:func:`evaluation._results.standard_errors`): 0.4 / 0.6 for the 60/40 holdout,
+        (:func:`evaluation.results.standard_errors`): 0.4 / 0.6 for the 60/40 holdout,
         1 / (K − 1) for K folds.
 
         Examples

@@ -13,8 +13,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from sedg import SedgInputError
-from sedg._nominal import NOMINAL_HANDLING, smote_for, take_nominal_values
 from sedg.gmcsmote import replicate_small_classes
+from sedg.nominal import NOMINAL_HANDLING, smote_for, take_nominal_values
 
 __all__ = ["SafeResampler"]
 
@@ -33,7 +33,7 @@ class SafeResampler(BaseSampler):
     and ``fallback_`` says so. Data the sampler cannot work on (fewer rows
     than a cleaner's neighbours) is a ``SedgInputError`` naming the sampler.
 
-    Nominal features are never interpolated (:mod:`sedg._nominal`): SMOTE, and
+    Nominal features are never interpolated (:mod:`sedg.nominal`): SMOTE, and
     the SMOTE step of SMOTE-ENN and SMOTE-Tomek, become imbalanced-learn's
     SMOTENC (SMOTEN when every feature is nominal); borderline SMOTE and ADASYN,
     which have no mixed-data form, run as they are and each synthetic row then

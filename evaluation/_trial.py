@@ -14,9 +14,9 @@ from evaluation._weights import balanced_weights
 from evaluation.classifiers import CLASSIFIERS, make_classifier
 from evaluation.methods import METHODS, make_resampler
 from sedg import SedgInputError
-from sedg._memory import data_key
 from sedg.datasets import TabularData
 from sedg.datasets.base import snap_codes
+from sedg.memory import data_key
 
 __all__ = [
     "InvalidConfiguration", "build_classifier", "build_resampler", "fit", "fit_resampled", "resample",

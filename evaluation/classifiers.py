@@ -24,8 +24,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
 from sedg import SedgInputError
-from sedg._threads import resolve_n_jobs
 from sedg.datasets import TabularData
+from sedg.threads import resolve_n_jobs
 
 __all__ = ["CLASSIFIERS", "FOREST_ROWS", "ClassifierSpec", "ReproducibleForest", "make_classifier"]
 
@@ -52,7 +52,7 @@ class ClassifierSpec:
     suggesting each as ``prefix + name`` (``--tune-classifier``).
 
     Classifiers that can use several threads (the forest, XGBoost) get ``n_jobs``
-    from the CPUs the building process may use (:func:`sedg._threads.resolve_n_jobs`:
+    from the CPUs the building process may use (:func:`sedg.threads.resolve_n_jobs`:
     within :func:`evaluation.evaluate` or a search trial, its share).
     """
 

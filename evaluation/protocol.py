@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from evaluation._config import EvaluationConfig
-from evaluation._results import EvaluationResult, mean_metrics
 from evaluation._synthetic import made_rows, synthetic_frame
 from evaluation._trial import (
     build_classifier,
@@ -24,10 +23,11 @@ from evaluation._trial import (
 )
 from evaluation.methods import NO_RESAMPLING
 from evaluation.metrics import compute_metrics, improvements, minority_labels
+from evaluation.results import EvaluationResult, mean_metrics
 from sedg import MemoryArtifacts
-from sedg._memory import ArtifactStore, data_key
-from sedg._threads import limited_threads
 from sedg.datasets import TabularData, impute_split
+from sedg.memory import ArtifactStore, data_key
+from sedg.threads import limited_threads
 
 __all__ = ["Resampled", "evaluate", "resample_split"]
 
@@ -125,7 +125,7 @@ def evaluate(
         each split is then computed, not looked up.
     n_jobs : int, optional
         Threads for the whole evaluation: the classifiers' ``n_jobs``, and torch, BLAS and
-        OpenMP held to it (:func:`sedg._threads.limited_threads`); by default every CPU
+        OpenMP held to it (:func:`sedg.threads.limited_threads`); by default every CPU
         the process may use (within a Ray trial, its CPU share).
 
     Returns

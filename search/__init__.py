@@ -1,4 +1,5 @@
-"""The search layer: Ray Tune trials under an Optuna searcher, the results store, queries, CLI.
+"""The search layer: Ray Tune trials under an Optuna searcher, the experiment folder, the
+confirmation, reports, export, tracking and the command line (README, "Architecture").
 
 Names are imported on first use: the command line starts without Ray, torch or pandas.
 """
@@ -7,17 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sedg._lazy import lazy_attributes
+from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from search.experiment import Experiment, best, list_experiments, load_results
     from search.export import best_pipeline, export, load_model
-    from search.query import best, list_experiments
-    from search.runner import extend, resume, run
     from search.settings import SearchSettings
     from search.space import define_space, register_method
-    from search.store import load_results
+    from search.tune import extend, resume, run
 
 __all__ = [
+    "Experiment",
     "SearchSettings",
     "best",
     "best_pipeline",
@@ -33,16 +34,17 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
+    "Experiment": "search.experiment",
     "SearchSettings": "search.settings",
-    "best": "search.query",
+    "best": "search.experiment",
     "best_pipeline": "search.export",
     "export": "search.export",
-    "extend": "search.runner",
+    "extend": "search.tune",
     "load_model": "search.export",
     "define_space": "search.space",
-    "list_experiments": "search.query",
-    "load_results": "search.store",
+    "list_experiments": "search.experiment",
+    "load_results": "search.experiment",
     "register_method": "search.space",
-    "resume": "search.runner",
-    "run": "search.runner",
+    "resume": "search.tune",
+    "run": "search.tune",
 })

@@ -12,19 +12,19 @@ package versions. A ``.joblib`` file runs code when loaded: load only models you
 from __future__ import annotations
 
 import json
-import math
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
+from search._checks import Whole, check_values
 from search._defaults import DEFAULT_STORAGE_PATH
+from search.experiment import CONFIRMED_PREFIX, FINAL_PREFIX, OK, Experiment
+from search.experiment.rows import plain, plain_row
 from search.recipe import SEARCH, configuration, evaluation_config
-from search.report._experiment import Experiment, open_experiment
-from search.store import OK, load_confirmed
 from sedg import SedgInputError
-from sedg._files import atomic_write, atomic_write_text
+from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "load_model",
@@ -40,31 +40,23 @@ PACKAGES = ("sedg-search", "scikit-learn", "imbalanced-learn", "numpy", "pandas"
 def _chosen_row(experiment: Experiment, rank: int | None, trial_id: str | None) -> tuple[dict, int | None]:
     """The stored row of the configuration to export: ``rank`` among the confirmed configurations
     as ``best`` ranks them, or the finished trial ``trial_id``."""
-    rows = experiment.rows
     if trial_id is not None:
-        chosen = rows[rows["trial_id"].astype(str) == str(trial_id)] if not rows.empty else rows
-        if chosen.empty:
+        row = experiment.row(trial_id)
+        if row is None:
             raise SedgInputError(f"no trial {trial_id!r} in experiment {experiment.name!r}")
-        row = chosen.iloc[0].to_dict()
         if row["status"] != OK:
             raise SedgInputError(f"trial {trial_id!r} ended with status {row['status']!r}, not "
                                  f"{OK!r}: {row.get('error') or 'no result'}")
         return row, None
-    if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
-        raise SedgInputError(f"--rank must be an integer >= 1, got {rank!r}")
-    from search.query import best
-
-    settings = experiment.settings
-    ranked = best(experiment.name, experiment.directory.parent, top=max(rank, 5),
-                  metric=settings.metrics[0], mode=settings.modes[0])
-    column = f"confirmed_{settings.metrics[0]}"
+    check_values({"rank": Whole(1)}, rank=rank)
+    ranked = experiment.ranked()
+    column = f"{CONFIRMED_PREFIX}{experiment.objective()[0]}"
     confirmed = ranked[ranked[column].notna()] if column in ranked else ranked.iloc[:0]
     if rank > len(confirmed):
         raise SedgInputError(
             f"--rank {rank}: experiment {experiment.name!r} has {len(confirmed)} confirmed "
             "configuration(s); confirm more ('sedg-search confirm NAME --top N') or pass --trial")
-    trial = str(confirmed.iloc[rank - 1]["trial_id"])
-    return rows[rows["trial_id"].astype(str) == trial].iloc[0].to_dict(), rank
+    return experiment.row(confirmed.iloc[rank - 1]["trial_id"]), rank
 
 
 def best_pipeline(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, *,
@@ -77,7 +69,7 @@ def best_pipeline(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, ra
     >>> model = best_pipeline("my-search", "sedg-results")  # doctest: +SKIP
     >>> model.fit(frame, y).predict(new_rows)  # doctest: +SKIP
     """
-    experiment = open_experiment(name, storage_path)
+    experiment = Experiment.open(name, storage_path)
     row, _ = _chosen_row(experiment, rank, trial_id)
     return _pipeline(experiment, row)
 
@@ -86,7 +78,7 @@ def _pipeline(experiment: Experiment, row: dict):
     from evaluation import make_pipeline
 
     settings = experiment.settings
-    return make_pipeline(evaluation_config(_plain(row), settings, SEARCH), experiment.data(),
+    return make_pipeline(evaluation_config(row, settings, SEARCH), experiment.data(),
                          impute=settings.impute)
 
 
@@ -98,7 +90,7 @@ def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int
     The output folder must exist (``create_folder`` makes it, for the default one); nothing is
     written when anything fails.
     """
-    experiment = open_experiment(name, storage_path)
+    experiment = Experiment.open(name, storage_path)
     row, rank = _chosen_row(experiment, rank, trial_id)
     if path is not None:
         path = Path(path)
@@ -120,34 +112,33 @@ def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int
 
 def chosen_trial(name: str, storage_path: str | Path, rank: int = 1) -> str:
     """The trial id of the configuration ranked ``rank`` among the confirmed ones."""
-    row, _ = _chosen_row(open_experiment(name, storage_path), rank, None)
+    row, _ = _chosen_row(Experiment.open(name, storage_path), rank, None)
     return str(row["trial_id"])
 
 
 def default_model_path(name: str, storage_path: str | Path, trial: str) -> Path:
-    folder = Path(storage_path).resolve() / name / MODELS_DIR
-    return folder / f"{trial}.joblib"
+    return Experiment.open(name, storage_path).directory / MODELS_DIR / f"{trial}.joblib"
 
 
 def _description(experiment: Experiment, row: dict, rank: int | None, data, path: Path) -> dict:
     """What the model is, readable without unpickling it."""
     settings = experiment.settings
     metric = settings.metrics[0]
-    confirmed = load_confirmed(experiment.directory)
+    confirmed = experiment.confirmed
     mine = confirmed[confirmed["trial_id"].astype(str) == str(row["trial_id"])] if not confirmed.empty \
         else confirmed
-    confirmation = {key: _number(value) for key, value in (mine.iloc[0].to_dict() if not mine.empty
-                                                          else {}).items()
-                    if key.startswith(("confirmed_", "final_"))}
+    numbers = plain_row(mine.iloc[0].to_dict()) if len(mine) else {}
+    confirmation = {key: value for key, value in numbers.items()
+                    if key.startswith((CONFIRMED_PREFIX, FINAL_PREFIX))}
     return {
         "model": path.name,
         "experiment": experiment.name,
         "trial_id": str(row["trial_id"]),
         "rank": rank,
-        "configuration": configuration(_plain(row), settings),
+        "configuration": configuration(row, settings),
         "seed": settings.seed,
         "metric": metric,
-        "in_search": {key: _number(row.get(key)) for key in (metric, f"{metric}_se", "n_splits")},
+        "in_search": {key: plain(row.get(key)) for key in (metric, f"{metric}_se", "n_splits")},
         "confirmation": confirmation,
         "data": {"path": settings.data or "embedded synthetic grades", "target": data.target,
                  "fingerprint": data.fingerprint, "rows": int(len(data.y)),
@@ -167,16 +158,6 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError:
             versions[package] = None
     return versions
-
-
-def _number(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _plain(row: dict) -> dict:
-    return {key: _number(value) for key, value in row.items()}
 
 
 def load_model(path: str | Path):
@@ -275,10 +256,10 @@ def write_script(name: str, storage_path: str | Path, rank: int, path, *, trial_
                  ) -> Path:
     """A short script that rebuilds the chosen configuration's unfitted model with its exact
     parameters and fits it on a data file given as an argument (in the spirit of TPOT's export)."""
-    experiment = open_experiment(name, storage_path)
+    experiment = Experiment.open(name, storage_path)
     row, _ = _chosen_row(experiment, rank, trial_id)
     settings = experiment.settings
-    config = evaluation_config(_plain(row), settings, SEARCH)
+    config = evaluation_config(row, settings, SEARCH)
     path = Path(path)
     if not path.resolve().parent.is_dir():
         raise SedgInputError(f"the folder of --python does not exist: {path.parent}")

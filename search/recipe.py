@@ -32,6 +32,7 @@ from evaluation.splits import (
     confirmation_protocol,
     final_test_split,
 )
+from search.experiment.rows import whole
 
 if TYPE_CHECKING:
     from search.settings import SearchSettings
@@ -66,10 +67,10 @@ def resampler_params(row: dict, method: str) -> dict:
     >>> resampler_params({"k_neighbors": 5.0, "latent_dim": None}, "smote")
     {'k_neighbors': 5}
     """
-    from search._schema import method_parameters
+    from search._parameters import method_parameters
 
-    return {name: _plain(row[name]) for name in method_parameters(method)
-            if name in row and not _missing(row[name])}
+    return {name: whole(row[name]) for name in method_parameters(method)
+            if name in row and whole(row[name]) is not None}
 
 
 def tuned_classifier_params(row: dict, classifier: str) -> dict:
@@ -82,8 +83,8 @@ def tuned_classifier_params(row: dict, classifier: str) -> dict:
     {'dropout': 0.3}
     """
     prefix = f"{classifier}__"
-    return {name[len(prefix):]: _plain(value) for name, value in row.items()
-            if name.startswith(prefix) and not _missing(value)}
+    return {name[len(prefix):]: whole(value) for name, value in row.items()
+            if name.startswith(prefix) and whole(value) is not None}
 
 
 def configuration(row: dict, settings: SearchSettings | None = None) -> dict:
@@ -156,16 +157,3 @@ def final_test_data(settings: SearchSettings) -> tuple[TabularData, list]:
 
     whole = load_table_of(settings.data_spec())
     return whole, [final_test_split(whole.y, settings.final_test, settings.seed)]
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
-def _plain(value):
-    """Store values back to Python: integer columns are stored as floats (so they can be null)."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value

@@ -20,10 +20,11 @@ from evaluation.splits import (
     TEST_SIZE,
     n_splits,
 )
+from search._checks import Number, Whole, check_values
 from search._data import DataSpec
 from search._defaults import DEFAULT_STORAGE_PATH, MODES, OPTUNA_DB, SETTINGS_FILE
 from search._options import flag_of, option, split_list
-from sedg import SedgInputError
+from sedg import N_SYNTHETIC, SedgInputError
 from sedg.datasets import GRADES_TARGET
 
 __all__ = ["DEFAULT_METHODS", "SCHEDULERS", "SEARCHERS", "SearchSettings"]
@@ -36,6 +37,15 @@ DEFAULT_METHODS = ("none", "class_weight", "random_over", "smote", "smote_tomek"
 #: Trials of a search unless ``--trials-per-method`` sets them.
 DEFAULT_NUM_SAMPLES = 20
 SEARCHERS = ("tpe", "random")
+#: The settings that are numbers, and what each must be (checked once, in this order).
+CONSTRAINTS = {
+    "time_budget_s": Number(positive=True, optional=True),
+    "num_samples": Whole(1, optional=True),  # None: as many as the time budget allows
+    "concurrency": Whole(1), "n_synthetic": Whole(1), "grades_samples": Whole(1),
+    "seed": Whole(0), "max_failures": Whole(0), "confirm_top": Whole(0), "confirm_repeats": Whole(2),
+    "race_alpha": Number(positive=True), "cpus_per_trial": Number(positive=True),
+    "gpus_per_trial": Number(),
+}
 SCHEDULERS = ("race", "fifo", "asha")
 
 
@@ -113,7 +123,7 @@ class SearchSettings:
     tune_classifier: bool = field(default=False, metadata=option(
         "search each classifier's own parameters too (stored as <classifier>__<param>; baselines "
         "are then shared per parameter set)", action="store_true"))
-    n_synthetic: int = field(default=200, metadata=option(
+    n_synthetic: int = field(default=N_SYNTHETIC, metadata=option(
         "synthetic rows where a method takes a budget", parse=int))
     optuna_storage: str | None = field(default=None, metadata=option(
         f"keep the Optuna study in a database: alone, {OPTUNA_DB} in the experiment; or a URL "
@@ -173,27 +183,16 @@ class SearchSettings:
             self.modes = self.modes * len(self.metrics)
         if len(self.modes) != len(self.metrics) or set(self.modes) - set(MODES):
             raise SedgInputError(f"{_flag('modes')} takes {' or '.join(MODES)}, once or once per metric")
-        if self.time_budget_s is not None:
-            _check_number("time_budget_s", self.time_budget_s, positive=True)
         self._settle_num_samples()
-        if self.num_samples is not None:  # None: as many as the time budget allows
-            _check_int("num_samples", self.num_samples, minimum=1)
-        for name in ("concurrency", "n_synthetic", "grades_samples"):
-            _check_int(name, getattr(self, name), minimum=1)
+        check_values(CONSTRAINTS, _flags(), **{name: getattr(self, name) for name in CONSTRAINTS})
         self._settle_optuna_storage()
-        for name in ("seed", "max_failures", "confirm_top"):
-            _check_int(name, getattr(self, name), minimum=0)
-        _check_int("confirm_repeats", self.confirm_repeats, minimum=2)
         if self.protocol in REPEATED_PROTOCOLS:
-            _check_int("repeats", self.repeats, minimum=2)
+            check_values({"repeats": Whole(2)}, repeats=self.repeats)
         if self.final_test is not None and not (
                 isinstance(self.final_test, (int, float)) and 0 < self.final_test < 0.5):
             raise SedgInputError(f"--final-test must be between 0 and 0.5, got {self.final_test!r}")
-        _check_number("race_alpha", self.race_alpha, positive=True)
         if self.race_alpha > 0.5:  # 0.5: stop once the mean is below the incumbent's (SMAC's rule)
             raise SedgInputError(f"--race-alpha must be at most 0.5, got {self.race_alpha!r}")
-        _check_number("cpus_per_trial", self.cpus_per_trial, positive=True)
-        _check_number("gpus_per_trial", self.gpus_per_trial, positive=False)
         for name in ("protocol", "searcher", "scheduler"):
             _check_choice(name, getattr(self, name))
         if self.scheduler == "asha" and self.n_splits < 2:
@@ -221,7 +220,7 @@ class SearchSettings:
             if self.num_samples is None and self.time_budget_s is None:
                 self.num_samples = DEFAULT_NUM_SAMPLES
             return
-        _check_int("trials_per_method", self.trials_per_method, minimum=1)
+        check_values({"trials_per_method": Whole(1)}, trials_per_method=self.trials_per_method)
         total = self.trials_per_method * len(self.methods)
         if self.num_samples is not None and self.num_samples != total:
             raise SedgInputError(
@@ -297,8 +296,13 @@ class SearchSettings:
 
     @classmethod
     def from_json(cls, text: str) -> SearchSettings:
-        values = json.loads(text)
-        known = {f.name for f in fields(cls)}
+        """The settings a driver handed to its workers (:meth:`to_json`)."""
+        return cls._from_values(json.loads(text))
+
+    @classmethod
+    def _from_values(cls, values: dict) -> SearchSettings:
+        """Settings from saved values; a key this version does not know (a newer one's) is left out."""
+        known = {item.name for item in fields(cls)}
         return cls(**{key: value for key, value in values.items() if key in known})
 
     def data_spec(self) -> DataSpec:
@@ -325,29 +329,21 @@ class SearchSettings:
         if not isinstance(values, dict):
             raise SedgInputError(f"{path} holds no settings (a JSON object was expected)")
         values.update(name=directory.name, storage_path=str(directory.parent))
-        known = {item.name for item in fields(cls)}
-        return cls(**{key: value for key, value in values.items() if key in known})
+        return cls._from_values(values)
 
 
 def _flag(name: str) -> str:
     return flag_of(SearchSettings, name)
 
 
+def _flags() -> dict[str, str]:
+    return {name: _flag(name) for name in CONSTRAINTS}
+
+
 def _check_unique(name: str, values: tuple) -> None:
     repeated = sorted({str(value) for value in values if values.count(value) > 1})
     if repeated:
         raise SedgInputError(f"{_flag(name)} names {', '.join(repeated)} more than once")
-
-
-def _check_int(name: str, value, *, minimum: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise SedgInputError(f"{_flag(name)} must be an integer >= {minimum}, got {value!r}")
-
-
-def _check_number(name: str, value, *, positive: bool) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not ok or (value <= 0 if positive else value < 0):
-        raise SedgInputError(f"{_flag(name)} must be {'> 0' if positive else '>= 0'}, got {value!r}")
 
 
 def _check_choice(name: str, value) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from evaluation.methods import METHODS, register_method
-from sedg import SedgInputError
+from sedg import N_SYNTHETIC, SedgInputError
 
 __all__ = ["DesignSpace", "check_names", "define_space", "register_method"]
 
@@ -73,7 +73,7 @@ class DesignSpace:
             classifier = trial.suggest_categorical("classifier", self.classifiers)
         else:
             classifier = constants["classifier"] = self.classifiers[0]
-        options = {"n_synthetic": self.options.get("n_synthetic", 200), "classifier": classifier}
+        options = {"n_synthetic": self.options.get("n_synthetic", N_SYNTHETIC), "classifier": classifier}
         constants.update(METHODS[method].space(trial, options) or {})
         if self.options.get("tune_classifier"):
             from evaluation.classifiers import CLASSIFIERS

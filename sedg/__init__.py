@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sedg._errors import SedgInputError
-from sedg._lazy import lazy_attributes
+from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from sedg._memory import DiskArtifacts, MemoryArtifacts, artifact_counts, check_memory
     from sedg.dgm import DGMSampler
     from sedg.gmcsmote import GMCSMOTE
+    from sedg.memory import DiskArtifacts, MemoryArtifacts, artifact_counts, check_memory
     from sedg.nn import NNModel
     from sedg.synthesis import SEDGSampler
 
 __all__ = [
+    "N_SYNTHETIC",
     "DGMSampler",
     "DiskArtifacts",
     "GMCSMOTE",
@@ -31,14 +32,16 @@ __all__ = [
     "check_memory",
 ]
 __version__ = "0.1.0"
+#: Synthetic rows a method makes unless told otherwise: the SEDG paper's 200.
+N_SYNTHETIC = 200
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "DGMSampler": "sedg.dgm",
-    "DiskArtifacts": "sedg._memory",
+    "DiskArtifacts": "sedg.memory",
     "GMCSMOTE": "sedg.gmcsmote",
-    "MemoryArtifacts": "sedg._memory",
+    "MemoryArtifacts": "sedg.memory",
     "NNModel": "sedg.nn",
     "SEDGSampler": "sedg.synthesis",
-    "artifact_counts": "sedg._memory",
-    "check_memory": "sedg._memory",
+    "artifact_counts": "sedg.memory",
+    "check_memory": "sedg.memory",
 })

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from imblearn.base import BaseSampler
 
-from sedg._threads import limited_threads
+from sedg.threads import limited_threads
 
 __all__ = ["DenseSampler"]
 
@@ -15,7 +15,7 @@ class DenseSampler(BaseSampler):
     Subclasses build their own sampling targets, so the base class's
     ``sampling_strategy`` check is bypassed. A subclass with an ``n_jobs`` parameter
     resamples with torch, BLAS and OpenMP held to that many threads
-    (:func:`sedg._threads.limited_threads`; ``None``: the CPUs the process may use).
+    (:func:`sedg.threads.limited_threads`; ``None``: the CPUs the process may use).
     """
 
     _sampling_type = "bypass"

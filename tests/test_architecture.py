@@ -1,4 +1,5 @@
-"""The house rules that a reader checks by eye, checked here: layers, no import circle, small
+"""The house rules that a reader checks by eye, checked here: the floors of the README's
+"Architecture" section, no import circle, no private module used outside its package, small
 modules, nothing binary tracked."""
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ PACKAGES = ("sedg", "evaluation", "search", "cluster")
 ALLOWED = {
     "sedg": {"sedg"},
     "evaluation": {"sedg", "evaluation"},
+    "cluster": {"sedg", "cluster"},
     "search": {"sedg", "evaluation", "search", "cluster"},
-    "cluster": {"sedg", "cluster", "search"},
 }
+#: The rooms of ``search``, each a sub-package with one job (README, "Architecture").
+SEARCH_ROOMS = ("experiment", "tune", "confirmation", "report", "tracking", "cli")
 MAX_LINES = 400
 
 
@@ -105,6 +108,30 @@ def test_layers_import_only_downwards(package):
     wrong = sorted((name, other) for name, imports in GRAPH.items() if name.split(".")[0] == package
                    for other in imports if other.split(".")[0] not in ALLOWED[package])
     assert wrong == []
+
+
+def _owner(module: str) -> str | None:
+    """The package whose private module ``module`` is (None: a public module)."""
+    parts = module.split(".")
+    private = [i for i, part in enumerate(parts) if part.startswith("_") and part != "__init__"]
+    return ".".join(parts[: private[0]]) if private else None
+
+
+def test_no_private_module_is_imported_from_outside_its_package():
+    wrong = sorted((name, other) for name, imports in GRAPH.items() for other in imports
+                   if (owner := _owner(other)) and not (name == owner or name.startswith(owner + ".")))
+    assert wrong == []
+
+
+def test_the_readme_draws_the_floors_and_rooms_this_test_checks():
+    readme = (REPO / "README.md").read_text()
+    assert "## Architecture" in readme
+    section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    for package in PACKAGES:
+        assert f"{package}/" in section, package
+    for room in SEARCH_ROOMS:
+        assert f"`search/{room}/`" in section, room
+        assert (REPO / "search" / room / "__init__.py").is_file(), room
 
 
 def test_sedg_imports_no_ray():

@@ -75,7 +75,8 @@ def test_the_readme_lists_every_run_option_and_no_other():
 
 def test_the_readme_column_table_matches_the_store_schema():
     from evaluation.metrics import result_names
-    from search._schema import CORE_COLUMNS, classifier_parameters, results_schema
+    from search._parameters import classifier_parameters
+    from search.experiment.schema import CORE_COLUMNS, results_schema
     from search.settings import DEFAULT_METHODS
     from sedg.datasets import make_grades
 

@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 
 from evaluation.methods._registry import NO_RESAMPLING, register_method
-from sedg import SedgInputError
+from sedg import N_SYNTHETIC, SedgInputError
 from sedg.synthesis import shortfall_counts
 
 # imbalanced-learn is imported by the builders, which run in trials: the driver and
@@ -60,7 +60,7 @@ def _down_to_median(y: np.ndarray) -> dict:
 def _safe(sampler, method: str, neighbours: str | None = None, k=0, nominal: str = "category"):
     """Wrap ``sampler``; one needing ``k`` neighbours gets classes of at least ``k + 1`` rows."""
     from evaluation._safe import SafeResampler
-    from sedg._nominal import NOMINAL_HANDLING
+    from sedg.nominal import NOMINAL_HANDLING
 
     if nominal not in NOMINAL_HANDLING:
         raise SedgInputError(
@@ -147,7 +147,7 @@ def _combined(combiner: str, method: str) -> Callable:
 
 def _amount(trial, options: dict) -> None:
     # None: fill every class to the mode; a number: the SEDG paper's fixed budget.
-    trial.suggest_categorical("n_synthetic", [None, options.get("n_synthetic", 200)])
+    trial.suggest_categorical("n_synthetic", [None, options.get("n_synthetic", N_SYNTHETIC)])
 
 
 def _no_parameters(trial, options: dict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evaluation.methods._registry import register_method
+from sedg import N_SYNTHETIC
 from sedg.dgm import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 
 __all__: list[str] = []
@@ -27,7 +28,7 @@ def _space(trial, options: dict) -> dict:
     trial.suggest_categorical("input", list(INPUTS))
     trial.suggest_categorical("guard", list(GUARDS))
     trial.suggest_float("noise_scale", 0.1, 1.5)
-    return {"n_synthetic": options.get("n_synthetic", 200)}
+    return {"n_synthetic": options.get("n_synthetic", N_SYNTHETIC)}
 
 
 register_method("dgm", build=_build, space=_space, uses_torch=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from evaluation.classifiers import CLASSIFIERS
 from evaluation.methods._registry import register_method
+from sedg import N_SYNTHETIC
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis import (
     DIAGNOSTICS,
@@ -91,7 +92,7 @@ def _space(trial, options: dict) -> dict:
     if trial.suggest_int("iterations", 1, 3) > 1:
         if trial.suggest_categorical("iteration_mode", list(ITERATION_MODES)) == "replace_fraction":
             trial.suggest_float("replace_fraction", 0.1, 0.9)
-    return {"n_synthetic": options.get("n_synthetic", 200)}
+    return {"n_synthetic": options.get("n_synthetic", N_SYNTHETIC)}
 
 
 register_method("sedg", build=_build, space=_space)

@@ -11,9 +11,8 @@ import pandas as pd
 
 from evaluation.protocol import resample_split
 from search._defaults import DEFAULT_STORAGE_PATH
+from search.experiment import OK, Experiment
 from search.recipe import SEARCH, evaluation_config
-from search.report._experiment import open_experiment
-from search.store import OK
 from sedg import SedgInputError
 
 __all__ = ["explain", "modification_table"]
@@ -21,21 +20,22 @@ __all__ = ["explain", "modification_table"]
 GENERATORS = ("sedg", "dgm")
 
 
-def _choose(rows: pd.DataFrame, trial_id: str | None, metric: str, mode: str,
-            config: dict | None) -> dict:
+def _choose(experiment: Experiment, trial_id: str | None, config: dict | None) -> dict:
+    """What to explain: ``config``, trial ``trial_id``, or the best generator as ``best`` ranks it."""
     if config is not None:
         if config.get("method") not in GENERATORS:
             raise SedgInputError("--config must name method sedg or dgm")
         return config
-    candidates = rows[(rows["status"] == OK) & rows["method"].isin(GENERATORS)]
     if trial_id is not None:
-        candidates = candidates[candidates["trial_id"] == trial_id]
-        if candidates.empty:
+        row = experiment.row(trial_id)
+        if row is None or row.get("status") != OK or row.get("method") not in GENERATORS:
             raise SedgInputError(f"no finished sedg or dgm trial {trial_id!r} in this experiment")
+        return {key: value for key, value in row.items() if value is not None}
+    candidates = experiment.ranked(methods=GENERATORS)
     if candidates.empty:
         raise SedgInputError("the experiment has no finished sedg or dgm trial to explain")
-    row = candidates.sort_values(metric, ascending=mode == "min", kind="stable").iloc[0]
-    return {key: value for key, value in row.items() if not (isinstance(value, float) and np.isnan(value))}
+    return {key: value for key, value in experiment.row(candidates.iloc[0]["trial_id"]).items()
+            if value is not None}
 
 
 def modification_table(data, X_synthetic, y_synthetic, original) -> pd.DataFrame:
@@ -75,9 +75,9 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
     """Re-run the chosen configuration on its training split; write a heat map PNG and a CSV."""
     from search.report._figures import plt
 
-    experiment = open_experiment(name, storage_path)
+    experiment = Experiment.open(name, storage_path)
     settings = experiment.settings
-    chosen = _choose(experiment.rows, trial_id, settings.metrics[0], settings.modes[0], config)
+    chosen = _choose(experiment, trial_id, config)
     data = experiment.data()
     # The trial's first split, resampled exactly as the search did it (rows, seed, classifier).
     made = resample_split(data, evaluation_config(chosen, settings, SEARCH), split=0)
@@ -89,7 +89,7 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
         sources = _nearest_sources(made.X_train, made.y_train, X_syn, y_syn)
     X_train = made.X_train
     table = modification_table(data, X_syn, y_syn, X_train[sources])
-    out = experiment.output
+    out = experiment.report_dir
     csv = out / "explain.csv"
     table.to_csv(csv, index=False)
     grid = table.pivot(index="class", columns="feature", values="modified_share")[list(data.feature_names)]

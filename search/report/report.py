@@ -8,13 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.metrics import IMPROVEMENTS, label_key
-from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, SETTINGS_FILE
-from search.query import best
-from search.report._experiment import Experiment, open_experiment
+from evaluation.metrics import IMPROVEMENTS, label_key, minority_labels
+from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH
+from search.experiment import Experiment, readable
+from search.experiment.query import top_table
+from search.experiment.store import OK
 from search.report._figures import class_auc_figure, improvement_figure, progress_figure
-from search.settings import SearchSettings
-from search.store import OK, load_results
 from sedg import SedgInputError
 
 __all__ = ["group_summary", "write_report"]
@@ -31,24 +30,24 @@ def group_summary(rows: pd.DataFrame, metric: str, by: str, agg: str) -> pd.Data
     return summary.sort_values(agg, ascending=False).reset_index(drop=True)
 
 
-def _progress(experiment: Experiment, storage: Path, metric: str, mode: str) -> dict[str, pd.Series]:
+def _progress(experiment: Experiment, metric: str, mode: str) -> dict[str, pd.Series]:
     """This experiment's best-so-far curve, and those of sibling experiments with the same design
     (same data, methods and classifiers) but another searcher, so TPE and random compare."""
     curves = {}
     own = experiment.settings
-    for settings_file in sorted(storage.glob(f"*/{SETTINGS_FILE}")):
-        other = SearchSettings.load(settings_file.parent)
-        same = (other.data, other.methods, other.classifiers) == (own.data, own.methods, own.classifiers)
+    for other in readable(Experiment.every(experiment.storage_path)):
+        settings = other.settings
+        same = (settings.data, settings.methods, settings.classifiers) == (own.data, own.methods,
+                                                                          own.classifiers)
         if other.name != experiment.name and not same:
             continue
-        rows = experiment.rows if other.name == experiment.name else load_results(settings_file.parent)
+        rows = experiment.rows if other.name == experiment.name else other.rows
         if rows.empty or metric not in rows:
             continue
         rows = rows.sort_values("finished_at")
         value = pd.to_numeric(rows[metric], errors="coerce").where(rows["status"] == OK)
         best_so_far = value.cummax() if mode == "max" else value.cummin()
-        label = f"{other.name} ({other.searcher})"
-        curves[label] = best_so_far.reset_index(drop=True)
+        curves[f"{settings.name} ({settings.searcher})"] = best_so_far.reset_index(drop=True)
     return curves
 
 
@@ -61,13 +60,13 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
     """
     if agg not in AGGREGATES:
         raise SedgInputError(f"--agg must be one of {', '.join(AGGREGATES)}, got {agg!r}")
-    experiment = open_experiment(name, storage_path)
+    experiment = Experiment.open(name, storage_path)
     rows = experiment.ok
     if rows.empty:
         raise SedgInputError(f"experiment {name!r} has no finished trials yet")
     if by not in rows.columns:
         raise SedgInputError(f"unknown dimension {by!r} for experiment {name!r}")
-    out, written = experiment.output, []
+    out, written = experiment.report_dir, []
     sections = []
     for metric in IMPROVEMENTS:
         summary = group_summary(rows, metric, by, agg)
@@ -76,17 +75,18 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
         path = improvement_figure(summary, metric, by, agg, out / f"improvement_{metric}.png")
         written.append(path)
         sections.append((metric, path.name, summary))
-    labels = experiment.data().class_names
-    minority = set(experiment.minority())
+    data = experiment.data()
+    labels = data.class_names
+    minority = set(minority_labels(data.class_counts))
     columns = {label: f"delta_{label_key(label)}" for label in labels if f"delta_{label_key(label)}" in rows}
     table = pd.DataFrame({label: rows.groupby(by)[column].agg(agg) for label, column in columns.items()})
     written.append(class_auc_figure(table, minority, agg, out / "class_auc.png"))
-    metric, mode = experiment.settings.metrics[0], experiment.settings.modes[0]
-    curves = _progress(experiment, Path(storage_path).resolve(), metric, mode)
+    metric, mode = experiment.objective()
+    curves = _progress(experiment, metric, mode)
     written.append(progress_figure(curves, metric, out / "progress.png"))
-    top_table = best(name, storage_path, metric=metric, top=top, mode=mode)
     page = out / "report.html"
-    page.write_text(_html(experiment, sections, top_table, by, agg, minority))
+    page.write_text(_html(experiment, sections, top_table(experiment, metric, mode, top), by, agg,
+                          minority))
     written.append(page)
     return written
 
@@ -95,7 +95,7 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, float_format=lambda v: f"{v:+.4f}", na_rep="", border=0)
 
 
-def _html(experiment: Experiment, sections, top_table: pd.DataFrame, by: str, agg: str, minority) -> str:
+def _html(experiment: Experiment, sections, top: pd.DataFrame, by: str, agg: str, minority) -> str:
     settings = experiment.settings
     counts = experiment.rows["status"].value_counts().to_dict()
     parts = [
@@ -119,11 +119,11 @@ def _html(experiment: Experiment, sections, top_table: pd.DataFrame, by: str, ag
               "<img src='class_auc.png' alt='class AUC improvement'>",
               "<h2>Search progress</h2><img src='progress.png' alt='best value by trial'>",
               f"<h2>Top configurations by {settings.metrics[0]}</h2>",
-              f"<p>{html.escape(top_table.attrs.get('note', ''))}</p>",
+              f"<p>{html.escape(top.attrs.get('note', ''))}</p>",
               "<p>In-search values are means over the trial's splits (with their standard error). "
               "<code>confirmed_*</code>: the mean on fresh splits the search never used; "
               "<code>optimism_gap_*</code>: in-search − confirmed, what picking the best of many noisy "
               "trials added.</p>",
-              _table(top_table),
+              _table(top),
               "</body></html>"]
     return "\n".join(parts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sedg.synthesis._selection import SAMPLE_SELECTIONS
+from sedg.synthesis import SAMPLE_SELECTIONS
 
 __all__ = ["ADVERSARIAL_MODELS", "DISCRIMINATOR_TARGETS", "GUARDS", "INPUTS", "MODELS"]
 

@@ -9,13 +9,14 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from sedg import N_SYNTHETIC
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
-from sedg._memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
 from sedg._random import resolve_seed
 from sedg._subsample import DIAGNOSTIC_ROWS, stratified_subsample
 from sedg.dgm._choices import DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 from sedg.dgm._training import FittedGenerator, train_generator
+from sedg.memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
 from sedg.nn import batch_rows, resolve_device
 from sedg.synthesis import classifier_diagnostics, select_samples, shortfall_counts
 
@@ -90,7 +91,7 @@ class DGMSampler(DenseSampler):
         CUDA when present, else the CPU.
     n_jobs : int or None, default=None
         Threads for torch, BLAS and OpenMP while resampling
-        (:func:`sedg._threads.resolve_n_jobs`; ``None``: the CPUs the process may use).
+        (:func:`sedg.threads.resolve_n_jobs`; ``None``: the CPUs the process may use).
     random_state : int, RandomState instance or None
 
     Attributes
@@ -140,7 +141,7 @@ class DGMSampler(DenseSampler):
         self, *, model="vae", latent_dim=8, hidden_size=64, n_layers=2, epochs=100,
         max_steps=500, batch_size="auto",
         learning_rate=1e-3, alpha=0.2, discriminator_target="latent", input="noise",
-        guard="heuristic", n_synthetic=200, noise_scale=0.5, classifier=None,
+        guard="heuristic", n_synthetic=N_SYNTHETIC, noise_scale=0.5, classifier=None,
         discrete_features=None, diagnostic_rows=DIAGNOSTIC_ROWS, memory=None, device="auto",
         n_jobs=None, random_state=None,
     ) -> None:

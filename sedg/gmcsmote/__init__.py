@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sedg._lazy import lazy_attributes
+from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from sedg.gmcsmote._gmcsmote import GMCSMOTE, SHAPES

@@ -10,9 +10,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sedg._errors import SedgInputError
-from sedg._nominal import NOMINAL_HANDLING, smote_for
 from sedg.gmcsmote._replication import replicate_small_classes
 from sedg.gmcsmote._targets import DISTANCES, gaussian_targets
+from sedg.nominal import NOMINAL_HANDLING, smote_for
 
 __all__ = ["GMCSMOTE", "SHAPES"]
 

@@ -15,11 +15,11 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from torch import nn
 
 from sedg._random import resolve_seed
-from sedg._threads import limited_threads
 from sedg.nn._choices import EMBEDDING_LAYERS
 from sedg.nn._codec import MixedCodec
 from sedg.nn._network import FeatureEmbedding, LRNDNetwork
 from sedg.nn._training import batch_rows, epochs_within, train_epochs
+from sedg.threads import limited_threads
 
 __all__ = ["EMBEDDING_LAYERS", "PRECISIONS", "NNModel", "resolve_device"]
 
@@ -81,7 +81,7 @@ class NNModel(ClassifierMixin, BaseEstimator):
         reproducible across machines (float32 rounding differs with the CPU's
         kernels and grows over training); SEDG's own NNModel embedding uses it.
     n_jobs : int or None, default=None
-        Torch's threads while fitting and predicting (:func:`sedg._threads.resolve_n_jobs`;
+        Torch's threads while fitting and predicting (:func:`sedg.threads.resolve_n_jobs`;
         ``None``: the CPUs the process may use, or the enclosing limit).
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout and batching (see :func:`sklearn.utils.check_random_state`).

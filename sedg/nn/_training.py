@@ -4,7 +4,7 @@ Each caller supplies what differs — how an epoch is batched, what one step
 does, how the held-out loss is measured — and gets the same epoch loop:
 train mode for the steps, eval mode after them, early stopping on the
 held-out loss (best weights restored) or on a caller's own stopping rule, with
-torch's threads held to the caller's share (:func:`sedg._threads.limited_threads`).
+torch's threads held to the caller's share (:func:`sedg.threads.limited_threads`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from sedg._threads import limited_threads
+from sedg.threads import limited_threads
 
 __all__ = ["batch_rows", "epochs_within", "kl_divergence", "train_epochs"]
 
@@ -87,7 +87,7 @@ def train_epochs(
     should_stop : callable, optional
         ``should_stop(epoch)`` after each epoch, when there is no held-out loss.
     n_jobs : int, optional
-        Torch's threads while training (see :func:`sedg._threads.resolve_n_jobs`): by
+        Torch's threads while training (see :func:`sedg.threads.resolve_n_jobs`): by
         default the enclosing limit, or every CPU the process may use.
 
     Examples

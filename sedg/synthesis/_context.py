@@ -10,7 +10,7 @@ from sklearn.ensemble import BaseEnsemble, HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
-from sedg._memory import cached, data_key, estimator_key
+from sedg.memory import cached, data_key, estimator_key
 from sedg.nn import NNModel
 from sedg.synthesis._embeddings import ModelEmbedder, PCAEmbedder, Reduced, fit_autoencoder
 from sedg.synthesis._features import importance_weights

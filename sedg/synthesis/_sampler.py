@@ -8,11 +8,12 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from sedg import N_SYNTHETIC
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
-from sedg._memory import MEMORY_CONSTRAINT, check_memory
 from sedg._random import resolve_seed
 from sedg._subsample import DIAGNOSTIC_ROWS, stratified_subsample
+from sedg.memory import MEMORY_CONSTRAINT, check_memory
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis._allocation import normalise
 from sedg.synthesis._choices import (
@@ -150,7 +151,7 @@ class SEDGSampler(DenseSampler):
         handle, so clones share it.
     n_jobs : int or None, default=None
         Threads for torch, BLAS and OpenMP while resampling
-        (:func:`sedg._threads.resolve_n_jobs`; ``None``: the CPUs the process may use).
+        (:func:`sedg.threads.resolve_n_jobs`; ``None``: the CPUs the process may use).
     random_state : int, RandomState instance or None
 
     Examples
@@ -206,7 +207,7 @@ class SEDGSampler(DenseSampler):
     def __init__(
         self, *, sample_selection="pass", member_probability="proportional", diagnostics="in_sample",
         member_replacement=True,
-        samples_per_draw=10, samples_per_draw_max=None, n_synthetic=200,
+        samples_per_draw=10, samples_per_draw_max=None, n_synthetic=N_SYNTHETIC,
         feature_selection="imbalance", feature_importance="permutation", n_features=3,
         n_features_max=None, feature_modification="embedding_cosine", embedding="ae",
         embedding_layer="input", feature_comparison="row", embedding_pca=False, pca_components=8,

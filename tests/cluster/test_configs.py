@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from search.cli import _build_parser
+from search.cli._main import _build_parser
 
 CONFIGS = Path(__file__).resolve().parents[2] / "cluster" / "configs"
 

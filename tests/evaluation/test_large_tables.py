@@ -6,8 +6,8 @@ from sklearn.ensemble import RandomForestClassifier
 
 from evaluation import evaluate
 from evaluation.classifiers import FOREST_ROWS, make_classifier
-from sedg._threads import available_cpus, limited_threads
 from sedg.datasets import make_grades
+from sedg.threads import available_cpus, limited_threads
 
 
 def test_the_forest_draws_a_fraction_of_the_rows_per_tree_only_on_a_large_table():

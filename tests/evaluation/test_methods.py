@@ -10,7 +10,7 @@ from sedg.synthesis import SAMPLE_SELECTIONS
 
 
 def test_every_built_in_method_builds_with_its_defaults():
-    from search._schema import method_parameters
+    from search._parameters import method_parameters
 
     for name, spec in METHODS.items():
         method_parameters(name)  # the space is explored without error

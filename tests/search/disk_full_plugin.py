@@ -7,7 +7,7 @@ from __future__ import annotations
 import errno
 import os
 
-import search.store as store
+import search.experiment.store as store
 
 _write_row = store._write_row
 _written = {"rows": 0}

@@ -220,7 +220,7 @@ def test_run_options_come_from_the_settings_dataclass():
     from dataclasses import fields
 
     from search._options import cli_options
-    from search.cli import _build_parser
+    from search.cli._main import _build_parser
     from search.settings import SearchSettings
 
     parser = _build_parser(["run"])
@@ -268,9 +268,9 @@ def test_an_unreadable_search_json_is_an_error_not_defaults(tmp_path, capsys, co
 
 
 def test_list_names_an_unreadable_experiment_and_lists_the_others(tmp_path, capsys):
-    from search._schema import results_schema
+    from search.experiment.schema import results_schema
+    from search.experiment.store import ResultsStore
     from search.settings import SearchSettings
-    from search.store import ResultsStore
 
     good = SearchSettings(methods=("none",), name="good", storage_path=str(tmp_path))
     ResultsStore(good.experiment_dir).initialise(results_schema(("none",), [], ()))
@@ -294,7 +294,7 @@ def test_a_corrupt_cluster_record_is_an_error_not_a_tokenless_client(tmp_path):
 
 
 def test_settings_are_written_whole_or_not_at_all(tmp_path):
-    from sedg._files import atomic_write, atomic_write_text
+    from sedg.files import atomic_write, atomic_write_text
 
     atomic_write_text(tmp_path / "search.json", '{"num_samples": 4}')
     assert SearchSettings.load(tmp_path).num_samples == 4
@@ -322,8 +322,8 @@ def _hold_lock(experiment):
     import subprocess
     import sys
 
-    code = ("import sys, time\nfrom pathlib import Path\nfrom search._lock import experiment_lock\n"
-            "with experiment_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(120)\n")
+    code = ("import sys, time\nfrom pathlib import Path\nfrom search.experiment import Experiment\n"
+            "with Experiment(sys.argv[1]).lock():\n    print('held', flush=True)\n    time.sleep(120)\n")
     process = subprocess.Popen([sys.executable, "-c", code, str(experiment)], stdout=subprocess.PIPE,
                                text=True)
     assert process.stdout.readline().strip() == "held"

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from evaluation.metrics import result_names
-from search._schema import evaluations_schema, results_schema
 from search.cli import main
+from search.experiment.schema import evaluations_schema, results_schema
+from search.experiment.store import ResultsStore, load_results
 from search.settings import SearchSettings
-from search.store import ResultsStore, load_results
 
 from .conftest import sedg_search
 
@@ -101,7 +101,8 @@ def test_a_full_disk_stops_the_search_and_resume_rebuilds_what_was_lost(tmp_path
 def test_rows_are_found_in_the_trials_own_files_when_tune_cannot_load_its_analysis(tmp_path):
     import json
 
-    from search.runner import _saved_rows
+    from search.experiment import Experiment
+    from search.tune._rebuild import _saved_rows
 
     class Unloadable:  # what Tuner.restore leaves when a trial was cut short mid-write
         def get_results(self):
@@ -112,4 +113,20 @@ def test_rows_are_found_in_the_trials_own_files_when_tune_cannot_load_its_analys
     reports = [{"trial_id": "abc", "row_json": json.dumps({"split": 0})},
                {"trial_id": "abc", "row_json": json.dumps({"split": 1})}]
     trial.joinpath("result.json").write_text("\n".join(map(json.dumps, reports)) + "\n{cut sho")
-    assert _saved_rows(tmp_path, Unloadable()) == {"abc": json.dumps({"split": 1})}
+    assert _saved_rows(Experiment(tmp_path), Unloadable()) == {"abc": {"split": 1}}
+
+
+def test_a_trial_that_starts_again_loses_the_splits_of_its_earlier_run(tmp_path):
+    from types import SimpleNamespace
+
+    from search.tune.callbacks import StoreCallback
+
+    settings = _fabricated(tmp_path, "again")
+    store = ResultsStore(settings.experiment_dir)
+    for split in (1, 2, 3):  # t0 reached split 3 before its driver died
+        store.write_evaluation({"trial_id": "t0", "phase": "search", "split": split, "delta_qwk": 0.0})
+    store.write_evaluation({"trial_id": "t0", "phase": "confirm", "split": 0, "delta_qwk": 0.0})
+    StoreCallback(str(settings.experiment_dir)).on_trial_start(0, [], SimpleNamespace(trial_id="t0"))
+    evaluations = pd.read_parquet(settings.experiment_dir / "evaluations")
+    assert sorted(evaluations.loc[evaluations["trial_id"] == "t0", "phase"]) == ["confirm"]
+    assert set(evaluations["trial_id"]) == {"t0", "t1", "t2", "t3"}  # the others keep theirs

@@ -16,12 +16,12 @@ import pytest
 from evaluation import EvaluationConfig, MemoryArtifacts, evaluate, make_pipeline
 from evaluation.methods import METHODS as REGISTRY
 from evaluation.metrics import compute_metrics, result_names
-from search._schema import evaluations_schema, results_schema
 from search.cli import main
 from search.confirmation import confirmed_schema
+from search.experiment.schema import evaluations_schema, results_schema
+from search.experiment.store import ResultsStore
 from search.export import best_pipeline, export, load_model
 from search.settings import SearchSettings
-from search.store import ResultsStore
 from sedg.datasets import load_table, read_frame
 
 METHODS = ("sedg", "dgm", "gmcsmote", "smote")

@@ -12,16 +12,16 @@ import pytest
 import ray
 
 from search._defaults import OPTUNA_DB
-from search._history import replay_trials, running_means, split_values
-from search._lock import experiment_lock
-from search._runs import read_runs
 from search.cli import main
-from search.confirmation import top_configurations
-from search.racing import RacingScheduler
-from search.runner import extend, run
+from search.experiment import top_configurations
+from search.experiment._lock import experiment_lock
+from search.experiment.history import replay_trials, running_means, split_values
+from search.experiment.runs import read_runs
+from search.experiment.store import OK, STOPPED, load_results, missing_rows
 from search.settings import SearchSettings
-from search.store import OK, STOPPED, load_results, missing_rows
 from search.tracking import SEARCH_TAG, TRIAL_TAG
+from search.tune.racing import RacingScheduler
+from search.tune.runner import extend, run
 
 pytestmark = pytest.mark.slow
 
@@ -191,7 +191,7 @@ def test_extend_refuses_changed_data_and_a_held_experiment(tmp_path, capsys, stu
 
 
 def test_extend_keeps_equal_shares_per_method(tmp_path):
-    from search.runner import _extended
+    from search.tune.runner import _extended
     from sedg import SedgInputError
 
     settings = SearchSettings(methods=("none", "smote"), trials_per_method=2, storage_path=str(tmp_path))
@@ -224,7 +224,7 @@ def test_wandb_logs_each_trial_offline_or_says_it_is_skipped(tmp_path, monkeypat
         assert trial_id.encode() in written  # each trial is a run named by its id
     assert b"sedg-tests" in written and b"delta_qwk" in written
 
-    monkeypatch.setattr("search.tracking.has_wandb", lambda: False)
+    monkeypatch.setattr("search.tracking._mlflow.has_wandb", lambda: False)
     from search.tracking import check_tracking
 
     check_tracking(settings)

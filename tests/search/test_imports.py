@@ -47,10 +47,10 @@ def test_the_lazy_names_still_build_every_sampler_and_classifier():
 
 
 def test_a_trial_loads_torch_only_for_configurations_that_use_it_with_its_thread_share():
-    assert "torch" not in _loaded("import search.trainable")
+    assert "torch" not in _loaded("import search.tune.trainable")
     # The trial's limit (evaluate(n_jobs=share)) holds torch even when torch is imported
     # inside it: every torch fit sets its threads from the enclosing limit.
-    code = ("import search.trainable\nfrom sedg._threads import limited_threads\n"
+    code = ("import search.tune.trainable\nfrom sedg.threads import limited_threads\n"
             "with limited_threads(1):\n    import torch\n    torch.set_num_threads(2)\n"
             "    with limited_threads(None):\n"
             "        assert torch.get_num_threads() == 1, torch.get_num_threads()\n"

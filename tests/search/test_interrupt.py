@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from search._lock import experiment_lock
-from search.store import load_results
+from search.experiment._lock import experiment_lock
+from search.experiment.store import load_results
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from search.callbacks import ProgressCallback
+from search.tune.callbacks import ProgressCallback
 
 
 def test_one_line_per_trial_when_not_a_terminal():
@@ -41,9 +41,9 @@ def test_a_trial_whose_process_died_keeps_ray_s_traceback_in_its_row(tmp_path):
 
     import pandas as pd
 
-    from search._schema import results_schema
-    from search.callbacks import StoreCallback
-    from search.store import ResultsStore
+    from search.experiment.schema import results_schema
+    from search.experiment.store import ResultsStore
+    from search.tune.callbacks import StoreCallback
 
     ResultsStore(tmp_path).initialise(results_schema(["none"], ["delta_qwk"]))
     error_file = tmp_path / "error.txt"

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from ray.tune.schedulers import TrialScheduler
 
-from search.racing import RacingScheduler, significantly_worse
+from search.tune.racing import RacingScheduler, significantly_worse
 
 
 def _report(scheduler, trial_id, split, value):

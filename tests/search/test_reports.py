@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from search.query import config_columns
+from search.experiment.query import config_columns
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import optuna
 import pytest
 
 from evaluation.methods import METHODS
-from search._schema import explore
+from search._parameters import explore
 from search.recipe import resampler_params
 from search.space import define_space
 

@@ -9,7 +9,7 @@ import pytest
 
 from evaluation import CLASSIFIERS, MemoryArtifacts, evaluate, make_classifier
 from search import SearchSettings
-from search._schema import classifier_parameters
+from search._parameters import classifier_parameters
 from search.recipe import tuned_classifier_params
 from search.space import define_space
 from sedg import DiskArtifacts, artifact_counts

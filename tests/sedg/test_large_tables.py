@@ -14,8 +14,8 @@ from threadpoolctl import threadpool_info
 import sedg.nn._training as training
 from sedg import DGMSampler, NNModel, SEDGSampler
 from sedg._subsample import diagnostic_quotas, stratified_subsample
-from sedg._threads import available_cpus, limited_threads, resolve_n_jobs
 from sedg.synthesis._features import importance_weights
+from sedg.threads import available_cpus, limited_threads, resolve_n_jobs
 
 
 def _table(n: int, seed: int = 0):
@@ -144,7 +144,7 @@ def test_a_step_budget_cuts_the_epochs_of_a_large_table():
 
 
 def test_nnmodel_takes_a_step_budget_and_sedgs_own_embedding_sets_one():
-    from sedg._memory import check_memory
+    from sedg.memory import check_memory
     from sedg.synthesis._context import EMBEDDING_MAX_STEPS, make_embedder
 
     X, y = _table(3000)
@@ -189,8 +189,8 @@ def test_smotenc_searches_dense_rows_and_makes_the_same_rows():
     from imblearn.over_sampling import SMOTENC
 
     from benchmarks._large_table import TARGET, make_large_table
-    from sedg._nominal import smote_for
     from sedg.datasets import encode_frame
+    from sedg.nominal import smote_for
 
     data = encode_frame(make_large_table(3000), TARGET)  # 4 nominal, 16 other features
     nominal = data.nominal_indices

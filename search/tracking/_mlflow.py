@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from sedg import SedgInputError
-from sedg._files import atomic_write_text
+from sedg.files import atomic_write_text
 
 __all__ = ["TRACKING_FILE", "check_tracking", "end_search_run", "has_wandb", "log_confirmation",
            "log_artifacts", "start_search_run"]

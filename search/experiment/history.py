@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from search.experiment.rows import plain_row
+from search.experiment.store import OK, STOPPED, load_evaluations
 from search.recipe import SEARCH, resampler_params, tuned_classifier_params
-from search.store import OK, STOPPED, load_evaluations
 from sedg import SedgInputError
 
 __all__ = ["check_same_data", "replay_trials", "running_means", "split_values"]
@@ -53,8 +54,7 @@ def replay_trials(study, rows: pd.DataFrame, settings, running_means: dict[str, 
     from search.space import define_space
 
     told = 0
-    for row in rows.to_dict("records"):
-        row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+    for row in map(plain_row, rows.to_dict("records")):
         if not row.get("method") or not row.get("classifier"):
             continue
         # With --trials-per-method the method follows the trial's number; here it is the row's.

@@ -7,27 +7,26 @@ import math
 import os
 import sys
 import time
-from datetime import datetime, timezone
 
 from ray.tune import Callback
 
 from search._defaults import DISK_ERRORS, HEARTBEAT_S
-from search._interrupt import stop_for
-from search._profile import timed
-from search.store import FAILED, OK, STOPPED, ResultsStore
+from search.experiment.rows import SPLIT_KEY, partial_row, row_of
+from search.experiment.store import FAILED, OK, STOPPED, ResultsStore
+from search.recipe import SEARCH
+from search.tune.interrupt import stop_for
+from search.tune.profile import timed
 
 __all__ = ["ProgressCallback", "StoreCallback", "trial_row"]
 
 
 def trial_row(trial) -> dict | None:
-    """The row a trial built so far (``row_json`` in its last result), or None before its first
-    report."""
-    result = trial.last_result or {}
-    return json.loads(result["row_json"]) if "row_json" in result else None
+    """The row a trial built so far (in its last report), or None before its first report."""
+    return row_of(trial.last_result or {})
 
 
 def _keep_going(write, row: dict) -> None:
-    """Write a row; a full disk stops the search cleanly (:func:`search._interrupt.stop_for`):
+    """Write a row; a full disk stops the search cleanly (:func:`search.tune.interrupt.stop_for`):
     this row is lost, the ones before it kept, and ``resume`` rebuilds it from Tune's state."""
     try:
         write(row)
@@ -56,15 +55,21 @@ class StoreCallback(Callback):
         return self._store
 
     @timed("store")
+    def on_trial_start(self, iteration, trials, trial, **info) -> None:
+        """A trial that runs again (after a resume, or a retry) starts from its first split: the
+        splits its earlier run stored go, or a racing stop sooner this time would leave them."""
+        self.store.forget_evaluations(trial.trial_id, SEARCH)
+
+    @timed("store")
     def on_trial_result(self, iteration, trials, trial, result, **info) -> None:
-        if "split_json" in result:  # one evaluation per split, as the trial reports it
-            _keep_going(self.store.write_evaluation, json.loads(result["split_json"]))
+        if SPLIT_KEY in result:  # one evaluation per split, as the trial reports it
+            _keep_going(self.store.write_evaluation, json.loads(result[SPLIT_KEY]))
 
     @timed("store")
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         row = trial_row(trial)  # the final row, or the row so far of a trial stopped early
         if row is None:
-            row = self._partial_row(trial, trial.last_result or {}, STOPPED, None)
+            row = partial_row(trial.trial_id, trial.config, trial.last_result or {}, STOPPED, None)
         _keep_going(self.store.write, row)
 
     @timed("store")
@@ -93,21 +98,9 @@ class StoreCallback(Callback):
         if row is not None:  # keep what its finished splits said
             row |= {"status": FAILED, "error": message}
         else:
-            row = self._partial_row(trial, trial.last_result or {}, FAILED, message)
+            row = partial_row(trial.trial_id, trial.config, trial.last_result or {}, FAILED, message)
         row["traceback"] = "\n".join(lines[-40:]) or None  # Ray's record: where it raised
         _keep_going(self.store.write, row)
-
-    @staticmethod
-    def _partial_row(trial, result: dict, status: str, error: str | None) -> dict:
-        row = {key: value for key, value in trial.config.items()}
-        row.update({k: v for k, v in result.items() if isinstance(v, (int, float, str))})
-        row.update(
-            trial_id=trial.trial_id,
-            status=status,
-            error=error,
-            finished_at=datetime.now(timezone.utc).isoformat(),
-        )
-        return row
 
 
 class ProgressCallback(Callback):

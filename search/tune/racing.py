@@ -22,7 +22,7 @@ import math
 from ray.tune.schedulers import FIFOScheduler, TrialScheduler
 from scipy.stats import t as student_t
 
-from search._profile import timed
+from search.tune.profile import timed
 
 __all__ = ["RacingScheduler", "significantly_worse"]
 
@@ -68,7 +68,7 @@ class RacingScheduler(FIFOScheduler):
         chosen without racing; a t-test at 0.2 saved 32 % and 20 %.
     min_splits : int, default=2
         Splits a trial runs before it can be stopped.
-    profile : search._profile.Profile, optional
+    profile : search.tune.profile.Profile, optional
         Where its decisions' time counts (``--profile``'s ``scheduler`` phase).
     experiment_dir : path, optional
         The experiment whose stored split values it starts from, read at its
@@ -92,7 +92,7 @@ class RacingScheduler(FIFOScheduler):
         """Take the stored split values of the experiment's trials (their own reports win) and
         the incumbent among those that ran every split. Tune restores a scheduler as it was
         built, so a resumed search calls this too (at the first decision)."""
-        from search._history import split_values
+        from search.experiment.history import split_values
 
         self._restored = True
         for trial_id, values in split_values(self.experiment_dir, self._race_metric).items():

@@ -8,8 +8,8 @@ import math
 
 import pandas as pd
 
-from search._profile import Profile
 from search.settings import SearchSettings
+from search.tune.profile import Profile
 from sedg import SedgInputError
 
 __all__ = ["check_gpus", "check_services", "make_callbacks", "make_scheduler", "running_means_of",
@@ -35,7 +35,7 @@ def check_gpus(settings: SearchSettings) -> None:
 def make_scheduler(settings: SearchSettings, profile: Profile | None):
     """A trial reports once per split; racing and ASHA stop weak ones between splits."""
     if settings.scheduler == "race" and settings.n_splits > 1:
-        from search.racing import RacingScheduler
+        from search.tune.racing import RacingScheduler
 
         return RacingScheduler(settings.metrics[0], settings.modes[0], settings.n_splits,
                                alpha=settings.race_alpha, profile=profile,
@@ -58,10 +58,10 @@ def make_callbacks(settings: SearchSettings, profile: Profile | None, num_sample
                    history: pd.DataFrame | None) -> list:
     """The store, the progress (``num_samples`` trials, or None: as the budget allows; an
     extended search's best so far from ``history``), and the tracking callbacks."""
-    from search._tracking_callbacks import tracking_callbacks
-    from search.callbacks import ProgressCallback, StoreCallback
-    from search.confirmation import top_configurations
-    from sedg._memory import LOG_NAME
+    from search.experiment import top_configurations
+    from search.tracking.callbacks import tracking_callbacks
+    from search.tune.callbacks import ProgressCallback, StoreCallback
+    from sedg.memory import LOG_NAME
 
     metric = settings.metrics[0]
     leader = top_configurations(settings, history, 1) if history is not None else []
@@ -79,8 +79,8 @@ def make_callbacks(settings: SearchSettings, profile: Profile | None, num_sample
 def check_services(settings: SearchSettings, *, new: bool) -> None:
     """The Optuna database and the tracking server answer: one line within seconds, before Ray
     starts and before anything is written."""
-    from search._searcher import check_optuna_storage
     from search.tracking import check_tracking
+    from search.tune.searcher import check_optuna_storage
 
     check_optuna_storage(settings, new=new)
     check_tracking(settings)
@@ -105,6 +105,6 @@ def running_means_of(settings: SearchSettings, history: pd.DataFrame | None) -> 
     reported); empty for a new search."""
     if history is None or history.empty:
         return {}
-    from search._history import running_means, split_values
+    from search.experiment.history import running_means, split_values
 
     return running_means(split_values(settings.experiment_dir, settings.metrics[0]))

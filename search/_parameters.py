@@ -1,10 +1,8 @@
-"""Column types of the results store, derived from the search space itself.
+"""The parameters a method's (or a classifier's) space can suggest, found by running the space.
 
-Every row file of an experiment carries the same columns, so that
-``pandas.read_parquet(results_dir)`` sees every parameter: pyarrow takes a
-data set's schema from one file. The parameter columns are found by running
-each method's space function on a recording trial, once per combination of
-categorical choices (so nested conditional parameters are found too).
+The parameter columns of the results store come from here: each method's space
+function is run on a recording trial, once per combination of categorical
+choices (so nested conditional parameters are found too).
 """
 
 from __future__ import annotations
@@ -13,53 +11,9 @@ from functools import cache
 
 import pyarrow as pa
 
-__all__ = [
-    "CORE_COLUMNS", "classifier_parameters", "evaluations_schema", "method_parameters",
-    "results_schema",
-]
+from sedg import N_SYNTHETIC
 
-#: One row per (trial, split): which split, its seed, and whether the search or a
-#: confirmation evaluated it; the metric columns follow.
-EVALUATION_COLUMNS: dict[str, pa.DataType] = {
-    "trial_id": pa.string(),
-    "phase": pa.string(),
-    "split": pa.int64(),
-    "seed": pa.int64(),
-}
-
-CORE_COLUMNS: dict[str, pa.DataType] = {
-    "trial_id": pa.string(),
-    "status": pa.string(),
-    "error": pa.string(),
-    "traceback": pa.string(),
-    "method": pa.string(),
-    "fallback": pa.string(),
-    "nominal": pa.string(),  # how an interpolating method treated nominal features
-    "classifier": pa.string(),
-    "protocol": pa.string(),
-    "seed": pa.int64(),
-    "dataset": pa.string(),
-    "dataset_fingerprint": pa.string(),
-    "node_id": pa.string(),
-    "cpu_share": pa.float64(),
-    "gpu_share": pa.float64(),
-    "finished_at": pa.string(),
-    "n_train": pa.int64(),
-    "synthetic_rows": pa.int64(),
-    "n_folds": pa.int64(),
-    "n_splits": pa.int64(),
-    "baseline_cache_hits": pa.int64(),
-    "artifacts_reused": pa.string(),
-    "resampler_info": pa.string(),
-    "imputed": pa.string(),
-    "time_data": pa.float64(),
-    "time_baseline": pa.float64(),
-    "time_resample": pa.float64(),
-    "time_fit": pa.float64(),
-    "time_score": pa.float64(),
-    "time_total": pa.float64(),
-    "time_wait": pa.float64(),  # blocked while another trial computed a shared artifact
-}
+__all__ = ["classifier_parameters", "explore", "method_parameters"]
 
 
 class _RecordingTrial:
@@ -133,7 +87,8 @@ def method_parameters(method: str) -> dict[str, pa.DataType]:
     """The parameters a method's space can suggest, with their column types."""
     from evaluation.methods import METHODS
 
-    return explore(lambda trial: METHODS[method].space(trial, {"classifier": None, "n_synthetic": 200}))
+    options = {"classifier": None, "n_synthetic": N_SYNTHETIC}
+    return explore(lambda trial: METHODS[method].space(trial, options))
 
 
 @cache
@@ -143,25 +98,3 @@ def classifier_parameters(classifier: str) -> dict[str, pa.DataType]:
 
     space = CLASSIFIERS[classifier].space
     return explore(lambda trial: space(trial, f"{classifier}__")) if space is not None else {}
-
-
-def results_schema(methods, metric_names, classifiers=()) -> pa.Schema:
-    """Core columns, every parameter of ``methods`` (and of ``classifiers``, when they are
-    tuned), then the metric columns (float)."""
-    fields = dict(CORE_COLUMNS)
-    for method in methods:
-        for name, kind in method_parameters(method).items():
-            fields.setdefault(name, kind)
-    for classifier in classifiers:
-        for name, kind in classifier_parameters(classifier).items():
-            fields.setdefault(name, kind)
-    for name in metric_names:
-        fields.setdefault(name, pa.float64())
-    return pa.schema(list(fields.items()))
-
-
-def evaluations_schema(metric_names) -> pa.Schema:
-    """The per-split store: identification, then every metric, baseline metric and improvement."""
-    fields = dict(EVALUATION_COLUMNS)
-    fields.update({name: pa.float64() for name in metric_names if not name.endswith("_se")})
-    return pa.schema(list(fields.items()))

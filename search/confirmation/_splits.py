@@ -14,52 +14,24 @@ confirmation on demand, in this process when no Ray is running.
 
 from __future__ import annotations
 
-import math
 import time
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from evaluation import evaluate
-from evaluation._results import intervals, summarise_splits
 from evaluation.metrics import minority_labels, result_names
+from evaluation.results import intervals, summarise_splits
 from search._data import load_data
 from search._defaults import HEARTBEAT_S
-from search._interrupt import check
-from search.recipe import CONFIRM, FINAL, config_key, evaluation_config, final_test_data, uses_gpu
+from search.experiment import CONFIRMED_PREFIX, FINAL_PREFIX, Experiment, top_configurations
+from search.experiment.rows import split_row
+from search.recipe import CONFIRM, FINAL, evaluation_config, final_test_data, uses_gpu
 from search.settings import SearchSettings
-from search.store import OK, ResultsStore, load_confirmed, load_results
+from search.tune.interrupt import check
 from sedg import DiskArtifacts, MemoryArtifacts
 
-__all__ = [
-    "CONFIRMED_PREFIX", "FINAL_PREFIX", "confirm_rows", "confirm_split", "confirm_top", "confirmed_schema",
-    "top_configurations",
-]
-
-CONFIRMED_PREFIX, FINAL_PREFIX = "confirmed_", "final_"
-
-
-def top_configurations(settings: SearchSettings, rows: pd.DataFrame, count: int) -> list[dict]:
-    """The ``count`` best distinct configurations by the first metric's in-search mean, among
-    trials that ran every split (one trial per configuration: a searcher may propose it again)."""
-    metric, mode = settings.metrics[0], settings.modes[0]
-    if rows.empty or metric not in rows or count < 1:
-        return []
-    values = pd.to_numeric(rows[metric], errors="coerce")
-    full = rows["n_splits"].fillna(0) >= settings.n_splits if "n_splits" in rows else True
-    usable = rows[(rows["status"] == OK) & np.isfinite(values) & full]
-    ranked = usable.sort_values(metric, ascending=mode == "min", kind="stable")
-    chosen, seen = [], set()
-    for row in ranked.to_dict("records"):
-        row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-        key = config_key(row)
-        if key not in seen:
-            seen.add(key)
-            chosen.append(row)
-        if len(chosen) == count:
-            break
-    return chosen
+__all__ = ["confirm_rows", "confirm_split", "confirm_top", "confirmed_schema"]
 
 
 def _artifacts(settings: SearchSettings, label: str):
@@ -137,7 +109,7 @@ def _result(handle, say, waiting: str) -> dict:
     while say is not None and not ray.wait([handle], timeout=HEARTBEAT_S)[0]:
         say(f"       confirming: {waiting}, {time.monotonic() - started:.0f}s so far")
     result = ray.get(handle)
-    check()  # a deferred Ctrl-C: between splits (search._interrupt)
+    check()  # a deferred Ctrl-C: between splits (search.tune.interrupt)
     return result
 
 
@@ -155,7 +127,7 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
         return pd.DataFrame()
     data = load_data(settings.data_spec())
     minority = minority_labels(data.class_counts)
-    store = ResultsStore(settings.experiment_dir)
+    store = Experiment(settings.experiment_dir).store
     schema = confirmed_schema(data.class_names)
     ratio = evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).test_train_ratio
     summaries = []
@@ -170,10 +142,8 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
         final = splits.pop() if settings.final_test else None
         evaluated = [(CONFIRM, split) for split in splits] + ([(FINAL, final)] if final else [])
         for phase, split in evaluated:
-            store.write_evaluation({"trial_id": row["trial_id"], "phase": phase, "split": split["split"],
-                                    "seed": split["seed"], **split["metrics"],
-                                    **{f"baseline_{k}": v for k, v in split["baseline"].items()},
-                                    **split["deltas"]})
+            store.write_evaluation(split_row(row["trial_id"], phase, split["split"], split["seed"],
+                                             split["metrics"], split["baseline"], split["deltas"]))
         summary = summarise_splits([s["metrics"] for s in splits], [s["baseline"] for s in splits],
                                    [s["deltas"] for s in splits], minority, test_train_ratio=ratio)
         deltas = {k: v for k, v in summary.items() if k.startswith("delta_")}
@@ -192,9 +162,9 @@ def confirm_top(settings: SearchSettings) -> pd.DataFrame:
     """The automatic confirmation: the top ``settings.confirm_top`` configurations, when a
     search ends. Those already confirmed on as many splits (an extended or resumed search's)
     are looked up, not evaluated again; the summaries of all of them are returned."""
-    rows = load_results(settings.experiment_dir)
-    top = top_configurations(settings, rows, settings.confirm_top)
-    known = load_confirmed(settings.experiment_dir)
+    experiment = Experiment(settings.experiment_dir)
+    top = top_configurations(settings, experiment.rows, settings.confirm_top)
+    known = experiment.confirmed
     if not known.empty:
         known = known[known[f"{CONFIRMED_PREFIX}n_splits"] == _confirm_splits(settings, top)]
     done = set(known["trial_id"]) if not known.empty else set()

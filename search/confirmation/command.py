@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from search._checks import Whole, check_values
 from search._defaults import DEFAULT_STORAGE_PATH
-from search.confirmation import confirm_rows, top_configurations
-from search.query import config_columns
-from search.report._experiment import open_experiment
+from search.confirmation._splits import confirm_rows
+from search.experiment import CONFIRMED_PREFIX, FINAL_PREFIX, Experiment
+from search.experiment.query import config_columns
 from sedg import SedgInputError
 
 __all__ = ["confirm"]
@@ -36,25 +37,25 @@ def confirm(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, top: 
     (``best`` then ranks these configurations by their confirmed means), and logged to MLflow
     when the search was.
     """
-    for flag, value, minimum in (("--top", top, 1), ("--repeats", repeats, 2)):
-        if value is not None and (not isinstance(value, int) or value < minimum):
-            raise SedgInputError(f"{flag} must be an integer >= {minimum}, got {value!r}")
-    experiment = open_experiment(name, storage_path)
+    check_values({"top": Whole(1), "repeats": Whole(2, optional=True)}, top=top, repeats=repeats)
+    experiment = Experiment.open(name, storage_path)
     settings = experiment.settings
     experiment.data()  # the data file must still be there
-    rows = top_configurations(settings, experiment.rows, top)
-    if not rows:
-        raise SedgInputError(f"experiment {name!r} has no trial that ran every split to confirm")
-    summaries = confirm_rows(settings, rows, repeats=repeats)
+    with experiment.lock():  # it writes to the store, as a driver does
+        rows = experiment.top_configurations(top)
+        if not rows:
+            raise SedgInputError(f"experiment {name!r} has no trial that ran every split to confirm")
+        summaries = confirm_rows(settings, rows, repeats=repeats)
     if settings.mlflow_tracking_uri:  # onto the trials' MLflow runs, as the automatic one
         from search.tracking import log_confirmation
 
         log_confirmation(settings, summaries)
-    metric, confirmed = settings.metrics[0], f"confirmed_{settings.metrics[0]}"
+    metric = settings.metrics[0]
+    confirmed = f"{CONFIRMED_PREFIX}{metric}"
     frame = pd.DataFrame(rows)
     shown = ["trial_id", *config_columns(frame), metric, f"{metric}_se", "n_splits"]
-    kept = ["trial_id", "confirmed_n_splits", confirmed, f"{confirmed}_se", f"{confirmed}_low",
-            f"{confirmed}_high", f"final_{metric}"]
+    kept = ["trial_id", f"{CONFIRMED_PREFIX}n_splits", confirmed, f"{confirmed}_se", f"{confirmed}_low",
+            f"{confirmed}_high", f"{FINAL_PREFIX}{metric}"]
     table = frame[[c for c in shown if c in frame]].merge(
         summaries[[c for c in kept if c in summaries]], on="trial_id")
     if confirmed in table:

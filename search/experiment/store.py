@@ -11,7 +11,7 @@ store" describes every file; ``tests/test_readme.py`` keeps the two in step):
 - ``confirmed/<trial_id>.parquet``: the confirmation of a top configuration.
 
 A row is first written under a hidden name (which pyarrow skips) and then
-renamed (:func:`sedg._files.atomic_write`), so a crash never leaves a
+renamed (:func:`sedg.files.atomic_write`), so a crash never leaves a
 half-written file in the data set. The file name is the trial id: a trial that
 runs again after a resume replaces its row rather than adding a second one.
 """
@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from search._defaults import SETTINGS_FILE
 from sedg import SedgInputError
-from sedg._files import atomic_write, atomic_write_text
+from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "FAILED", "INVALID", "OK", "STATUSES", "STOPPED", "DamagedStoreWarning", "ResultsStore",
@@ -87,6 +87,14 @@ class ResultsStore:
         """Write one split's evaluation; a trial run again after a resume overwrites its own."""
         name = f"{row['trial_id']}-{row['phase']}-{row['split']}"
         return _write_row(row, self.evaluations_schema, self.evaluations_dir, name)
+
+    def forget_evaluations(self, trial_id: str, phase: str) -> int:
+        """Remove a trial's evaluations of ``phase`` (a trial that starts again after a resume or a
+        retry must not keep splits its new run does not reach); returns how many."""
+        stale = list(self.evaluations_dir.glob(f"{trial_id}-{phase}-*.parquet"))
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
 
     def write_confirmed(self, row: dict, schema: pa.Schema) -> Path:
         return _write_row(row, schema, self.confirmed_dir, row["trial_id"])

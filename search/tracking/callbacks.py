@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ray.tune import Callback
 
-from search.callbacks import trial_row
-from search.tracking import (
+from search.experiment.rows import row_of
+from search.tracking._mlflow import (
     SEARCH_TAG,
     TRIAL_TAG,
     _client,
@@ -65,7 +65,7 @@ class MlflowCallback(Callback):
                     {_metric_name(self.metric): float(value)}, step=int(result["split"]) + 1))
 
     def _finish(self, trial, status: str) -> None:
-        row = trial_row(trial) or {}
+        row = row_of(trial.last_result or {}) or {}
         run_id = self._run_of(trial)
         final = _metrics(row)
         final.pop(_metric_name(self.metric), None)  # its history ends with the trial's value
@@ -149,7 +149,7 @@ class WandbCallback(Callback):
 
     def on_trial_complete(self, iteration, trials, trial, **info) -> None:
         self._open.discard(trial.trial_id)
-        row = trial_row(trial) or {}
+        row = row_of(trial.last_result or {}) or {}
         self._later(self._finish, trial.trial_id, dict(trial.config),
                     _metrics(row) | {"status": row.get("status") or "stopped"})
 

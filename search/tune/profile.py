@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
-from sedg._files import atomic_write_text
+from sedg.files import atomic_write_text
 
 __all__ = ["DRIVER_PHASES", "PROFILE_FILE", "TRIAL_PHASES", "Profile", "read_profile", "timed"]
 

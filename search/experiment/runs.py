@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sedg._files import atomic_write_text
+from sedg.files import atomic_write_text
 
 __all__ = ["RUNS_FILE", "Timing", "read_runs", "record_run", "timing_of"]
 

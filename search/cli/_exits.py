@@ -6,8 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from search._defaults import SETTINGS_FILE
-from search._interrupt import Interrupted
+from search.tune.interrupt import Interrupted
 from sedg import SedgInputError
 
 __all__ = ["one_line_store_warnings", "refuse_repeated_options", "report_disk_error", "report_interrupt"]
@@ -88,7 +87,9 @@ def report_interrupt(interrupted: Interrupted, args) -> int:
         name, storage = experiment
         from pathlib import Path
 
-        if (Path(storage) / name / SETTINGS_FILE).is_file():
+        from search.experiment import Experiment
+
+        if Experiment(Path(storage) / name).has_settings():
             line += (f": experiment {name} is incomplete; continue it with: sedg-search resume {name} "
                      f"--storage-path {storage}")
         else:

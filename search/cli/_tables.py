@@ -28,7 +28,7 @@ def _print_table(frame: pd.DataFrame, title: str) -> None:
 def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
     """A configuration's parameters as one ``name=value`` text (a SEDG row has twenty): the table
     stays readable on a terminal; JSON and CSV keep one column each."""
-    from search.query import config_columns
+    from search.experiment.query import config_columns
 
     parameters = [c for c in config_columns(frame) if c not in ("method", "classifier")]
     if not parameters:
@@ -43,22 +43,18 @@ def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell(column: str, value) -> str:
+    from search.experiment.rows import CONFIRMED_PREFIX, FINAL_PREFIX
+
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float):
         signed = ("max", "min", "mean", "median", "best", "stopped_mean")
         if column in signed or "auc" in column or column.startswith(
-            ("delta_", "accuracy", "qwk", "confirmed_", "final_", "optimism_gap_")
+            ("delta_", "accuracy", "qwk", CONFIRMED_PREFIX, FINAL_PREFIX, "optimism_gap_")
         ):
             return f"{value:+.4f}"
         return f"{value:g}"
     return str(value)
-
-
-def _plain(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if isinstance(value, float) and value != value else value
 
 
 def _terminal_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +69,9 @@ def _terminal_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def emit(frame: pd.DataFrame, fmt: str, title: str) -> None:
     if fmt == "json":  # Python's own float text: a value read back is the value stored
-        records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        from search.experiment.rows import plain_row
+
+        records = [plain_row(row) for row in frame.to_dict("records")]
         print(json.dumps(records, indent=1))
     elif fmt == "csv":
         print(frame.to_csv(index=False), end="")

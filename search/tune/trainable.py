@@ -9,13 +9,14 @@ import traceback
 from datetime import datetime, timezone
 
 from evaluation import InvalidConfiguration, evaluate
-from evaluation._results import summarise_splits
 from evaluation.methods import import_plugins
 from evaluation.metrics import minority_labels
+from evaluation.results import summarise_splits
 from search._data import load_data
+from search.experiment.rows import ROW_KEY, SPLIT_KEY, jsonable, split_row
+from search.experiment.store import FAILED, INVALID, OK, STOPPED
 from search.recipe import SEARCH, classifier_of, evaluation_config, method_of, uses_gpu
 from search.settings import SearchSettings
-from search.store import FAILED, INVALID, OK, STOPPED
 from sedg import DiskArtifacts, MemoryArtifacts
 from sedg.datasets import TabularData
 
@@ -88,19 +89,18 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     def on_split(split: int, seed: int, metrics: dict, baseline: dict, deltas: dict) -> None:
         for key, values in zip(done, (metrics, baseline, deltas)):
             done[key].append(values)
-        values = {**metrics, **{f"baseline_{k}": v for k, v in baseline.items()}, **deltas}
+        values = split_row(trial_id, SEARCH, split, seed, metrics, baseline, deltas)
         so_far = summarise_splits(done["metrics"], done["baselines"], done["deltas"], minority,
                                   test_train_ratio=trial_config.test_train_ratio)
         now = time.perf_counter()
         seconds, clock[0] = now - clock[0], now
         report = {**_objective(so_far, settings), "n_splits": split + 1, "split_seconds": seconds,
                   "split": split, "split_value": _finite(values.get(settings.metrics[0])),
-                  "split_json": json.dumps({"trial_id": trial_id, "split": split, "seed": seed,
-                                            "phase": SEARCH, **values}, default=_jsonable)}
+                  SPLIT_KEY: json.dumps(values, default=jsonable)}
         if split < planned - 1:  # the last split comes with the final report
             # A trial stopped here keeps its time so far (the profile's sums count it).
             partial = {**row, **so_far, "status": STOPPED, "time_total": time.perf_counter() - started}
-            tune.report(report | {"row_json": json.dumps(partial, default=_jsonable)})
+            tune.report(report | {ROW_KEY: json.dumps(partial, default=jsonable)})
         else:
             last.update(report)
 
@@ -130,7 +130,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     row["time_total"] = time.perf_counter() - started
     row["finished_at"] = datetime.now(timezone.utc).isoformat()
     final = {**last, **_objective(row, settings), "n_splits": row.get("n_splits", 0)}
-    final["row_json"] = json.dumps(row, default=_jsonable)
+    final[ROW_KEY] = json.dumps(row, default=jsonable)
     tune.report(final)
     return row
 
@@ -146,9 +146,3 @@ def _objective(values: dict, settings: SearchSettings) -> dict:
         value = values.get(metric, NAN)
         out[metric] = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else NAN
     return out
-
-
-def _jsonable(value):
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)

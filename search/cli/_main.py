@@ -9,14 +9,14 @@ import sys
 from collections.abc import Sequence
 
 from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, DISK_ERRORS, MODES, OUTPUT_FORMATS
-from search._exits import (
+from search.cli._exits import (
     one_line_store_warnings,
     refuse_repeated_options,
     report_disk_error,
     report_interrupt,
 )
-from search._interrupt import Interrupted, handling_signals
-from search._tables import emit
+from search.cli._tables import emit
+from search.tune.interrupt import Interrupted, handling_signals
 from sedg import SedgInputError
 
 __all__ = ["main"]
@@ -135,7 +135,8 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
 
 def _report(args) -> int:
-    from search.report import confirm, explain, write_report
+    from search.confirmation import confirm
+    from search.report import explain, write_report
 
     if args.command == "confirm":
         frame = confirm(args.name, args.storage_path, top=args.top, repeats=args.repeats)
@@ -220,16 +221,28 @@ def _cluster(args) -> int:
                   f"{node['address']}  CPU {node['cpus']:g}  GPU {node['gpus']:g}")
     else:
         arguments = args.arguments[1:] if args.arguments[:1] == ["--"] else args.arguments
-        _, status = submit_search(arguments, args.address)
+        _, status = submit_search(_absolute_storage(arguments), args.address)
         return 0 if status == "SUCCEEDED" else 1
     return 0
 
 
+def _absolute_storage(arguments: list[str]) -> list[str]:
+    """A job's ``run`` arguments with ``--storage-path`` absolute (given as ``--storage-path X``
+    or ``--storage-path=X``, or the default): a relative one would land in the job's directory."""
+    from pathlib import Path
+
+    refuse_repeated_options(arguments)
+    storage = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    storage.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    known, rest = storage.parse_known_args(arguments)
+    return [*rest, "--storage-path", str(Path(known.storage_path).resolve())]
+
+
 def _run(args) -> None:
     from search._options import cli_options
-    from search.query import best
-    from search.runner import run
+    from search.experiment.query import best
     from search.settings import SearchSettings
+    from search.tune.runner import run
 
     given = {name: getattr(args, name) for name, _, _ in cli_options(SearchSettings) if hasattr(args, name)}
     settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
@@ -241,15 +254,15 @@ def _run(args) -> None:
     emit(best(name, storage, by="method", top=100), "table", f"{name}: improvement per method")
     emit(best(name, storage, top=5), "table", f"{name}: top configurations")
     if settings.profile:
-        from search._profile import PROFILE_FILE, read_profile
+        from search.tune.profile import PROFILE_FILE, read_profile
 
         path = settings.experiment_dir / PROFILE_FILE
         print(f"where the seconds went ({path}):\n{read_profile(path)}")
 
 
 def _dispatch(args) -> None:
-    from search.query import best, list_experiments
-    from search.runner import extend, resume
+    from search.experiment.query import best, list_experiments
+    from search.tune.runner import extend, resume
 
     if args.command == "run":
         _run(args)
@@ -283,7 +296,7 @@ def _dispatch(args) -> None:
 def _check(args) -> int:
     """0 when the experiment is whole, 1 when something is damaged (each file, and what resume
     does about it)."""
-    from search.check import check_experiment
+    from search.experiment.check import check_experiment
 
     problems = check_experiment(args.name, args.storage_path)
     if problems.empty:
@@ -328,7 +341,3 @@ def _main(argv: Sequence[str] | None) -> int:
         if error.errno not in DISK_ERRORS:
             raise
         return report_disk_error(error, args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

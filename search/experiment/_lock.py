@@ -18,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from sedg import SedgInputError
-from sedg._files import atomic_write_text
+from sedg.files import atomic_write_text
 
 __all__ = ["HOLDER_FILE", "LOCK_FILE", "experiment_lock"]
 

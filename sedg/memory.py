@@ -31,7 +31,7 @@ import joblib
 from filelock import FileLock, Timeout
 from sklearn.utils._param_validation import HasMethods
 
-from sedg._files import atomic_write
+from sedg.files import atomic_write
 
 __all__ = [
     "MEMORY_CONSTRAINT",

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
-from search.store import missing_rows, unreadable_files
-from sedg import SedgInputError
+from search.experiment._experiment import Experiment
+from search.experiment.store import missing_rows, unreadable_files
 
 __all__ = ["check_experiment"]
 
@@ -38,9 +38,7 @@ def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH)
     >>> check_experiment("my-search", "sedg-results")  # doctest: +SKIP
     Empty DataFrame
     """
-    directory = Path(storage_path).resolve() / name
-    if not directory.is_dir():
-        raise SedgInputError(f"no experiment {name!r} in {Path(storage_path).resolve()}")
+    directory = Experiment.open(name, storage_path, settings_needed=False).directory
     problems = []
     for path in (directory / SETTINGS_FILE, directory / "schema.json",
                  directory / "evaluations_schema.json"):

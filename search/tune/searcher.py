@@ -7,9 +7,9 @@ import pandas as pd
 from ray.tune.search.optuna import OptunaSearch
 
 from search._defaults import OPTUNA_DB
-from search._profile import timed
 from search.settings import SearchSettings
 from search.space import define_space
+from search.tune.profile import timed
 from sedg import SedgInputError
 
 __all__ = ["TimedOptunaSearch", "check_optuna_storage", "close_study", "make_sampler", "make_searcher"]
@@ -71,7 +71,7 @@ def make_searcher(settings: SearchSettings, profile=None, history: pd.DataFrame 
     """Optuna's TPE (constant liar) or random sampler over the search space, as Tune's searcher.
 
     ``history``, the stored rows of a search that goes on (``extend``), is told to the study
-    first (:func:`search._history.replay_trials`) unless the study is kept in a database that
+    first (:func:`search.experiment.history.replay_trials`) unless the study is kept in a database that
     already holds it, so TPE continues rather than restarts.
     """
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -84,7 +84,7 @@ def make_searcher(settings: SearchSettings, profile=None, history: pd.DataFrame 
         if storage is None:
             storage = optuna.storages.InMemoryStorage()
         if not _study_exists(storage, settings.name):
-            from search._history import replay_trials
+            from search.experiment.history import replay_trials
 
             study = optuna.create_study(storage=storage, study_name=settings.name,
                                         directions=directions, sampler=sampler)
