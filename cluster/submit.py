@@ -12,6 +12,22 @@ from sedg import SedgInputError
 __all__ = ["submit_search"]
 
 _DONE = {"SUCCEEDED", "FAILED", "STOPPED"}
+#: Seconds a just-started cluster may take before its job agent takes a job (Ray answers "No
+#: available agent to submit job" until then; seen for several seconds on a loaded machine).
+AGENT_WAIT_S = 60
+
+
+def _submit(client, entrypoint: str) -> str:
+    """``client.submit_job``, retried while the cluster's job agent is still starting."""
+    deadline = time.monotonic() + AGENT_WAIT_S
+    while True:
+        try:
+            return client.submit_job(entrypoint=entrypoint)
+        except RuntimeError as error:
+            if "No available agent" not in str(error) or time.monotonic() > deadline:
+                first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                raise SedgInputError(f"the job server did not take the job: {first}") from None
+            time.sleep(1.0)
 
 
 def submit_search(arguments: list[str], address: str | None = None, *, stream=None,
@@ -39,7 +55,7 @@ def submit_search(arguments: list[str], address: str | None = None, *, stream=No
     except Exception as error:  # the client raises several types for an unreachable server
         raise SedgInputError(f"cannot reach the job server at {address}: {error}") from None
     entrypoint = " ".join(["sedg-search", "run", *map(_quote, arguments)])
-    job_id = client.submit_job(entrypoint=entrypoint)
+    job_id = _submit(client, entrypoint)
     print(f"submitted job {job_id} to {address}", file=stream, flush=True)
     printed, deadline = 0, time.monotonic() + timeout
     status = "PENDING"

@@ -11,7 +11,7 @@ from functools import cache
 
 import pyarrow as pa
 
-from sedg import N_SYNTHETIC
+from sedg.defaults import N_SYNTHETIC
 
 __all__ = ["classifier_parameters", "explore", "method_parameters"]
 

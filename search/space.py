@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from evaluation.methods import METHODS, register_method
-from sedg import N_SYNTHETIC, SedgInputError
+from sedg.defaults import N_SYNTHETIC, SedgInputError
 
 __all__ = ["DesignSpace", "check_names", "define_space", "register_method"]
 

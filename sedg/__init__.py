@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sedg._errors import SedgInputError
+from sedg.defaults import N_SYNTHETIC
 from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ __all__ = [
     "check_memory",
 ]
 __version__ = "0.1.0"
-#: Synthetic rows a method makes unless told otherwise: the SEDG paper's 200.
-N_SYNTHETIC = 200
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "DGMSampler": "sedg.dgm",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evaluation.methods._registry import register_method
-from sedg import N_SYNTHETIC
+from sedg.defaults import N_SYNTHETIC
 from sedg.dgm import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 
 __all__: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from evaluation.classifiers import CLASSIFIERS
 from evaluation.methods._registry import register_method
-from sedg import N_SYNTHETIC
+from sedg.defaults import N_SYNTHETIC
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis import (
     DIAGNOSTICS,

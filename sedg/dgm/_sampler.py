@@ -9,11 +9,11 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from sedg import N_SYNTHETIC
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg._random import resolve_seed
 from sedg._subsample import DIAGNOSTIC_ROWS, stratified_subsample
+from sedg.defaults import N_SYNTHETIC
 from sedg.dgm._choices import DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 from sedg.dgm._training import FittedGenerator, train_generator
 from sedg.memory import MEMORY_CONSTRAINT, cached, check_memory, data_key

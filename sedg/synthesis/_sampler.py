@@ -8,11 +8,11 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from sedg import N_SYNTHETIC
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
 from sedg._random import resolve_seed
 from sedg._subsample import DIAGNOSTIC_ROWS, stratified_subsample
+from sedg.defaults import N_SYNTHETIC
 from sedg.memory import MEMORY_CONSTRAINT, check_memory
 from sedg.nn import EMBEDDING_LAYERS
 from sedg.synthesis._allocation import normalise
