@@ -24,8 +24,9 @@ from search._checks import Number, Whole, check_values
 from search._data import DataSpec
 from search._defaults import DEFAULT_STORAGE_PATH, MODES, OPTUNA_DB, SETTINGS_FILE
 from search._options import flag_of, option, split_list
+from sedg import SedgInputError
 from sedg.datasets import GRADES_TARGET
-from sedg.defaults import N_SYNTHETIC, SedgInputError
+from sedg.defaults import N_SYNTHETIC
 
 __all__ = ["DEFAULT_METHODS", "SCHEDULERS", "SEARCHERS", "SearchSettings"]
 

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from evaluation.methods import METHODS, register_method
-from sedg.defaults import N_SYNTHETIC, SedgInputError
+from sedg import SedgInputError
+from sedg.defaults import N_SYNTHETIC
 
 __all__ = ["DesignSpace", "check_names", "define_space", "register_method"]
 

@@ -1,7 +1,16 @@
-"""Shared fixtures: the real student data (skipped when absent) and small tables."""
+"""Shared fixtures: the real student data (skipped when absent), small tables, and the one Ray
+instance the end-to-end searches join."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +54,67 @@ def tiny_with_singleton():
         }
     )
     return encode_frame(frame, "grade", name="tiny")
+
+
+REPO = Path(__file__).resolve().parents[1]
+#: Ray's own start and stop cost about 4 s of two cores here; the end-to-end tests pay it once.
+SHARED_RAY_CPUS = 2
+
+
+def pytest_configure(config) -> None:
+    """Every Ray instance the tests start binds to loopback and takes one token: read by Ray when
+    it is imported, so set before any test imports it."""
+    from cluster.state import client_environment
+
+    folder = Path(tempfile.mkdtemp(prefix="sedg-tests-ray-"))
+    token = folder / "auth_token"
+    descriptor = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    os.environ.update(client_environment(str(token), "127.0.0.1"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """One Ray instance for the end-to-end searches, started as a user starts one (``ray start``)
+    on loopback with the session's token (:func:`pytest_configure`): this process joins it, and
+    :func:`ray_env` gives CLI processes its address. The plugin modules of ``tests/search`` are
+    on its workers' path. Tests that must own their Ray (an interrupt, a killed driver, the
+    README's commands, a cluster of several nodes) start their own."""
+    import ray
+
+    from cluster.connect import _why_not_ray
+
+    path = os.pathsep.join([str(REPO), str(REPO / "tests" / "search"), os.environ.get("PYTHONPATH", "")])
+    port = _free_port()
+    head = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block", f"--port={port}",
+         f"--num-cpus={SHARED_RAY_CPUS}", "--num-gpus=0", "--node-ip-address=127.0.0.1",
+         "--include-dashboard=false", "--disable-usage-stats",
+         f"--object-store-memory={512 * 1024 ** 2}"],
+        env={**os.environ, "PYTHONPATH": path}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    address = f"127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while _why_not_ray(address, timeout=1.0) is not None:  # its GCS answers once it is up
+        if time.monotonic() > deadline or head.poll() is not None:
+            os.killpg(head.pid, signal.SIGKILL)
+            raise RuntimeError(f"the shared Ray instance did not start at {address}")
+        time.sleep(0.3)
+    ray.init(address=address, logging_level="ERROR", log_to_driver=False)
+    yield address
+    ray.shutdown()
+    os.killpg(head.pid, signal.SIGKILL)  # the node's processes are its group: none outlives it
+    head.wait()
+
+
+@pytest.fixture
+def ray_env(ray_cluster) -> dict:
+    """The environment of a CLI process that joins the shared Ray instance."""
+    return {**os.environ, "RAY_ADDRESS": ray_cluster}

@@ -18,7 +18,8 @@ from functools import partial
 import numpy as np
 
 from evaluation.methods._registry import NO_RESAMPLING, register_method
-from sedg.defaults import N_SYNTHETIC, SedgInputError
+from sedg import SedgInputError
+from sedg.defaults import N_SYNTHETIC
 from sedg.synthesis import shortfall_counts
 
 # imbalanced-learn is imported by the builders, which run in trials: the driver and

@@ -5,15 +5,22 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+#: Commands that run a search: a real CLI process each (joining the shared Ray instance).
+SEARCHING = ("run", "resume", "extend")
 
 
-def sedg_search(*args: str, timeout: int = 300, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess, with the tests folder importable for plugins."""
+def sedg_search(*args: str, timeout: int = 300, check: bool = True, ray_address: str | None = None
+                ) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess, with the tests folder importable for plugins; with
+    ``ray_address`` it joins that Ray instance instead of starting its own."""
     env = dict(os.environ, PYTHONPATH=f"{REPO}{os.pathsep}{REPO / 'tests' / 'search'}")
+    if ray_address is not None:
+        env["RAY_ADDRESS"] = ray_address
     process = subprocess.run(
         [sys.executable, "-m", "search.cli", *args],
         capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO,
@@ -23,9 +30,30 @@ def sedg_search(*args: str, timeout: int = 300, check: bool = True) -> subproces
     return process
 
 
+def in_process(capsys, *args: str, check: bool = True) -> SimpleNamespace:
+    """Run the CLI's ``main`` here (a query needs no process of its own): its exit code and what
+    it printed, as :func:`sedg_search` gives them."""
+    from search.cli import main
+
+    capsys.readouterr()  # what the test printed before is not this command's
+    code = main(list(args))
+    out = capsys.readouterr()
+    if check and code != 0:
+        raise AssertionError(f"exit {code}\n{out.out}\n{out.err}")
+    return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+
 @pytest.fixture
-def cli():
-    return sedg_search
+def cli(ray_cluster, capsys):
+    """The command line: a search as a real CLI process joining the shared Ray instance, a query
+    (``best``, ``list``, ``confirm``, ``report``, ``explain``, ``check``) in this process."""
+
+    def command(*args: str, timeout: int = 300, check: bool = True):
+        if args and args[0] in SEARCHING:
+            return sedg_search(*args, timeout=timeout, check=check, ray_address=ray_cluster)
+        return in_process(capsys, *args, check=check)
+
+    return command
 
 
 def read_json(text: str):

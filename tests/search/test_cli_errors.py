@@ -195,14 +195,9 @@ def test_a_port_that_accepts_and_never_replies_times_out(foreign_servers):
         connect(address, timeout=1)
 
 
-def test_gpu_share_without_gpus_is_refused(tmp_path, capsys):
-    import ray
-
-    try:
-        code = main(["run", "--classifier", "nnmodel", "--gpus-per-trial", "0.5", "--num-cpus", "1",
-                     "--storage-path", str(tmp_path / "store")])
-    finally:
-        ray.shutdown()
+def test_gpu_share_without_gpus_is_refused(tmp_path, capsys, ray_cluster):
+    code = main(["run", "--classifier", "nnmodel", "--gpus-per-trial", "0.5", "--num-cpus", "1",
+                 "--storage-path", str(tmp_path / "store")])  # on the shared Ray instance: no GPU
     assert code == 2
     assert "--gpus-per-trial asks for GPUs but the Ray cluster declares none" in capsys.readouterr().err
     assert not (tmp_path / "store").exists()

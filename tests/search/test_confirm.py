@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def searched(tmp_path_factory):
+def searched(tmp_path_factory, ray_cluster):
     """A search with --tune-classifier (without it: tests/search/test_end_to_end.py)."""
     from tests.search.conftest import sedg_search
 
@@ -27,7 +27,8 @@ def searched(tmp_path_factory):
     run = sedg_search("run", "--methods", "random_over,smote", "--classifier", "random_forest",
                 "--num-samples", "3", "--num-cpus", "2", "--repeats", "2", "--confirm-top", "2",
                 "--confirm-repeats", "3", "--grades-samples", "300", "--searcher", "random",
-                "--storage-path", str(storage), "--name", "small", "--tune-classifier")
+                "--storage-path", str(storage), "--name", "small", "--tune-classifier",
+                ray_address=ray_cluster)
     automatic = pd.read_parquet(storage / "small" / "confirmed")
     # Nothing to look up: the on-demand confirmation recomputes every split.
     shutil.rmtree(storage / "small" / "artifacts")

@@ -9,7 +9,6 @@ import mlflow
 import optuna
 import pandas as pd
 import pytest
-import ray
 
 from search._defaults import OPTUNA_DB
 from search.cli import main
@@ -30,10 +29,9 @@ SMALL = dict(classifiers=("blrr",), grades_samples=200, repeats=3, confirm_top=1
 
 
 @pytest.fixture(scope="module", autouse=True)
-def ray_instance():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-    yield
-    ray.shutdown()
+def shared_ray(ray_cluster):
+    """The searches here run in this process, on the shared Ray instance."""
+    return ray_cluster
 
 
 def _mtimes(folder) -> dict[str, int]:
