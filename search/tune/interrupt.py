@@ -23,6 +23,11 @@ from contextlib import contextmanager
 __all__ = ["Interrupted", "check", "deferred", "handling_signals", "keeping_sigterm", "stop_for"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: Set while the command line handles the signals, and put back after it: ours hands SIGINT to
+#: Tune's stop instead of Tune's own handler; Ray's C++ failure handler answers SIGTERM with a
+#: stack dump and an abort 3 s later (exit 134) unless the process is gone by then (it is read
+#: when ray is imported, so a value the user set is kept).
+SIGNAL_ENVIRONMENT = {"TUNE_DISABLE_SIGINT_HANDLER": "1", "RAY_DISABLE_FAILURE_SIGNAL_HANDLER": "1"}
 #: ``mode``: "raise" (no Ray yet), "defer" (Ray running), "tune" (Ray Tune's loop running).
 _state: dict = {"installed": False, "mode": "raise", "received": None, "error": None}
 
@@ -64,10 +69,10 @@ def handling_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    os.environ["TUNE_DISABLE_SIGINT_HANDLER"] = "1"  # ours hands SIGINT to Tune's stop instead
-    # Ray's C++ failure handler answers SIGTERM with a stack dump and an abort 3 s later
-    # (exit 134) unless the process is gone by then; it is read when ray is imported.
-    os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+    environment = {name: os.environ.get(name) for name in SIGNAL_ENVIRONMENT}
+    os.environ["TUNE_DISABLE_SIGINT_HANDLER"] = SIGNAL_ENVIRONMENT["TUNE_DISABLE_SIGINT_HANDLER"]
+    os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER",
+                          SIGNAL_ENVIRONMENT["RAY_DISABLE_FAILURE_SIGNAL_HANDLER"])
     previous = {number: signal.getsignal(number) for number in _SIGNALS}
     for number in _SIGNALS:
         signal.signal(number, _handler)
@@ -78,6 +83,11 @@ def handling_signals() -> Iterator[None]:
         _state.update(installed=False, mode="raise", received=None, error=None)
         for number, handler in previous.items():
             signal.signal(number, handler)
+        for name, value in environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def check() -> None:

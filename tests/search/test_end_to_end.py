@@ -10,6 +10,8 @@ import pytest
 
 from sedg import artifact_counts
 
+from .conftest import sedg_search
+
 pytestmark = pytest.mark.slow
 
 DOCUMENTED = ["trial_id", "status", "method", "classifier", "accuracy", "qwk", "macro_auc",
@@ -17,10 +19,11 @@ DOCUMENTED = ["trial_id", "status", "method", "classifier", "accuracy", "qwk", "
               "seed", "dataset_fingerprint", "time_total", "node_id"]
 
 
-def test_run_on_embedded_data_then_best(cli, tmp_path):
-    process = cli("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path", str(tmp_path),
-                  "--name", "e2e", "--methods", "none,smote,gmcsmote,random_over", "--classifier", "blrr",
-                  "--profile")
+def test_run_on_embedded_data_then_best(cli, tmp_path, ray_cluster):
+    # A real CLI process: --profile ends with Ray's shutdown (a phase of the profile).
+    process = sedg_search("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path",
+                          str(tmp_path), "--name", "e2e", "--methods", "none,smote,gmcsmote,random_over",
+                          "--classifier", "blrr", "--profile", ray_address=ray_cluster)
     assert "[   8/8]" in process.stdout and "top configurations" in process.stdout
     rows = pd.read_parquet(tmp_path / "e2e" / "results")  # plain pandas
     # --profile: the driver's phases and the trials' sums, printed and saved.

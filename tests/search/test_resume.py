@@ -33,7 +33,7 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path):
     assert 4 <= len(before) < 12, "the search should have been interrupted part-way"
 
     process = cli("resume", "killed", "--storage-path", str(tmp_path), "--num-cpus", "2")
-    assert "12 trials" in process.stdout
+    assert "12 trials" in process.stdout, process.stdout[-2000:] + process.stderr[-4000:]
     rows = pd.read_parquet(results)
     assert len(rows) == 12 and rows["trial_id"].is_unique
     assert before <= set(rows["trial_id"])  # finished trials kept, not duplicated
