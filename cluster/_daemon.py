@@ -3,6 +3,13 @@
 Run as ``python -m cluster._daemon STATE_DIR SPEC_JSON``. The environment for
 token authentication and loopback binding is set before Ray is imported, so
 every node process it starts inherits it.
+
+Its nodes are those of ``ray.cluster_utils.Cluster``, Ray's mini-cluster for one machine (Ray's
+"Tips for testing Ray programs"), not ``ray start``'s: several ``ray start`` nodes on one
+machine share its socket names and ports unless each node is given its own raylet and plasma
+socket, node-manager, object-manager, worker and agent ports by hand, and ``ray stop`` stops
+every Ray process of the user, other clusters included. On machines of their own, nodes start
+with ``ray start`` (``cluster/configs``); the tests' shared Ray instance is one ``ray start``.
 """
 
 from __future__ import annotations
@@ -33,8 +40,9 @@ def main(state_dir: str, spec_json: str) -> None:
     token = _token(state_dir_path)
     os.environ.update(client_environment(str(token), spec["host"]))
 
-    import ray
     from ray.cluster_utils import Cluster
+
+    from cluster.ray_internals import raylet_pid
 
     port = spec["port"]
     head_args = dict(
@@ -45,11 +53,9 @@ def main(state_dir: str, spec_json: str) -> None:
     cluster = Cluster(initialize_head=True, head_node_args=head_args, shutdown_at_exit=True)
     workers = [cluster.add_node(num_cpus=spec["cpus_per_node"], num_gpus=spec["gpus_per_node"],
                                 node_ip_address=spec["host"]) for _ in range(spec["workers"])]
-    nodes = []
-    for role, node in [("head", cluster.head_node)] + [("worker", node) for node in workers]:
-        raylet = node.all_processes[ray._private.ray_constants.PROCESS_TYPE_RAYLET][0].process
-        nodes.append({"role": role, "node_id": node.node_id, "raylet_pid": raylet.pid,
-                      "cpus": spec["cpus_per_node"], "gpus": spec["gpus_per_node"]})
+    nodes = [{"role": role, "node_id": node.node_id, "raylet_pid": raylet_pid(node),
+              "cpus": spec["cpus_per_node"], "gpus": spec["gpus_per_node"]}
+             for role, node in [("head", cluster.head_node)] + [("worker", node) for node in workers]]
     state = ClusterState(
         address=cluster.address, dashboard_url=f"http://{spec['host']}:{port + 2}",
         host=spec["host"], token_path=str(token), daemon_pid=os.getpid(), nodes=nodes,

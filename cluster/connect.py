@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 
+from cluster.ray_internals import PROBES, reread_configuration
 from cluster.state import find_state
 from sedg import SedgInputError
 
 __all__ = ["connect", "prepare_environment"]
-
-
-#: One cheap call that only the endpoint a driver joins knows: the GCS (``host:port``) and
-#: the Ray Client server (``ray://host:port``). Whatever else answers is told apart by the reply.
-_PROBES = {
-    "gcs": ("/ray.rpc.NodeInfoGcsService/GetClusterId", "a Ray GCS"),
-    "client": ("/ray.rpc.RayletDriver/ClusterInfo", "a Ray Client server"),
-}
 
 
 def _parse(address: str) -> tuple[str, str]:
@@ -42,7 +34,7 @@ def _why_not_ray(address: str, timeout: float) -> str | None:
     import grpc
 
     kind, target = _parse(address)
-    method, what = _PROBES[kind]
+    method, what = PROBES[kind]
     with grpc.insecure_channel(target) as channel:
         call = channel.unary_unary(method, request_serializer=bytes, response_deserializer=bytes)
         try:
@@ -77,12 +69,7 @@ def prepare_environment(address: str | None) -> None:
     if state is None:
         return
     os.environ.update(state.environment())
-    if "ray" in sys.modules:
-        from ray._private import ray_constants
-        from ray._raylet import Config
-
-        ray_constants.ENABLE_RAY_CLUSTER = os.environ.get("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER") != "0"
-        Config.initialize("")
+    reread_configuration()
 
 
 def connect(address: str | None = None, *, timeout: float = 10.0) -> None:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from search.tune.interrupt import Interrupted
 from sedg import SedgInputError
@@ -44,22 +45,23 @@ def _shut_ray_down() -> None:
         pass
 
 
-def one_line_store_warnings() -> None:
-    """A damaged file the store left out: one line naming it, not Python's two."""
+@contextmanager
+def one_line_store_warnings() -> Iterator[None]:
+    """Within, a damaged file the store left out is one line naming it, not Python's two; the
+    process's warning machinery is as it was afterwards (a caller's own hook included)."""
     import warnings
 
-    shown = warnings.showwarning
-    if getattr(shown, "one_line", False):  # already ours (the command line called again in-process)
-        return
+    with warnings.catch_warnings():  # saves and restores showwarning and the filters
+        shown = warnings.showwarning
 
-    def show(message, category, filename, lineno, file=None, line=None):
-        if category.__name__ == "DamagedStoreWarning":
-            print(f"sedg-search: warning: {message}", file=sys.stderr)
-        else:
-            shown(message, category, filename, lineno, file, line)
+        def show(message, category, filename, lineno, file=None, line=None):
+            if category.__name__ == "DamagedStoreWarning":
+                print(f"sedg-search: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
 
-    show.one_line = True
-    warnings.showwarning = show
+        warnings.showwarning = show
+        yield
 
 
 def refuse_repeated_options(argv: Sequence[str]) -> None:

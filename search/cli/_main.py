@@ -309,12 +309,11 @@ def _check(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2, an
     interrupt one line and 130 (SIGINT) or 143 (SIGTERM)."""
-    with handling_signals():
+    with handling_signals(), one_line_store_warnings():
         return _main(argv)
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    one_line_store_warnings()
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = _build_parser(argv).parse_args(argv)

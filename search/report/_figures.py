@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only, no screen
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+__all__ = ["class_auc_figure", "figure", "improvement_figure", "progress_figure", "save"]
 
-__all__ = ["class_auc_figure", "improvement_figure", "progress_figure"]
+
+def figure(width: float, height: float):
+    """``(figure, axes)`` drawn to a file, never to a screen: matplotlib's ``Figure`` without
+    pyplot, so no backend is chosen for the process and nothing is kept open."""
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots()
+
+
+def save(fig: Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
 
 
 def improvement_figure(summary: pd.DataFrame, metric: str, by: str, agg: str, path: Path) -> Path:
     """Bars of the aggregated improvement per group, error bars = std over trials, n on each bar."""
-    fig, ax = plt.subplots(figsize=(max(5, 0.7 * len(summary) + 2), 4))
+    fig, ax = figure(max(5, 0.7 * len(summary) + 2), 4)
     positions = np.arange(len(summary))
     colours = ["tab:green" if v >= 0 else "tab:red" for v in summary[agg]]
     ax.bar(positions, summary[agg], yerr=summary["std"].fillna(0), color=colours, capsize=3)
@@ -25,15 +35,12 @@ def improvement_figure(summary: pd.DataFrame, metric: str, by: str, agg: str, pa
     ax.set_xticks(positions, ticks, rotation=0 if len(summary) < 6 else 30, ha="center")
     ax.set_ylabel(f"{agg} of {metric} (± std)")
     ax.set_title(f"{metric} by {by}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def class_auc_figure(table: pd.DataFrame, minority: set, agg: str, path: Path) -> Path:
     """Heat map: groups × classes of the class-AUC improvement; minority classes starred."""
-    fig, ax = plt.subplots(figsize=(max(6, 0.55 * table.shape[1] + 3), max(3, 0.45 * table.shape[0] + 1.5)))
+    fig, ax = figure(max(6, 0.55 * table.shape[1] + 3), max(3, 0.45 * table.shape[0] + 1.5))
     values = table.to_numpy(dtype=float)
     limit = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1.0
     image = ax.imshow(values, cmap="RdYlGn", vmin=-limit, vmax=limit, aspect="auto")
@@ -46,22 +53,16 @@ def class_auc_figure(table: pd.DataFrame, minority: set, agg: str, path: Path) -
     ax.set_xlabel("class (* minority: below the median class count)")
     ax.set_title(f"class-AUC improvement ({agg} over trials)")
     fig.colorbar(image, ax=ax, shrink=0.8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def progress_figure(curves: dict[str, pd.Series], metric: str, path: Path) -> Path:
     """Best value so far against trial number, one line per experiment/searcher."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = figure(6, 4)
     for label, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values.to_numpy(), label=label, drawstyle="steps-post")
     ax.set_xlabel("trial (in finishing order)")
     ax.set_ylabel(f"best {metric} so far")
     ax.legend(fontsize=8)
     ax.set_title("search progress")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)

@@ -73,7 +73,7 @@ def _nearest_sources(X_train, y_train, X_synthetic, y_synthetic) -> np.ndarray:
 def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial_id: str | None = None,
             config: dict | None = None) -> list[Path]:
     """Re-run the chosen configuration on its training split; write a heat map PNG and a CSV."""
-    from search.report._figures import plt
+    from search.report._figures import figure, save
 
     experiment = Experiment.open(name, storage_path)
     settings = experiment.settings
@@ -93,7 +93,7 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
     csv = out / "explain.csv"
     table.to_csv(csv, index=False)
     grid = table.pivot(index="class", columns="feature", values="modified_share")[list(data.feature_names)]
-    fig, ax = plt.subplots(figsize=(max(8, 0.32 * grid.shape[1] + 3), max(3, 0.35 * grid.shape[0] + 2)))
+    fig, ax = figure(max(8, 0.32 * grid.shape[1] + 3), max(3, 0.35 * grid.shape[0] + 2))
     image = ax.imshow(grid.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=90, fontsize=8)
     ax.set_yticks(range(grid.shape[0]), grid.index.astype(str))
@@ -102,8 +102,5 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
     label = json.dumps({k: chosen[k] for k in ("trial_id", "method") if k in chosen})
     ax.set_title(f"share of synthetic rows with the feature modified — {label}", fontsize=9)
     fig.colorbar(image, ax=ax, shrink=0.8)
-    fig.tight_layout()
-    png = out / "explain.png"
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
+    png = save(fig, out / "explain.png")
     return [png, csv]

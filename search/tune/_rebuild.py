@@ -3,8 +3,7 @@ Tune saved of the trial: the row it built, ``row_json`` in its last report."""
 
 from __future__ import annotations
 
-import json
-
+from cluster.ray_internals import tune_result_files
 from search.experiment import Experiment
 from search.experiment.rows import ROW_KEY, row_of
 from search.experiment.store import missing_rows, unreadable_files
@@ -34,19 +33,6 @@ def _saved_rows(experiment: Experiment, tuner) -> dict[str, dict]:
     try:
         reports = [result.metrics or {} for result in tuner.get_results()]
     except Exception:  # Tune could not load its analysis (a trial cut short): read its files
-        reports = _result_files(experiment)
+        reports = tune_result_files(experiment.directory)
     return {report["trial_id"]: row_of(report) for report in reports
             if "trial_id" in report and ROW_KEY in report}
-
-
-def _result_files(experiment: Experiment) -> list[dict]:
-    """Every report in Tune's per-trial ``result.json`` files (one JSON object a line): Tune's
-    own reader gives up on a trial cut short in its last line; these are read line by line."""
-    reports = []
-    for path in experiment.directory.glob("*/result.json"):
-        for line in path.read_text(errors="replace").splitlines():
-            try:
-                reports.append(json.loads(line))
-            except ValueError:
-                continue
-    return reports

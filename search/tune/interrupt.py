@@ -57,8 +57,10 @@ def _handler(signum: int, frame) -> None:
         raise Interrupted(signum)
     print(f"sedg-search: {name} received: stopping once the running step ends (send it again to "
           "leave at once)", file=sys.stderr, flush=True)
-    tune_stop = signal.getsignal(signal.SIGUSR1)
-    if _state["mode"] == "tune" and callable(tune_stop):
+    from cluster.ray_internals import tune_stop_handler
+
+    tune_stop = tune_stop_handler()
+    if _state["mode"] == "tune" and tune_stop is not None:
         tune_stop(signum, frame)  # Tune ends its loop after this step and saves its state
 
 
@@ -103,8 +105,10 @@ def stop_for(error: BaseException) -> bool:
     """Stop Ray Tune's loop as a signal does, and raise ``error`` once it has ended (a full disk
     in a driver callback: Tune would wrap it in its own error and log its traceback). False when
     Tune is not running under the command line: the caller raises it itself."""
-    tune_stop = signal.getsignal(signal.SIGUSR1)
-    if not (_state["installed"] and _state["mode"] == "tune" and callable(tune_stop)):
+    from cluster.ray_internals import tune_stop_handler
+
+    tune_stop = tune_stop_handler()
+    if not (_state["installed"] and _state["mode"] == "tune" and tune_stop is not None):
         return False
     if _state["error"] is None:
         _state["error"] = error
@@ -134,11 +138,7 @@ def keeping_sigterm() -> Iterator[None]:
     if not _state["installed"]:
         yield
         return
-    import ray._private.utils as ray_utils
+    from cluster.ray_internals import no_sigterm_handler
 
-    installer = ray_utils.set_sigterm_handler
-    ray_utils.set_sigterm_handler = lambda handler: None
-    try:
+    with no_sigterm_handler():
         yield
-    finally:
-        ray_utils.set_sigterm_handler = installer

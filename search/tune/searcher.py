@@ -118,10 +118,8 @@ def close_study(settings: SearchSettings) -> int:
     url = settings.optuna_storage_url
     if url is None:
         return 0
-    storage = _open_storage(url)
-    study_id = storage.get_study_id_from_name(settings.name)
-    running = storage.get_all_trials(study_id, deepcopy=False,
-                                     states=(optuna.trial.TrialState.RUNNING,))
+    study = optuna.load_study(study_name=settings.name, storage=_open_storage(url))
+    running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
     for trial in running:
-        storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+        study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
     return len(running)

@@ -64,3 +64,17 @@ def test_no_secrets(name):
     assert not re.search(r"\b[0-9a-f]{32,}\b", text)  # no token-like strings
     for word in ("password:", "aws_secret_access_key", "BEGIN PRIVATE KEY"):
         assert word not in text
+
+
+def test_a_submitted_search_gets_one_absolute_storage_path_in_either_spelling(tmp_path, monkeypatch):
+    from search.cli._main import _absolute_storage
+    from sedg import SedgInputError
+
+    monkeypatch.chdir(tmp_path)
+    assert _absolute_storage(["--methods", "sedg", "--storage-path=/x"]) == [
+        "--methods", "sedg", "--storage-path", "/x"]
+    assert _absolute_storage(["--storage-path", "rel", "--num-samples", "5"]) == [
+        "--num-samples", "5", "--storage-path", str(tmp_path / "rel")]
+    assert _absolute_storage([])[-1] == str(tmp_path / "sedg-results")
+    with pytest.raises(SedgInputError, match="--storage-path is given more than once; give it once"):
+        _absolute_storage(["--storage-path", "a", "--storage-path=b"])

@@ -1,0 +1,90 @@
+"""Every use of Ray's private internals in sedg-search, in one place, each with what it works
+around and what would replace it; ``tests/cluster/test_ray_internals.py`` fails when Ray changes
+one of them (checked against Ray 2.60).
+
+1. :func:`no_sigterm_handler` — ``ray.init`` replaces SIGTERM's handler with ``sys.exit(15)``
+   (``ray._private.utils.set_sigterm_handler``), which would raise inside its own start-up when
+   the command line defers signals; Ray offers no switch for it.
+2. :func:`reread_configuration` — Ray reads ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER`` and its token
+   settings when it is imported (``ray._private.ray_constants``, ``ray._raylet.Config``); a
+   process that imported Ray before learning a cluster's token re-reads them.
+3. :data:`PROBES` — one cheap gRPC call that only the endpoint a driver joins knows (the GCS's
+   ``GetClusterId``, the Ray Client server's ``ClusterInfo``): Ray has no public "is this a Ray
+   cluster" check, and ``ray.init`` on a wrong address retries for minutes.
+4. :func:`raylet_pid` — the process of a node started by ``ray.cluster_utils.Cluster``, which
+   ``cluster up`` records so a node can be stopped on its own.
+5. :func:`tune_stop_handler` — Ray Tune stops a run gracefully and saves its state on SIGUSR1
+   (``ray.tune.tune._setup_signal_catching`` registers it; its documented form, SIGINT, is the
+   user's key, which the command line answers itself).
+6. :func:`tune_result_files` — the reports of each trial in Tune's ``result.json`` (one JSON object
+   a line), read when Tune's own reader gives up on a file cut short by a killed driver.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["PROBES", "no_sigterm_handler", "raylet_pid", "reread_configuration", "tune_result_files",
+           "tune_stop_handler"]
+
+#: The gRPC method a driver's endpoint answers, per kind of address, and its name in words.
+PROBES = {
+    "gcs": ("/ray.rpc.NodeInfoGcsService/GetClusterId", "a Ray GCS"),
+    "client": ("/ray.rpc.RayletDriver/ClusterInfo", "a Ray Client server"),
+}
+
+
+@contextmanager
+def no_sigterm_handler() -> Iterator[None]:
+    """Around ``ray.init`` (``ray`` imported): Ray may not install its SIGTERM handler."""
+    import ray._private.utils as ray_utils
+
+    installer = ray_utils.set_sigterm_handler
+    ray_utils.set_sigterm_handler = lambda handler: None
+    try:
+        yield
+    finally:
+        ray_utils.set_sigterm_handler = installer
+
+
+def reread_configuration() -> None:
+    """Make an imported Ray see the environment as it is now (loopback mode, token)."""
+    if "ray" not in sys.modules:
+        return  # it reads the environment when it is imported
+    from ray._private import ray_constants
+    from ray._raylet import Config
+
+    ray_constants.ENABLE_RAY_CLUSTER = os.environ.get("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER") != "0"
+    Config.initialize("")
+
+
+def raylet_pid(node) -> int:
+    """The raylet process of a ``ray.cluster_utils.Cluster`` node."""
+    from ray._private import ray_constants
+
+    return node.all_processes[ray_constants.PROCESS_TYPE_RAYLET][0].process.pid
+
+
+def tune_stop_handler():
+    """The handler Ray Tune registered for SIGUSR1 while a run goes on (None outside a run)."""
+    handler = signal.getsignal(signal.SIGUSR1)
+    return handler if callable(handler) else None
+
+
+def tune_result_files(experiment_dir: Path) -> list[dict]:
+    """Every report in the experiment's per-trial ``result.json`` files; a line cut short is left
+    out."""
+    reports = []
+    for path in Path(experiment_dir).glob("*/result.json"):
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                reports.append(json.loads(line))
+            except ValueError:
+                continue
+    return reports

@@ -1,0 +1,73 @@
+"""Ray's private internals that sedg-search uses (``cluster/ray_internals.py``): each still where
+it was, doing what it did. A Ray release that moves one fails here, not in a user's search."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import ray._private.utils as ray_utils
+
+from cluster.ray_internals import (
+    PROBES,
+    no_sigterm_handler,
+    raylet_pid,
+    reread_configuration,
+    tune_result_files,
+)
+
+
+def test_ray_init_installs_its_sigterm_handler_where_it_is_switched_off():
+    from ray._private import worker
+
+    assert "set_sigterm_handler" in inspect.getsource(worker)  # ray.init still calls it
+    installer = ray_utils.set_sigterm_handler
+    with no_sigterm_handler():
+        assert ray_utils.set_sigterm_handler is not installer
+        assert ray_utils.set_sigterm_handler(lambda *_: None) is None
+    assert ray_utils.set_sigterm_handler is installer
+
+
+def test_the_configuration_ray_reads_at_import_can_be_read_again(monkeypatch):
+    from ray._private import ray_constants
+
+    monkeypatch.setattr(ray_constants, "ENABLE_RAY_CLUSTER", True)
+    monkeypatch.setenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    reread_configuration()
+    assert ray_constants.ENABLE_RAY_CLUSTER is False
+
+
+def test_the_probed_grpc_methods_are_rays():
+    from ray.core.generated import gcs_service_pb2_grpc, ray_client_pb2_grpc
+
+    sources = {"gcs": inspect.getsource(gcs_service_pb2_grpc.NodeInfoGcsServiceStub),
+               "client": inspect.getsource(ray_client_pb2_grpc.RayletDriverStub)}
+    for kind, (method, _) in PROBES.items():
+        assert method in sources[kind], method
+
+
+def test_a_cluster_utils_node_names_its_raylet_process():
+    from ray._private import ray_constants
+    from ray._private.node import Node
+
+    assert ray_constants.PROCESS_TYPE_RAYLET == "raylet"
+    assert "all_processes" in inspect.getsource(Node)
+
+    class FakeNode:
+        all_processes = {"raylet": [type("Info", (), {"process": type("P", (), {"pid": 42})()})()]}
+
+    assert raylet_pid(FakeNode()) == 42
+
+
+def test_tune_stops_gracefully_on_sigusr1():
+    import ray.tune.tune as tune_module
+
+    source = inspect.getsource(tune_module._setup_signal_catching)
+    assert "signal.SIGUSR1, signal_interrupt_tune_run" in source
+
+
+def test_tune_result_files_are_read_line_by_line(tmp_path):
+    trial = tmp_path / "trial_1"
+    trial.mkdir()
+    trial.joinpath("result.json").write_text(json.dumps({"trial_id": "a"}) + "\n{cut sho")
+    assert tune_result_files(tmp_path) == [{"trial_id": "a"}]
