@@ -33,10 +33,15 @@ from search.settings import SearchSettings
 from sedg import SedgInputError
 from sedg.files import atomic_write_text
 
-__all__ = ["REPORT_DIR", "Experiment"]
+__all__ = ["REPORT_DIR", "TUNE_DIR", "Experiment"]
 
 #: The folder of an experiment that reports and models are written to.
 REPORT_DIR = "report"
+#: The folder of an experiment that holds Ray Tune's own state. Tune gets a folder of its own:
+#: when it restores, it copies every JSON file at the top of its folder away and back again,
+#: rewriting them in place (Ray 2.60, ``sync_down_experiment_state``), where readers of the
+#: store's own files (``schema.json``, ``search.json``, ``driver.json``) would find them empty.
+TUNE_DIR = "tune"
 
 
 class Experiment:
@@ -174,6 +179,13 @@ class Experiment:
         if settings.data and not Path(settings.data).is_file():
             raise SedgInputError(f"the experiment's data file is gone: {settings.data}")
         return load_data(settings.data_spec())
+
+    @property
+    def tune_dir(self) -> Path:
+        """Ray Tune's folder; the experiment's own for one made before Tune had a folder."""
+        if (self.directory / "tuner.pkl").is_file():
+            return self.directory
+        return self.directory / TUNE_DIR
 
     @property
     def report_dir(self) -> Path:

@@ -33,6 +33,6 @@ def _saved_rows(experiment: Experiment, tuner) -> dict[str, dict]:
     try:
         reports = [result.metrics or {} for result in tuner.get_results()]
     except Exception:  # Tune could not load its analysis (a trial cut short): read its files
-        reports = tune_result_files(experiment.directory)
+        reports = tune_result_files(experiment.tune_dir)
     return {report["trial_id"]: row_of(report) for report in reports
             if "trial_id" in report and ROW_KEY in report}

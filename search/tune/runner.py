@@ -107,8 +107,8 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
                     reuse_actors=True,
                 ),
                 run_config=tune.RunConfig(
-                    name=settings.name,
-                    storage_path=settings.storage_path,
+                    name=experiment.tune_dir.name,
+                    storage_path=str(experiment.tune_dir.parent),
                     stop=None if settings.time_budget_s is None else TimeBudget(settings.time_budget_s),
                     callbacks=make_callbacks(settings, timing, planned, history),
                     verbose=0,
@@ -184,7 +184,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
 
     experiment, settings = _going_on(name, storage_path, address)
     with experiment.lock():
-        if not tune.Tuner.can_restore(str(experiment.directory)):
+        if not tune.Tuner.can_restore(str(experiment.tune_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
         data = _same_data(experiment)
         check_services(settings, new=False)
@@ -192,7 +192,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
             init_ray(settings, num_cpus)
             check()
             tuner = tune.Tuner.restore(
-                str(experiment.directory),
+                str(experiment.tune_dir),
                 trainable=make_trainable(settings, data),
                 resume_unfinished=True,
                 resume_errored=True,

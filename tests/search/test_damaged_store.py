@@ -108,8 +108,8 @@ def test_rows_are_found_in_the_trials_own_files_when_tune_cannot_load_its_analys
         def get_results(self):
             raise RuntimeError("Can't return results as experiment has not been run, yet.")
 
-    trial = tmp_path / "sedg_trial_abc_1"
-    trial.mkdir()
+    trial = Experiment(tmp_path).tune_dir / "sedg_trial_abc_1"
+    trial.mkdir(parents=True)
     reports = [{"trial_id": "abc", "row_json": json.dumps({"split": 0})},
                {"trial_id": "abc", "row_json": json.dumps({"split": 1})}]
     trial.joinpath("result.json").write_text("\n".join(map(json.dumps, reports)) + "\n{cut sho")

@@ -31,6 +31,12 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path):
     driver.wait()
     before = set(pd.read_parquet(results)["trial_id"])
     assert 4 <= len(before) < 12, "the search should have been interrupted part-way"
+    # Ray Tune's restore copies the JSON files of its folder away and writes them back while
+    # trials finish; the store's own files are out of its reach (a reader once found them empty).
+    experiment = tmp_path / "killed"
+    own_files = {name: (experiment / name).stat().st_mtime_ns
+                 for name in ("search.json", "schema.json", "evaluations_schema.json")}
+    assert not (experiment / "tuner.pkl").exists() and (experiment / "tune" / "tuner.pkl").exists()
 
     process = cli("resume", "killed", "--storage-path", str(tmp_path), "--num-cpus", "2")
     assert "12 trials" in process.stdout, process.stdout[-2000:] + process.stderr[-4000:]
@@ -45,3 +51,4 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path):
     assert not searched.duplicated(["trial_id", "split"]).any()
     assert (searched.groupby("trial_id").size() == rows.set_index("trial_id")["n_splits"]).all()
     assert (tmp_path / "killed" / "confirmed").is_dir()
+    assert {name: (experiment / name).stat().st_mtime_ns for name in own_files} == own_files
