@@ -13,10 +13,26 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pytest
 
-from sedg.datasets import encode_frame, load_table, make_grades
+def _pin_this_worker() -> None:
+    """Under pytest-xdist each worker keeps to its own CPUs, set before numpy, torch or Ray start
+    their threads: two workers that each size their pools to the whole machine spent a quarter
+    more CPU time than one worker alone (oversubscribed threads spin)."""
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if worker is None or count is None or not hasattr(os, "sched_setaffinity"):
+        return
+    cpus = sorted(os.sched_getaffinity(0))
+    share = cpus[int(worker.removeprefix("gw")) % int(count)::int(count)]
+    if share:
+        os.sched_setaffinity(0, share)
+
+
+_pin_this_worker()
+
+import numpy as np  # noqa: E402  (after the pinning: its thread pool is sized at import)
+import pytest  # noqa: E402
+
+from sedg.datasets import encode_frame, load_table, make_grades  # noqa: E402
 
 STUDENT_POR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "student-por.csv"
 
@@ -74,6 +90,16 @@ def pytest_configure(config) -> None:
     os.environ.update(client_environment(str(token), "127.0.0.1"))
 
 
+#: Test workers at most: each has a Ray instance of its own, so more cost more than they give.
+MAX_WORKERS = 2
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker per CPU this process may use, at most :data:`MAX_WORKERS`."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_WORKERS, cpus or 1))
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -96,6 +122,8 @@ def ray_cluster():
     head = subprocess.Popen(
         [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block", f"--port={port}",
          f"--num-cpus={SHARED_RAY_CPUS}", "--num-gpus=0", "--node-ip-address=127.0.0.1",
+         # Free ports, not Ray's fixed defaults: another test worker's instance may hold those.
+         f"--ray-client-server-port={_free_port()}", f"--dashboard-agent-listen-port={_free_port()}",
          "--include-dashboard=false", "--disable-usage-stats",
          f"--object-store-memory={512 * 1024 ** 2}"],
         env={**os.environ, "PYTHONPATH": path}, stdout=subprocess.DEVNULL,

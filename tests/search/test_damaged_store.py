@@ -71,12 +71,14 @@ def test_check_lists_every_damaged_file_and_what_resume_does(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_a_full_disk_stops_the_search_and_resume_rebuilds_what_was_lost(tmp_path, monkeypatch):
+def test_a_full_disk_stops_the_search_and_resume_rebuilds_what_was_lost(tmp_path, monkeypatch, ray_cluster):
+    """In CLI processes (the plugin fills the disk of the driver it is imported into) that join
+    the shared Ray instance."""
     storage = str(tmp_path)
     monkeypatch.setenv("SEDG_TEST_ROOM", "2")  # the disk fills after two rows
     run = sedg_search("run", "--methods", "none,smote", "--classifier", "blrr", "--num-samples", "6",
                       "--name", "full", "--storage-path", storage, "--confirm-top", "0",
-                      "--plugin", "disk_full_plugin", "--num-cpus", "2", check=False)
+                      "--plugin", "disk_full_plugin", check=False, ray_address=ray_cluster)
     assert run.returncode == 2, run.stderr
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sedg-search: error: no space left on device writing ")
@@ -89,7 +91,7 @@ def test_a_full_disk_stops_the_search_and_resume_rebuilds_what_was_lost(tmp_path
     check = sedg_search("check", "full", "--storage-path", storage, check=False)
     assert check.returncode == 1 and kept["trial_id"].iloc[0] in check.stdout
     monkeypatch.setenv("SEDG_TEST_ROOM", "100")  # space freed
-    resumed = sedg_search("resume", "full", "--storage-path", storage, "--num-cpus", "2")
+    resumed = sedg_search("resume", "full", "--storage-path", storage, ray_address=ray_cluster)
     assert "rebuilt the row of" in resumed.stdout
     rows = load_results(experiment)
     assert len(rows) == 6 and not rows["trial_id"].duplicated().any()

@@ -1,8 +1,9 @@
 """The rows SEDG makes for a few configurations, as digests: run under several kernel settings.
 
-``python -m tests.sedg.kernel_probe [--cpu K]`` prints one JSON object, configuration name →
-SHA-256 of the resampled rows; with ``--cpu`` the process runs on that one CPU (so on one
-thread: sedg sizes its thread pools by the CPUs a process may use, not by ``OMP_NUM_THREADS``).
+``python -m tests.sedg.kernel_probe [--cpu K|all]`` prints one JSON object, configuration name →
+SHA-256 of the resampled rows; with ``--cpu K`` the process runs on that one CPU (so on one
+thread: sedg sizes its thread pools by the CPUs a process may use, not by ``OMP_NUM_THREADS``),
+with ``--cpu all`` on every CPU of the machine (a test worker may have been kept to one).
 ``tests/sedg/test_portable_rows.py`` runs it under several thread counts and instruction sets and
 asks for one answer. The configurations cover every step where a machine's
 floating-point rounding could reach a choice: the similarity of candidates under each embedding
@@ -69,8 +70,13 @@ def digests() -> dict[str, str]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cpu", type=int, default=None)
+    parser.add_argument("--cpu", default=None)
     cpu = parser.parse_args().cpu
-    if cpu is not None:
-        os.sched_setaffinity(0, {cpu})
+    if cpu == "all":
+        try:
+            os.sched_setaffinity(0, range(os.cpu_count() or 1))
+        except OSError:  # a container that allows fewer: those it allows
+            pass
+    elif cpu is not None:
+        os.sched_setaffinity(0, {int(cpu)})
     print(json.dumps(digests()))

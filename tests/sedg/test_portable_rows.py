@@ -17,32 +17,37 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.sedg.kernel_probe import CONFIGURATIONS, digests
+from tests.sedg.kernel_probe import CONFIGURATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Settings that move floating-point order as another machine would, each on one CPU of its
-#: own (so on one thread, side by side); this process, on every CPU it may use, is the third.
+#: own (so on one thread, side by side); a third process, on every CPU of the machine (this one
+#: may be a test worker kept to one), runs after them.
 SETTINGS = {
     "torch's generic kernels": {"ATEN_CPU_CAPABILITY": "default"},
     "MKL's compatible code path": {"MKL_CBWR": "COMPATIBLE"},
 }
 
 
+def _probe(cpu: str, setting: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tests.sedg.kernel_probe", "--cpu", cpu],
+                            cwd=ROOT, env={**os.environ, **setting}, stdout=subprocess.PIPE, text=True)
+
+
+def _answer(child: subprocess.Popen, name: str) -> dict:
+    out, _ = child.communicate(timeout=300)
+    assert child.returncode == 0, name
+    return json.loads(out.splitlines()[-1])
+
+
 def test_sedg_rows_are_one_answer_under_every_kernel_setting():
     cpus = sorted(os.sched_getaffinity(0))
-    children = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "tests.sedg.kernel_probe", "--cpu", str(cpus[i % len(cpus)])],
-            cwd=ROOT, env={**os.environ, **setting}, stdout=subprocess.PIPE, text=True)
-        for i, (name, setting) in enumerate(SETTINGS.items())
-    }
-    answers = {}
-    for name, child in children.items():
-        out, _ = child.communicate(timeout=300)
-        assert child.returncode == 0, name
-        answers[name] = json.loads(out.splitlines()[-1])
-    answers["this process, every thread"] = digests()  # after the children: no oversubscription
-    assert set(answers["this process, every thread"]) == set(CONFIGURATIONS)
+    children = {name: _probe(str(cpus[i % len(cpus)]), setting)
+                for i, (name, setting) in enumerate(SETTINGS.items())}
+    answers = {name: _answer(child, name) for name, child in children.items()}
+    # After the others: no oversubscription.
+    answers["every CPU, every thread"] = _answer(_probe("all", {}), "every CPU")
+    assert set(answers["every CPU, every thread"]) == set(CONFIGURATIONS)
     parted = {
         configuration: {name: answer[configuration][:12] for name, answer in answers.items()}
         for configuration in CONFIGURATIONS
