@@ -11,6 +11,7 @@ package versions. A ``.joblib`` file runs code when loaded: load only models you
 
 from __future__ import annotations
 
+import ast
 import json
 from datetime import datetime, timezone
 from importlib import metadata
@@ -20,6 +21,7 @@ import pandas as pd
 
 from search._checks import Whole, check_values
 from search._defaults import DEFAULT_STORAGE_PATH
+from search._targets import MODELS_DIR, check_target, removed_on_failure, write_errors_said
 from search.experiment import CONFIRMED_PREFIX, FINAL_PREFIX, OK, Experiment
 from search.experiment.rows import plain, plain_row
 from search.recipe import SEARCH, configuration, evaluation_config
@@ -28,11 +30,11 @@ from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "load_model",
-    "predict_table", "write_script", "write_table",
+    "model_target", "predict_table", "script_target", "script_text", "write_script", "write_table",
 ]
 
-#: Where exported models go by default, in the experiment's folder.
-MODELS_DIR = "models"
+#: What every description says; with the model's name, it marks a file pair export wrote.
+LOAD_WARNING = "a .joblib file runs code when loaded: load only models you made"
 PACKAGES = ("sedg-search", "scikit-learn", "imbalanced-learn", "numpy", "pandas", "scipy", "torch",
             "xgboost", "joblib")
 
@@ -83,19 +85,18 @@ def _pipeline(experiment: Experiment, row: dict):
 
 
 def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, path=None, *,
-           trial_id: str | None = None, create_folder: bool = False):
+           trial_id: str | None = None, create_folder: bool = False, overwrite: bool = False):
     """Fit the chosen configuration on the experiment's data with its seed; save it to ``path``
     (a ``.joblib`` file, with ``<path>.json`` beside it) when given. Returns the fitted model.
 
-    The output folder must exist (``create_folder`` makes it, for the default one); nothing is
-    written when anything fails.
+    The output folder must exist (``create_folder`` makes it, for the default one). ``path``
+    may not lie in an experiment folder but in its ``models/``, nor replace a file that export
+    did not write (``overwrite`` replaces it); nothing is written when anything fails.
     """
     experiment = Experiment.open(name, storage_path)
     row, rank = _chosen_row(experiment, rank, trial_id)
     if path is not None:
-        path = Path(path)
-        if not path.parent.is_dir() and not create_folder:
-            raise SedgInputError(f"the folder of --output does not exist: {path.parent}")
+        path = model_target(path, overwrite=overwrite, create_folder=create_folder)
     data = experiment.data()
     model = _pipeline(experiment, row)
     frame = data.to_frame().drop(columns=[data.target])
@@ -105,9 +106,29 @@ def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int
 
         description = _description(experiment, row, rank, data, path)
         path.parent.mkdir(exist_ok=True)
-        atomic_write(path, lambda staging: joblib.dump(model, staging))
-        atomic_write_text(path.with_suffix(".json"), json.dumps(description, indent=1, default=str))
+        with removed_on_failure([path, path.with_suffix(".json")]), write_errors_said("--output"):
+            atomic_write(path, lambda staging: joblib.dump(model, staging))
+            atomic_write_text(path.with_suffix(".json"), json.dumps(description, indent=1, default=str))
     return model
+
+
+def model_target(path, *, overwrite: bool = False, create_folder: bool = False) -> Path:
+    """``path`` checked as a model's file, its description's too (:mod:`search._targets`)."""
+    path = check_target(path, "--output", suffixes=(".joblib",), ours=_exported,
+                        overwrite=overwrite, create_folder=create_folder)
+    check_target(path.with_suffix(".json"), "--output's description",
+                 ours=lambda _: _exported(path), overwrite=overwrite, create_folder=create_folder)
+    return path
+
+
+def _exported(model: Path) -> bool:
+    """Whether ``model`` and its description are a pair export wrote."""
+    try:
+        description = json.loads(model.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (isinstance(description, dict) and description.get("model") == model.name
+            and description.get("warning") == LOAD_WARNING)
 
 
 def chosen_trial(name: str, storage_path: str | Path, rank: int = 1) -> str:
@@ -117,6 +138,7 @@ def chosen_trial(name: str, storage_path: str | Path, rank: int = 1) -> str:
 
 
 def default_model_path(name: str, storage_path: str | Path, trial: str) -> Path:
+    """``<experiment>/models/<trial>.joblib``."""
     return Experiment.open(name, storage_path).directory / MODELS_DIR / f"{trial}.joblib"
 
 
@@ -146,7 +168,7 @@ def _description(experiment: Experiment, row: dict, rank: int | None, data, path
                  "features": list(data.feature_names), "labels": data.class_names.tolist()},
         "versions": _versions(),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "warning": "a .joblib file runs code when loaded: load only models you made",
+        "warning": LOAD_WARNING,
     }
 
 
@@ -197,21 +219,26 @@ def predict_table(model, frame: pd.DataFrame, *, proba: bool = False) -> pd.Data
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
     """``table`` as CSV or Parquet (by the suffix), written whole or not at all."""
-    if path.suffix.lower() == ".parquet":
-        return atomic_write(path, lambda staging: table.to_parquet(staging, index=False))
-    return atomic_write(path, lambda staging: table.to_csv(staging, index=False))
+    with write_errors_said("--output"):
+        if path.suffix.lower() == ".parquet":
+            return atomic_write(path, lambda staging: table.to_parquet(staging, index=False))
+        return atomic_write(path, lambda staging: table.to_csv(staging, index=False))
 
 
-SCRIPT = '''"""Rebuild configuration {trial} of sedg-search experiment {name!r} and fit it on a table.
+#: The first line of every rebuild script; it marks a file that export may write again.
+SCRIPT_MARK = "# A sedg-search rebuild script, written by 'sedg-search export --python'."
 
-Usage: python {script} DATA_FILE [--target {target}] [--save MODEL.joblib]
-       (DATA_FILE "embedded": the embedded synthetic grades, {grades} rows)
+SCRIPT = SCRIPT_MARK + """
+\"\"\"Rebuild one configuration of a sedg-search experiment and fit it on a table.
 
-{described}
+Usage: python THIS_SCRIPT DATA_FILE [--target TARGET] [--save MODEL.joblib]
+       (DATA_FILE "embedded": the embedded synthetic grades)
+
 The rows are encoded as load_table encodes the file (it infers every column's kind and codes
-from it): on the experiment's data, with this seed, the fitted model predicts as the exported
-one does{final_test}.
-"""
+from it): on the experiment's data, with its seed, the fitted model predicts as the exported
+one does (an export made with FINAL_TEST set was fitted on the search part only). What it
+rebuilds is below, every value a Python literal.
+\"\"\"
 
 import argparse
 
@@ -220,57 +247,96 @@ import joblib
 from evaluation import EvaluationConfig, make_pipeline
 from sedg.datasets import load_table, make_grades
 
+EXPERIMENT = {experiment}
+TRIAL = {trial}
+DATA = {data}  # the experiment's data file; None: the embedded synthetic grades
+TARGET = {target}
+GRADES_ROWS = {grades}
+FINAL_TEST = {final_test}
+IMPUTE = {impute}
+LABEL_ORDER = {label_order}
 CONFIG = EvaluationConfig(
-    resampler={method!r},
-    resampler_params={resampler_params!r},
-    classifier={classifier!r},
-    classifier_params={classifier_params!r},
-    seed={seed!r},
+    resampler={method},
+    resampler_params={resampler_params},
+    classifier={classifier},
+    classifier_params={classifier_params},
+    seed={seed},
 )
 
 
 def build(data):
-    """The unfitted model: encoder -> resampler -> classifier, as the search built it."""
-    return make_pipeline(CONFIG, data, impute={impute!r})
+    \"\"\"The unfitted model: encoder -> resampler -> classifier, as the search built it.\"\"\"
+    return make_pipeline(CONFIG, data, impute=IMPUTE)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Rebuild configuration %s of sedg-search experiment %r" % (TRIAL, EXPERIMENT))
     parser.add_argument("data")
-    parser.add_argument("--target", default={target!r})
+    parser.add_argument("--target", default=TARGET)
     parser.add_argument("--save", help="where to save the fitted model")
     args = parser.parse_args()
     if args.data == "embedded":
-        data = make_grades(n_samples={grades})
+        data = make_grades(n_samples=GRADES_ROWS)
     else:
-        data = load_table(args.data, target=args.target, impute={impute!r},
-                          label_order={label_order!r})
+        data = load_table(args.data, target=args.target, impute=IMPUTE, label_order=LABEL_ORDER)
     model = build(data).fit(data.to_frame().drop(columns=[data.target]), data.name_labels(data.y))
     print(model.named_steps)
     if args.save:
         joblib.dump(model, args.save)
-'''
+"""
 
 
-def write_script(name: str, storage_path: str | Path, rank: int, path, *, trial_id: str | None = None
-                 ) -> Path:
-    """A short script that rebuilds the chosen configuration's unfitted model with its exact
-    parameters and fits it on a data file given as an argument (in the spirit of TPOT's export)."""
+def script_target(path, *, overwrite: bool = False) -> Path:
+    """``path`` checked as a rebuild script's file (:mod:`search._targets`)."""
+    return check_target(path, "--python", suffixes=(".py",), ours=_is_rebuild_script,
+                        overwrite=overwrite)
+
+
+def _is_rebuild_script(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().rstrip("\n") == SCRIPT_MARK
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def script_text(name: str, storage_path: str | Path, rank: int = 1, *,
+                trial_id: str | None = None) -> str:
+    """The rebuild script of the chosen configuration. Every value in it is a literal written by
+    ``repr`` and read back by :func:`ast.literal_eval` first, so no name, path or parameter
+    becomes code."""
     experiment = Experiment.open(name, storage_path)
     row, _ = _chosen_row(experiment, rank, trial_id)
     settings = experiment.settings
     config = evaluation_config(row, settings, SEARCH)
-    path = Path(path)
-    if not path.resolve().parent.is_dir():
-        raise SedgInputError(f"the folder of --python does not exist: {path.parent}")
-    described = (f"Configuration: method {config.resampler}, classifier {config.classifier}; "
-                 f"data: {settings.data or 'the embedded synthetic grades'} (target {settings.target}).")
-    final_test = (f" (the export was fitted on the search part only: --final-test "
-                  f"{settings.final_test} kept the rest apart)" if settings.final_test else "")
-    text = SCRIPT.format(trial=row["trial_id"], name=name, script=path.name, target=settings.target,
-                         described=described, method=config.resampler,
-                         resampler_params=config.resampler_params, classifier=config.classifier,
-                         classifier_params=config.classifier_params, seed=config.seed,
-                         impute=settings.impute, grades=settings.grades_samples,
-                         final_test=final_test, label_order=settings.label_order)
-    return atomic_write_text(path, text)
+    values = {
+        "experiment": name, "trial": str(row["trial_id"]), "data": settings.data,
+        "target": settings.target, "grades": settings.grades_samples,
+        "final_test": settings.final_test, "impute": settings.impute,
+        "label_order": settings.label_order, "method": config.resampler,
+        "resampler_params": config.resampler_params, "classifier": config.classifier,
+        "classifier_params": config.classifier_params, "seed": config.seed,
+    }
+    return SCRIPT.format(**{key: _literal(key, value) for key, value in values.items()})
+
+
+def _literal(key: str, value) -> str:
+    text = repr(value)
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise SedgInputError(f"the rebuild script cannot hold {key} {text}: it is not a "
+                             "Python literal") from None
+    return text
+
+
+def write_script(name: str, storage_path: str | Path, rank: int, path, *, trial_id: str | None = None,
+                 overwrite: bool = False) -> Path:
+    """A short script that rebuilds the chosen configuration's unfitted model with its exact
+    parameters and fits it on a data file given as an argument (in the spirit of TPOT's export).
+    ``path`` follows export's rules for ``--output`` (:func:`script_target`)."""
+    path = script_target(path, overwrite=overwrite)
+    text = script_text(name, storage_path, rank, trial_id=trial_id)
+    with write_errors_said("--python"):
+        return atomic_write_text(path, text)

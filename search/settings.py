@@ -201,7 +201,7 @@ class SearchSettings:
                 "--scheduler asha stops trials between splits: it needs a protocol with several "
                 "(cv, repeated_holdout or repeated_cv)")
         if self.data is not None:  # checked when it is loaded: a moved file must not hide results
-            self.data = str(Path(self.data).resolve())
+            self.data = str(Path(self.data).expanduser().resolve())
         if self.target is None:
             self.target = GRADES_TARGET if self.data is None else "target"
         if not self.name:
@@ -213,7 +213,7 @@ class SearchSettings:
                 "--storage-path must be a file-system path; on a multi-machine cluster use one "
                 "that every node mounts (the results store and shared artifacts are files)"
             )
-        self.storage_path = str(Path(self.storage_path).resolve())
+        self.storage_path = str(Path(self.storage_path).expanduser().resolve())
 
     def _settle_num_samples(self) -> None:
         """``--trials-per-method`` fixes the trial count; a ``--num-samples`` beside it must agree."""

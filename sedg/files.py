@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     Readers see the old file or the whole new one, never a part: the staging
     name is hidden (pyarrow and globs skip it), unique to this writer (two
     processes never share one), flushed to disk before the rename, and the
-    folder's entry is flushed after it. A ``write`` that raises leaves no
-    staging file behind.
+    folder's entry is flushed after it. A file replaced keeps its mode. A
+    ``write`` that raises leaves no staging file behind.
 
     Examples
     --------
@@ -34,6 +35,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
         write(staging)
         with open(staging, "rb") as handle:
             os.fsync(handle.fileno())
+        if path.is_file():  # a file replaced keeps its mode (a private model stays private)
+            os.chmod(staging, stat.S_IMODE(path.stat().st_mode))
         os.replace(staging, path)
     except BaseException:
         staging.unlink(missing_ok=True)

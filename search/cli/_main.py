@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,6 +31,11 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _user_path(text: str) -> str:
+    """A path option with ``~`` expanded, as the shell does where it is not quoted or follows ``=``."""
+    return os.path.expanduser(text)
+
+
 def _build_parser(argv: Sequence[str]) -> _Parser:
     parser = _Parser(prog="sedg-search", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -45,14 +51,14 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
     resume = commands.add_parser("resume", help="continue an interrupted search")
     resume.add_argument("name")
-    resume.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    resume.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     resume.add_argument("--address")
     resume.add_argument("--num-cpus", type=int)
 
     extend = commands.add_parser(
         "extend", help="add trials to a finished or interrupted search (the searcher goes on)")
     extend.add_argument("name")
-    extend.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    extend.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     extend.add_argument("--num-samples", type=int, help="trials to add")
     extend.add_argument("--time-budget", type=float, dest="time_budget",
                         help="seconds the added search may take (with or without --num-samples)")
@@ -61,7 +67,7 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
     best = commands.add_parser("best", help="best configurations of an experiment")
     best.add_argument("name", nargs="?", help="experiment (default: the latest)")
-    best.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    best.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     best.add_argument("--metric")
     best.add_argument("--mode", choices=MODES)
     best.add_argument("--by", help="a dimension: method, classifier, k_neighbors, ...")
@@ -69,11 +75,11 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     best.add_argument("--format", choices=OUTPUT_FORMATS, default="table")
 
     listing = commands.add_parser("list", help="experiments in the storage path")
-    listing.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    listing.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
 
     report = commands.add_parser("report", help="figures and an HTML page for an experiment")
     report.add_argument("name")
-    report.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    report.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     report.add_argument("--by", default="method", help="dimension to group by")
     report.add_argument("--agg", default=AGGREGATES[0],
                         help=f"{', '.join(AGGREGATES)} over trials (max: the papers' protocol; "
@@ -81,14 +87,14 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
     explain = commands.add_parser("explain", help="which features a generator modified, per class")
     explain.add_argument("name")
-    explain.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    explain.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     explain.add_argument("--trial-id", help="a sedg or dgm trial (default: the best one)")
     explain.add_argument("--config", help="a JSON configuration instead, e.g. '{\"method\": \"sedg\"}'")
 
     confirm = commands.add_parser(
         "confirm", help="the search's confirmation on fresh splits, on demand (same splits and seeds)")
     confirm.add_argument("name")
-    confirm.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    confirm.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     confirm.add_argument("--top", type=int, default=3, help="configurations, best first (default 3)")
     confirm.add_argument("--repeats", type=int,
                          help="fresh splits (default: the experiment's --confirm-repeats)")
@@ -96,23 +102,31 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
     export = commands.add_parser("export", help="fit a configuration on the experiment's data and save it")
     export.add_argument("name")
-    export.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    export.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     chosen = export.add_mutually_exclusive_group()
     chosen.add_argument("--rank", type=int, default=1,
                         help="among the confirmed configurations, as 'best' ranks them (default 1)")
     chosen.add_argument("--trial", help="a finished trial's id instead")
-    export.add_argument("--output", help="the .joblib file (default <storage>/<name>/models/<trial>.joblib)")
-    export.add_argument("--python", help="also write a script that rebuilds and fits the configuration")
+    export.add_argument("--output", type=_user_path,
+                        help="the .joblib file (default <storage>/<name>/models/<trial>.joblib)")
+    export.add_argument("--python", type=_user_path,
+                        help="also write a script that rebuilds and fits the configuration")
+    export.add_argument("--overwrite", action="store_true",
+                        help="replace existing files that export did not write")
 
     check = commands.add_parser("check", help="list an experiment's damaged files and what resume does")
     check.add_argument("name")
-    check.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    check.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
 
     predict = commands.add_parser("predict", help="predict a table with an exported model")
-    predict.add_argument("model", help="a .joblib file written by export (it runs code: yours only)")
-    predict.add_argument("--data", required=True, help="CSV or Parquet file with the data's columns")
-    predict.add_argument("--output", help=".csv or .parquet (default: CSV on standard output)")
+    predict.add_argument("model", type=_user_path,
+                         help="a .joblib file written by export (it runs code: yours only)")
+    predict.add_argument("--data", type=_user_path, required=True,
+                         help="CSV or Parquet file with the data's columns")
+    predict.add_argument("--output", type=_user_path,
+                         help=".csv or .parquet (default: CSV on standard output)")
     predict.add_argument("--proba", action="store_true", help="one probability column per class")
+    predict.add_argument("--overwrite", action="store_true", help="replace an existing --output file")
 
     cluster = commands.add_parser("cluster", help="a local multi-node Ray cluster; Ray Jobs")
     actions = cluster.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -129,7 +143,7 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
     submit.add_argument("--address", help="dashboard URL, or a 'cluster up' address (default: that one)")
     submit.add_argument("arguments", nargs=argparse.REMAINDER)
     for sub in (up, submit, *(actions.choices[name] for name in ("down", "status"))):
-        sub.add_argument("--state-dir",
+        sub.add_argument("--state-dir", type=_user_path,
                          help="where 'cluster up' keeps its state (default ~/.sedg-search/cluster)")
     return parser
 
@@ -156,42 +170,54 @@ def _report(args) -> int:
 
 
 def _export(args) -> int:
-    from pathlib import Path
+    from search._targets import removed_on_failure, write_errors_said
+    from search.export import (
+        chosen_trial,
+        default_model_path,
+        export,
+        model_target,
+        script_target,
+        script_text,
+    )
+    from sedg.files import atomic_write_text
 
-    from search.export import chosen_trial, default_model_path, export, write_script
-
-    if args.python is not None and not Path(args.python).resolve().parent.is_dir():
-        raise SedgInputError(f"the folder of --python does not exist: {Path(args.python).parent}")
+    # Every target checked and the script made before the model is fitted: a refusal or a
+    # value the script cannot hold leaves nothing behind.
+    script = None if args.python is None else script_target(args.python, overwrite=args.overwrite)
     if args.output is not None:
-        output = Path(args.output)
+        output = args.output
     else:
         trial = args.trial or chosen_trial(args.name, args.storage_path, args.rank)
         output = default_model_path(args.name, args.storage_path, trial)
-    export(args.name, args.storage_path, args.rank, output, trial_id=args.trial,
-           create_folder=args.output is None)
+    output = model_target(output, overwrite=args.overwrite, create_folder=args.output is None)
+    text = None if script is None else script_text(args.name, args.storage_path, args.rank,
+                                                   trial_id=args.trial)
+    written = [output, output.with_suffix(".json"), *([script] if script else [])]
+    with removed_on_failure(written):
+        export(args.name, args.storage_path, args.rank, output, trial_id=args.trial,
+               create_folder=args.output is None, overwrite=args.overwrite)
+        if script is not None:
+            with write_errors_said("--python"):
+                atomic_write_text(script, text)
     print(f"model: {output}\ndescription: {output.with_suffix('.json')}")
-    if args.python is not None:
-        script = write_script(args.name, args.storage_path, args.rank, args.python, trial_id=args.trial)
+    if script is not None:
         print(f"script: {script}")
     return 0
 
 
 def _predict(args) -> int:
-    from pathlib import Path
-
+    from search._targets import check_target
     from search.export import load_model, predict_table, write_table
     from sedg.datasets import read_frame
 
-    if args.output is not None and Path(args.output).suffix.lower() not in (".csv", ".parquet"):
-        raise SedgInputError(f"--output must end in .csv or .parquet, got {args.output}")
-    if args.output is not None and not Path(args.output).resolve().parent.is_dir():
-        raise SedgInputError(f"the folder of --output does not exist: {Path(args.output).parent}")
+    output = None if args.output is None else check_target(
+        args.output, "--output", suffixes=(".csv", ".parquet"), overwrite=args.overwrite)
     model = load_model(args.model)
     table = predict_table(model, read_frame(args.data), proba=args.proba)
-    if args.output is None:
+    if output is None:
         print(table.to_csv(index=False), end="")
     else:
-        print(write_table(table, Path(args.output)))
+        print(write_table(table, output))
     return 0
 
 
@@ -233,9 +259,9 @@ def _absolute_storage(arguments: list[str]) -> list[str]:
 
     refuse_repeated_options(arguments)
     storage = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    storage.add_argument("--storage-path", default=DEFAULT_STORAGE_PATH)
+    storage.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     known, rest = storage.parse_known_args(arguments)
-    return [*rest, "--storage-path", str(Path(known.storage_path).resolve())]
+    return [*rest, "--storage-path", str(Path(known.storage_path).expanduser().resolve())]
 
 
 def _run(args) -> None:

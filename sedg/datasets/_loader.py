@@ -175,6 +175,12 @@ def _encode_target(column: pd.Series, target: str, label_order) -> tuple[np.ndar
             f"target column {target!r} looks continuous: {int(np.sum(counts == 1))} of its "
             f"{labels.size} values occur once; bin it into classes first (e.g. pandas.cut)"
         )
+    if np.issubdtype(values.dtype, np.floating):  # whole numbers became integers above
+        row = int(np.flatnonzero(np.mod(values, 1) != 0)[0])
+        raise SedgInputError(
+            f"target column {target!r} holds {column.iloc[row]} in row {row + 1}: classes are whole "
+            "numbers or words; round or bin the values, or write them as words and give their "
+            "order with --label-order")
     return _ordered(values, labels, target, label_order)
 
 

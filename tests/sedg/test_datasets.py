@@ -62,6 +62,8 @@ def test_snap_makes_generated_rows_decodable(student_por):
         ("a,b\n1,0\n2,\n3,1\n", "b", "target column 'b' has a missing value in row 2"),
         ("a,b\n1,0.11\n2,0.52\n3,0.93\n4,0.52\n5,0.37\n", "b",
          r"target column 'b' looks continuous: 3 of its 4 values occur once; bin it into classes"),
+        ("a,b\n1,1.5\n2,2.5\n3,3.0\n4,1.5\n5,2.5\n6,3.0\n", "b",
+         r"target column 'b' holds 1.5 in row 1: classes are whole numbers or words; round or bin"),
     ],
 )
 def test_bad_input_names_the_problem(tmp_path, content, target, message):
