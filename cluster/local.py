@@ -38,15 +38,20 @@ def cluster_up(
         raise SedgInputError("--workers must be >= 0, --cpus-per-node > 0, --gpus-per-node >= 0")
     if not 1024 < port < 65000:
         raise SedgInputError(f"--port must be between 1025 and 64999, got {port}")
-    state_dir = Path(state_dir or default_state_dir())
-    state_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(state_dir, 0o700)
-    try:
-        existing = ClusterState.load(state_dir)
-    except SedgInputError:
-        existing = None
-    if existing is not None and _alive(existing.daemon_pid):
-        raise SedgInputError(f"a cluster is already running at {existing.address}; 'cluster down' first")
+    state_dir = Path(state_dir or default_state_dir()).expanduser()
+    if state_dir.exists() and not state_dir.is_dir():
+        raise SedgInputError(f"--state-dir is a file, not a folder: {state_dir}")
+    if state_dir.is_dir():  # a folder of the user's: its mode stays theirs (the token file is 0600)
+        try:
+            existing = ClusterState.load(state_dir)
+        except SedgInputError:
+            existing = None
+        if existing is not None and _alive(existing.daemon_pid):
+            raise SedgInputError(
+                f"a cluster is already running at {existing.address}; 'cluster down' first")
+    else:
+        state_dir.mkdir(parents=True)
+        os.chmod(state_dir, 0o700)  # made here: only its owner reads what the cluster keeps
     (state_dir / "cluster.json").unlink(missing_ok=True)
     spec = {"workers": workers, "cpus_per_node": cpus_per_node, "gpus_per_node": gpus_per_node,
             "port": port, "host": host}

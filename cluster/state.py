@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from cluster.ray_internals import reread_configuration
 from sedg import SedgInputError
 from sedg.files import atomic_write_text
 
-__all__ = ["ClusterState", "client_environment", "default_state_dir", "find_state"]
+__all__ = ["LOOPBACK_VARIABLE", "ClusterState", "client_environment", "default_state_dir", "find_state",
+           "loopback_only"]
 
 
 def default_state_dir() -> Path:
@@ -61,7 +65,7 @@ def client_environment(token_path: str, host: str) -> dict[str, str]:
     """Variables a process needs to talk to the cluster: token auth, and loopback mode."""
     env = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token_path)}
     if host in ("127.0.0.1", "localhost"):
-        env["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+        env[LOOPBACK_VARIABLE] = "0"
     return env
 
 
@@ -74,3 +78,24 @@ def find_state(address: str | None, state_dir: Path | None = None) -> ClusterSta
     if address is None or address.removeprefix("ray://") in (state.address, state.dashboard_url):
         return state
     return None
+
+
+#: Ray keeps every server and client on 127.0.0.1 with this set to "0" (see the module's notes).
+LOOPBACK_VARIABLE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+@contextmanager
+def loopback_only() -> Iterator[None]:
+    """Around the start of a Ray instance of this process's own: every port it opens, metrics
+    included, on the loopback interface (a value the user set is kept); the environment is put
+    back afterwards, the instance keeps what it started with."""
+    previous = os.environ.get(LOOPBACK_VARIABLE)
+    os.environ.setdefault(LOOPBACK_VARIABLE, "0")
+    reread_configuration()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(LOOPBACK_VARIABLE, None)
+        else:
+            os.environ[LOOPBACK_VARIABLE] = previous

@@ -76,12 +76,12 @@ def best_pipeline(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, ra
     return _pipeline(experiment, row)
 
 
-def _pipeline(experiment: Experiment, row: dict):
+def _pipeline(experiment: Experiment, row: dict, data=None):
     from evaluation import make_pipeline
 
     settings = experiment.settings
-    return make_pipeline(evaluation_config(row, settings, SEARCH), experiment.data(),
-                         impute=settings.impute)
+    return make_pipeline(evaluation_config(row, settings, SEARCH),
+                         experiment.data() if data is None else data, impute=settings.impute)
 
 
 def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, path=None, *,
@@ -98,7 +98,7 @@ def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int
     if path is not None:
         path = model_target(path, overwrite=overwrite, create_folder=create_folder)
     data = experiment.data()
-    model = _pipeline(experiment, row)
+    model = _pipeline(experiment, row, data)
     frame = data.to_frame().drop(columns=[data.target])
     model.fit(frame, data.name_labels(data.y))
     if path is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sedg._errors import SedgInputError
+from sedg._errors import SedgDataWarning, SedgInputError
 from sedg.defaults import N_SYNTHETIC
 from sedg.lazy import lazy_attributes
 
@@ -28,6 +28,7 @@ __all__ = [
     "MemoryArtifacts",
     "NNModel",
     "SEDGSampler",
+    "SedgDataWarning",
     "SedgInputError",
     "artifact_counts",
     "check_memory",

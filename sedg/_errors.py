@@ -1,8 +1,9 @@
-"""The one exception type that bad input raises everywhere in sedg-search."""
+"""The one exception type that bad input raises everywhere in sedg-search, and the one warning
+that data read as something it may not be gives."""
 
 from __future__ import annotations
 
-__all__ = ["SedgInputError"]
+__all__ = ["SedgDataWarning", "SedgInputError"]
 
 
 class SedgInputError(ValueError):
@@ -21,3 +22,9 @@ class SedgInputError(ValueError):
     ...     print(error)
     unknown classifier 'svm'
     """
+
+
+class SedgDataWarning(UserWarning):
+    """A column read in a way the user may not have meant (an identifier taken as a category,
+    numbers with decimal commas taken as words): the data loads, and the warning names the
+    column and what to do. The command line shows it as one line."""

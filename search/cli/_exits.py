@@ -45,17 +45,22 @@ def _shut_ray_down() -> None:
         pass
 
 
+#: Warnings written for the user of the command line, shown as one line each.
+ONE_LINE_WARNINGS = ("DamagedStoreWarning", "SedgDataWarning")
+
+
 @contextmanager
 def one_line_store_warnings() -> Iterator[None]:
-    """Within, a damaged file the store left out is one line naming it, not Python's two; the
-    process's warning machinery is as it was afterwards (a caller's own hook included)."""
+    """Within, a damaged file the store left out, or a column read as it may not be meant, is one
+    line naming it, not Python's two; the process's warning machinery is as it was afterwards
+    (a caller's own hook included)."""
     import warnings
 
     with warnings.catch_warnings():  # saves and restores showwarning and the filters
         shown = warnings.showwarning
 
         def show(message, category, filename, lineno, file=None, line=None):
-            if category.__name__ == "DamagedStoreWarning":
+            if category.__name__ in ONE_LINE_WARNINGS:
                 print(f"sedg-search: warning: {message}", file=sys.stderr)
             else:
                 shown(message, category, filename, lineno, file, line)

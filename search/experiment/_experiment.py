@@ -172,13 +172,35 @@ class Experiment:
         return top_configurations(self.settings, self.rows, count)
 
     def data(self):
-        """The rows the search's splits were drawn from (its data file must still be there)."""
-        from search._data import load_data
+        """The rows the search's splits were drawn from, read from its data file as it is now:
+        refused when the file is gone or holds other rows than the trials saw (their
+        fingerprint), so nothing fits or scores on changed data under this experiment's name."""
+        from search._data import reload_data
+        from search.experiment.history import check_same_data
 
         settings = self.settings
         if settings.data and not Path(settings.data).is_file():
             raise SedgInputError(f"the experiment's data file is gone: {settings.data}")
-        return load_data(settings.data_spec())
+        data = reload_data(settings.data_spec())
+        check_same_data(self.rows, data.fingerprint, self.name)
+        return data
+
+    def schema_problems(self) -> dict[str, str]:
+        """``{file name: what is wrong}`` for the store's schema files, read against the
+        settings' columns: a damaged schema would write empty or mistyped rows."""
+        import pyarrow as pa
+
+        from search.experiment.schema import EVALUATION_COLUMNS, results_schema
+        from search.experiment.store import schema_problem
+
+        settings, store = self.settings, self.store
+        tuned = settings.classifiers if settings.tune_classifier else ()
+        checks = {store.schema_path: (results_schema(settings.methods, (), tuned), ("trial_id", "status")),
+                  store.evaluations_schema_path: (pa.schema(list(EVALUATION_COLUMNS.items())),
+                                                  tuple(EVALUATION_COLUMNS))}
+        found = {path.name: schema_problem(path, known, needed)
+                 for path, (known, needed) in checks.items() if path.exists()}
+        return {name: why for name, why in found.items() if why}
 
     @property
     def tune_dir(self) -> Path:

@@ -38,14 +38,14 @@ def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH)
     >>> check_experiment("my-search", "sedg-results")  # doctest: +SKIP
     Empty DataFrame
     """
-    directory = Experiment.open(name, storage_path, settings_needed=False).directory
-    problems = []
-    for path in (directory / SETTINGS_FILE, directory / "schema.json",
-                 directory / "evaluations_schema.json"):
-        why = _json_problem(path)
-        if why:
-            problems.append({"file": path.name, "problem": why,
-                             "resume": "cannot continue: restore the file from a copy"})
+    experiment = Experiment.open(name, storage_path, settings_needed=False)
+    directory = experiment.directory
+    found = {path.name: _json_problem(path) for path in (
+        directory / SETTINGS_FILE, directory / "schema.json", directory / "evaluations_schema.json")}
+    if not found[SETTINGS_FILE]:  # the schemas are read against the settings' columns
+        found.update(experiment.schema_problems())
+    problems = [{"file": file, "problem": why, "resume": "cannot continue: restore the file from a copy"}
+                for file, why in found.items() if why]
     damaged = unreadable_files(directory)
     for path, why in damaged:
         problems.append({"file": str(path.relative_to(directory)), "problem": f"unreadable ({why})",

@@ -33,7 +33,8 @@ from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "FAILED", "INVALID", "OK", "STATUSES", "STOPPED", "DamagedStoreWarning", "ResultsStore",
-    "load_confirmed", "load_evaluations", "load_results", "missing_rows", "unreadable_files",
+    "load_confirmed", "load_evaluations", "load_results", "missing_rows", "schema_problem",
+    "unreadable_files",
 ]
 
 #: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
@@ -196,6 +197,31 @@ _TYPES = {"string": pa.string(), "double": pa.float64(), "int64": pa.int64(), "b
 
 def _read_schema(path: Path) -> pa.Schema:
     return pa.schema([(name, _TYPES[kind]) for name, kind in json.loads(path.read_text())])
+
+
+def schema_problem(path: Path, known: pa.Schema, needed: tuple[str, ...],
+                   others: pa.DataType = pa.float64()) -> str | None:
+    """What is wrong with the schema file ``path``, or None: a list of ``[column, type]`` pairs
+    that holds the columns ``needed``, each column of ``known`` it holds with that type, and
+    every other column (a metric) of type ``others``. A known column may be missing: an
+    experiment made by an earlier version lacks the columns added since, and its rows too."""
+    try:
+        pairs = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        return f"unreadable ({type(error).__name__})"
+    if not isinstance(pairs, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+            for pair in pairs):
+        return "not a list of [column, type] pairs"
+    kinds = dict(pairs)
+    if len(kinds) < len(pairs):
+        return "a column is named twice"
+    for name, kind in kinds.items():
+        wanted = known.field(name).type if name in known.names else others
+        if _TYPES.get(kind) != wanted:
+            return f"column {name!r} is typed {kind!r}, not {str(wanted)!r}"
+    missing = [name for name in needed if name not in kinds]
+    return f"column {missing[0]!r} is missing" if missing else None
 
 
 def _write_row(row: dict, schema: pa.Schema, folder: Path, name: str) -> Path:

@@ -66,6 +66,7 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
         raise SedgInputError(f"experiment {name!r} has no finished trials yet")
     if by not in rows.columns:
         raise SedgInputError(f"unknown dimension {by!r} for experiment {name!r}")
+    data = experiment.data()  # checked before anything is written
     out, written = experiment.report_dir, []
     sections = []
     for metric in IMPROVEMENTS:
@@ -75,7 +76,6 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
         path = improvement_figure(summary, metric, by, agg, out / f"improvement_{metric}.png")
         written.append(path)
         sections.append((metric, path.name, summary))
-    data = experiment.data()
     labels = data.class_names
     minority = set(minority_labels(data.class_counts))
     columns = {label: f"delta_{label_key(label)}" for label in labels if f"delta_{label_key(label)}" in rows}
@@ -92,34 +92,43 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:+.4f}", na_rep="", border=0)
+    return frame.to_html(index=False, float_format=lambda v: f"{v:+.4f}", na_rep="", border=0,
+                         escape=True)
 
 
 def _html(experiment: Experiment, sections, top: pd.DataFrame, by: str, agg: str, minority) -> str:
+    """The page; every value in it escaped (a column or label name may hold markup)."""
     settings = experiment.settings
     counts = experiment.rows["status"].value_counts().to_dict()
+
+    def e(value) -> str:
+        return html.escape(str(value), quote=True)
+
+    def listed(values) -> str:
+        return e(", ".join(map(str, values)))
+
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>sedg-search report: {html.escape(experiment.name)}</title>",
+        f"<title>sedg-search report: {e(experiment.name)}</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
         "table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;border-bottom:1px solid #ddd}"
         "img{max-width:100%}</style></head><body>",
-        f"<h1>{html.escape(experiment.name)}</h1>",
-        f"<p>Data: {html.escape(settings.data or 'embedded synthetic grades')} (target {settings.target}); "
-        f"classifiers {', '.join(settings.classifiers)}; methods {', '.join(settings.methods)}; "
-        f"protocol {settings.protocol}; searcher {settings.searcher}; trials {len(experiment.rows)} "
-        f"of {settings.num_samples} ({html.escape(str(counts))}).</p>",
-        f"<h2>Improvement by {html.escape(by)} ({agg} over trials)</h2>",
+        f"<h1>{e(experiment.name)}</h1>",
+        f"<p>Data: {e(settings.data or 'embedded synthetic grades')} (target {e(settings.target)}); "
+        f"classifiers {listed(settings.classifiers)}; methods {listed(settings.methods)}; "
+        f"protocol {e(settings.protocol)}; searcher {e(settings.searcher)}; trials "
+        f"{len(experiment.rows)} of {e(settings.num_samples)} ({e(counts)}).</p>",
+        f"<h2>Improvement by {e(by)} ({e(agg)} over trials)</h2>",
     ]
     for metric, image, summary in sections:
-        parts += [f"<h3>{metric}</h3>", f"<img src='{image}' alt='{metric} by {html.escape(by)}'>",
+        parts += [f"<h3>{e(metric)}</h3>", f"<img src='{e(image)}' alt='{e(metric)} by {e(by)}'>",
                   _table(summary)]
     parts += ["<h2>Per-class AUC improvement</h2>",
-              f"<p>Minority classes (below the median count): {', '.join(map(str, sorted(minority)))}</p>",
+              f"<p>Minority classes (below the median count): {listed(sorted(minority))}</p>",
               "<img src='class_auc.png' alt='class AUC improvement'>",
               "<h2>Search progress</h2><img src='progress.png' alt='best value by trial'>",
-              f"<h2>Top configurations by {settings.metrics[0]}</h2>",
-              f"<p>{html.escape(top.attrs.get('note', ''))}</p>",
+              f"<h2>Top configurations by {e(settings.metrics[0])}</h2>",
+              f"<p>{e(top.attrs.get('note', ''))}</p>",
               "<p>In-search values are means over the trial's splits (with their standard error). "
               "<code>confirmed_*</code>: the mean on fresh splits the search never used; "
               "<code>optimism_gap_*</code>: in-search − confirmed, what picking the best of many noisy "

@@ -57,14 +57,18 @@ def init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
 
             connect(address)
             return
-        ray.init(
-            address="local",  # a new instance, never a cluster some other process left running
-            num_cpus=num_cpus,
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level="ERROR",
-            configure_logging=True,
-        )
+        from cluster.state import loopback_only
+
+        with loopback_only():  # as 'cluster up': nothing reachable from outside the machine
+            ray.init(
+                address="local",  # a new instance, never a cluster some other process left running
+                num_cpus=num_cpus,
+                include_dashboard=False,
+                dashboard_host="127.0.0.1",
+                log_to_driver=False,
+                logging_level="ERROR",
+                configure_logging=True,
+            )
 
 
 def import_in_background() -> threading.Thread:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from evaluation.metrics import metric_names, result_names
 from search._checks import Whole, check_values
-from search._data import load_data, reload_data
+from search._data import load_data
 from search._defaults import DEFAULT_STORAGE_PATH
 from search.experiment import Experiment
 from search.experiment.runs import record_run, timing_of
@@ -150,20 +150,12 @@ def _going_on(name: str, storage_path: str, address: str | None) -> tuple[Experi
     """An existing experiment (``resume``, ``extend``) and its settings, on ``address`` if given."""
     experiment = Experiment.open(name, storage_path)
     settings = experiment.settings
+    for file, why in experiment.schema_problems().items():
+        raise SedgInputError(f"{file} of experiment {name!r} is damaged ({why}): nothing was run; "
+                             f"'sedg-search check {name}' says what to do")
     if address:
         settings.address = address
     return experiment, settings
-
-
-def _same_data(experiment: Experiment):
-    """The experiment's data, read from its file again, checked to be the rows its stored
-    trials saw."""
-    from search.experiment.history import check_same_data
-
-    settings = experiment.settings
-    data = reload_data(settings.data_spec())
-    check_same_data(experiment.rows, data.fingerprint, settings.name)
-    return data
 
 
 def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int | None = None,
@@ -186,7 +178,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     with experiment.lock():
         if not tune.Tuner.can_restore(str(experiment.tune_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
-        data = _same_data(experiment)
+        data = experiment.data()
         check_services(settings, new=False)
         with deferred(), tune_environment():  # as in run
             init_ray(settings, num_cpus)
@@ -227,7 +219,7 @@ def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: 
     experiment, settings = _going_on(name, storage_path, address)
     with experiment.lock():
         history = experiment.rows
-        data = _same_data(experiment)
+        data = experiment.data()
         settings = _extended(settings, len(history), num_samples, time_budget_s)
         check_services(settings, new=False)
         with deferred(), tune_environment():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import optuna
 import pandas as pd
 from ray.tune.search.optuna import OptunaSearch
@@ -23,8 +25,16 @@ class TimedOptunaSearch(OptunaSearch):
     profile = None
 
     suggest = timed("searcher")(OptunaSearch.suggest)
-    on_trial_result = timed("searcher")(OptunaSearch.on_trial_result)
     on_trial_complete = timed("searcher")(OptunaSearch.on_trial_complete)
+
+    @timed("searcher")
+    def on_trial_result(self, trial_id: str, result: dict) -> None:
+        # A trial restarted by resume reports its splits again, with the values they had: Optuna
+        # keeps the first and warns (with a file path, on two lines) at each; nothing is lost.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The reported value is ignored because this "
+                                    "`step=", category=UserWarning)
+            super().on_trial_result(trial_id, result)
 
 
 def _open_storage(url: str) -> optuna.storages.BaseStorage:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sedg._errors import SedgInputError
+from sedg._errors import SedgDataWarning, SedgInputError
 from sedg.datasets._reading import COMPRESSED, read_frame
 from sedg.datasets.base import TabularData
 
@@ -240,10 +241,23 @@ def _present(column: pd.Series, name: str, impute: bool) -> np.ndarray:
     return present
 
 
+#: Rows from which a category with more values than half the rows is called out (a small table
+#: has few rows for each value anyway).
+MIN_ROWS_FOR_IDENTIFIERS = 20
+
+
 def _infer_kind(
     column: pd.Series, name: str, force_discrete: bool, force_continuous: bool, limit: int
 ) -> tuple[str, np.ndarray]:
     if pd.api.types.is_bool_dtype(column):
+        return "nominal", column.astype(str).to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(column):
+        _coerced(name, "holds dates", "turn them into numbers (days since a date, a month, a "
+                 "weekday) or drop the column", column)
+        return "nominal", column.astype(str).to_numpy()
+    if column.dtype == object and column.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+        _coerced(name, "holds lists", "spread them over columns of their own or drop the column",
+                 column)
         return "nominal", column.astype(str).to_numpy()
     if pd.api.types.is_numeric_dtype(column):
         values = column.to_numpy(dtype=float)
@@ -265,4 +279,20 @@ def _infer_kind(
         return _infer_kind(numeric, name, force_discrete, force_continuous, limit)
     if force_continuous:
         raise SedgInputError(f"column {name!r} holds text and cannot be continuous")
+    head = text.head(1000)  # enough to tell; a large table is not read twice
+    if head.str.fullmatch(r"[-+]?\d+,\d+").mean() >= 0.5:
+        _coerced(name, f"holds numbers written with a decimal comma ({head.iloc[0]!r})",
+                 "write them with decimal points (pandas.read_csv(..., decimal=','), then save)", text)
+    elif pd.to_datetime(head, errors="coerce", format="ISO8601").notna().all():
+        _coerced(name, "holds dates", "turn them into numbers (days since a date, a month, a "
+                 "weekday) or drop the column", text)
+    elif len(text) >= MIN_ROWS_FOR_IDENTIFIERS and text.nunique() > len(text) / 2 and not force_discrete:
+        _coerced(name, "has a different value in most rows (an identifier, or free text?)",
+                 "drop it if it names rows", text)
     return "nominal", text.to_numpy()
+
+
+def _coerced(name: str, what: str, remedy: str, column: pd.Series) -> None:
+    """Say that column ``name`` is read as a category although it ``what``."""
+    warnings.warn(f"column {name!r} {what}: it is read as a category of {column.astype(str).nunique()} "
+                  f"values in {len(column)} rows; {remedy}", SedgDataWarning, stacklevel=4)

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from tests.search.conftest import REPO
+from tests.sockets import descendants, listening_addresses
 
 pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 
@@ -51,55 +52,10 @@ def cluster(tmp_path_factory):
     assert not (state_dir / "cluster.json").exists()
 
 
-def _descendants(root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, stack = set(), [root]
-    while stack:
-        pid = stack.pop()
-        found.add(pid)
-        stack.extend(children.get(pid, []))
-    return found
-
-
-def _listening_addresses(pids: set[int]) -> set[str]:
-    """Local addresses of listening TCP sockets owned by ``pids`` (read from /proc)."""
-    listening: dict[str, str] = {}
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "0A":  # LISTEN
-                listening[fields[9]] = fields[1].split(":")[0].rjust(width, "0")
-    found = set()
-    for pid in pids:
-        try:
-            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
-        except OSError:
-            continue
-        for link in links:
-            if link.startswith("socket:[") and link[8:-1] in listening:
-                found.add(_decode(listening[link[8:-1]]))
-    return found
-
-
-def _decode(hex_address: str) -> str:
-    if len(hex_address) == 8:
-        return ".".join(str(int(hex_address[i:i + 2], 16)) for i in (6, 4, 2, 0))
-    if hex_address.startswith("0000000000000000FFFF0000"):  # IPv4-mapped IPv6
-        return "::ffff:" + _decode(hex_address[-8:])
-    return "ipv6:" + hex_address
-
-
 def test_up_prints_the_address_and_every_port_is_on_loopback(cluster):
     assert f"127.0.0.1:{PORT}" in cluster["up_output"]
     assert len(cluster["nodes"]) == 3
-    addresses = _listening_addresses(_descendants(cluster["daemon_pid"]))
+    addresses = listening_addresses(descendants(cluster["daemon_pid"]))
     assert addresses, "the cluster's processes listen somewhere"
     assert addresses <= {"127.0.0.1", "::ffff:127.0.0.1"}, addresses
     token = Path(cluster["token_path"])
@@ -113,7 +69,9 @@ def test_a_client_without_the_token_is_refused(cluster):
         "import ray\n"
         f"ray.init(address='127.0.0.1:{PORT}', logging_level='ERROR')\n"
     )
-    env = dict(os.environ, RAY_AUTH_MODE="disabled", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0")
+    # Ray retries a refused connection once a second, 20 times by default: 2 tell the same.
+    env = dict(os.environ, RAY_AUTH_MODE="disabled", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0",
+               RAY_NUM_REDIS_GET_RETRIES="2")
     env.pop("RAY_AUTH_TOKEN_PATH", None)
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              env=env, timeout=120)
@@ -202,7 +160,7 @@ def test_a_worker_node_dies_mid_search(cluster, tmp_path):
     assert victim is not None, "no trial finished on a worker node"
     # The whole node: its raylet and every process under it (a raylet killed alone leaves its
     # trial workers running to completion).
-    for pid in _descendants(workers[victim]["raylet_pid"]):
+    for pid in descendants(workers[victim]["raylet_pid"]):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     killed_at = pd.Timestamp.now(tz="UTC")

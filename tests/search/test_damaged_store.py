@@ -11,6 +11,7 @@ import pytest
 
 from evaluation.metrics import result_names
 from search.cli import main
+from search.experiment.check import check_experiment
 from search.experiment.schema import evaluations_schema, results_schema
 from search.experiment.store import ResultsStore, load_results
 from search.settings import SearchSettings
@@ -132,3 +133,33 @@ def test_a_trial_that_starts_again_loses_the_splits_of_its_earlier_run(tmp_path)
     evaluations = pd.read_parquet(settings.experiment_dir / "evaluations")
     assert sorted(evaluations.loc[evaluations["trial_id"] == "t0", "phase"]) == ["confirm"]
     assert set(evaluations["trial_id"]) == {"t0", "t1", "t2", "t3"}  # the others keep theirs
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("{}", "not a list of [column, type] pairs"),
+    ("[]", "column 'trial_id' is missing"),
+    (None, "column 'k_neighbors' is typed 'string', not 'double'"),
+    ("delta", "column 'delta_qwk' is typed 'string', not 'double'"),
+])
+def test_a_damaged_schema_is_named_by_check_and_refused_by_extend_and_resume(tmp_path, capsys, content,
+                                                                             problem):
+    import json
+
+    experiment = _fabricated(tmp_path, "damaged").experiment_dir
+    schema = experiment / "schema.json"
+    pairs = json.loads(schema.read_text())
+    if content is None or content == "delta":
+        column = "k_neighbors" if content is None else "delta_qwk"
+        content = json.dumps([[name, "string" if name == column else kind] for name, kind in pairs])
+    schema.write_text(content)
+    before = {path: path.read_bytes() for path in experiment.rglob("*") if path.is_file()}
+    assert main(["check", "damaged", "--storage-path", str(tmp_path)]) == 1
+    assert check_experiment("damaged", tmp_path).to_dict("records") == [
+        {"file": "schema.json", "problem": problem,
+         "resume": "cannot continue: restore the file from a copy"}]
+    for command in (["extend", "damaged", "--num-samples", "1"], ["resume", "damaged"]):
+        assert main([*command, "--storage-path", str(tmp_path)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"sedg-search: error: schema.json of experiment 'damaged' is damaged ({problem}): "
+                       "nothing was run; 'sedg-search check damaged' says what to do"]
+    assert {path: path.read_bytes() for path in experiment.rglob("*") if path.is_file()} == before

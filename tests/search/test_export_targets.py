@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from search.cli import main
-from tests.search.test_export import _experiment
+from tests.search.test_export import ROWS, _experiment
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +150,26 @@ def test_a_tilde_in_a_path_option_is_the_home_folder(student_por_path, tmp_path,
     assert main(["export", "fab", "--storage-path=~/store", "--trial", "t-gmc",
                  "--output", "~/m.joblib"]) == 0
     assert (home / "m.joblib").is_file() and not (tmp_path / "~").exists()
+
+
+def test_commands_that_fit_refuse_a_data_file_that_changed(student_por_path, tmp_path, capsys):
+    from search.experiment import Experiment
+    from search.experiment.store import ResultsStore
+
+    data = tmp_path / "grades.csv"
+    shutil.copy(student_por_path, data)
+    settings = _experiment(tmp_path, "fp", data)
+    fingerprint = Experiment.open("fp", tmp_path).data().fingerprint
+    store = ResultsStore(settings.experiment_dir)
+    for rank, row in enumerate(ROWS):  # rows that saw the file as it was
+        store.write({"status": "ok", "n_splits": 5, "delta_qwk": 0.05 - 0.01 * rank, **row,
+                     "dataset_fingerprint": fingerprint})
+    with open(data, "a") as handle:  # one more row
+        handle.write(data.read_text().splitlines()[1] + "\n")
+    before = _snapshot(settings.experiment_dir)
+    message = "experiment 'fp' was searched on other rows"
+    for command in (["export", "fp", "--trial", "t-gmc", "--output", str(tmp_path / "m.joblib")],
+                    ["confirm", "fp", "--top", "1"], ["explain", "fp", "--trial-id", "t-sedg"],
+                    ["report", "fp"]):
+        _refused(capsys, [*command, "--storage-path", str(tmp_path)], message)
+    assert _snapshot(settings.experiment_dir) == before and not (tmp_path / "m.joblib").exists()

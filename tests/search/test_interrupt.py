@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from cluster.state import LOOPBACK_VARIABLE
 from search.experiment._lock import experiment_lock
 from search.experiment.store import load_results
+from tests.sockets import LOOPBACK, descendants, listening_addresses
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +23,10 @@ RUN = [sys.executable, "-m", "search.cli", "run", "--methods", "none,smote,rando
 
 
 def _start(storage: Path) -> subprocess.Popen:
+    """A driver with a Ray of its own, started as a user's: loopback not asked for (the tests'
+    session asks for it everywhere else)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop(LOOPBACK_VARIABLE, None)
     return subprocess.Popen([*RUN, "--storage-path", str(storage)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=env)
 
@@ -38,6 +43,9 @@ def test_ctrl_c_during_the_search_keeps_rows_and_lock_and_exits_130(tmp_path):
     process = _start(storage)
     experiment = storage / "cut"
     _wait_for(lambda: any(experiment.glob("results/*.parquet")), timeout=120)  # trials are done
+    # Every port the run's own Ray opened, metrics included, is on loopback, as cluster up's are.
+    addresses = listening_addresses(descendants(process.pid))
+    assert len(addresses) >= 1 and addresses <= LOOPBACK, addresses
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     lines = err.strip().splitlines()

@@ -73,3 +73,30 @@ def test_reports_of_a_missing_experiment(cli, tmp_path):
     for command in ("report", "explain", "confirm"):
         process = cli(command, "nope", "--storage-path", str(tmp_path), check=False)
         assert process.returncode == 2 and "no experiment 'nope'" in process.stderr
+
+
+def test_the_report_page_escapes_every_name_it_shows(tmp_path, student_por_path, capsys):
+    from evaluation.metrics import result_names
+    from search.cli import main
+    from search.experiment.schema import evaluations_schema, results_schema
+    from search.experiment.store import ResultsStore
+    from search.settings import SearchSettings
+    from sedg.datasets import load_table, read_frame
+
+    hostile = "<img src=x onerror=alert(1)>"
+    data = tmp_path / "grades.csv"
+    read_frame(student_por_path).rename(columns={"G3": hostile}).to_csv(data, index=False)
+    settings = SearchSettings(data=str(data), target=hostile, methods=("smote", "gmcsmote"),
+                              classifiers=("blrr",), name="page", storage_path=str(tmp_path))
+    labels = load_table(data, target=hostile).labels
+    store = ResultsStore(settings.experiment_dir)
+    store.initialise(results_schema(settings.methods, result_names(labels)),
+                     evaluations_schema(result_names(labels)))
+    (settings.experiment_dir / "search.json").write_text(settings.to_json())
+    for index, method in enumerate(["smote", "gmcsmote", "smote"]):
+        store.write({"trial_id": f"t{index}", "status": "ok", "method": method, "classifier": "blrr",
+                     "n_splits": 5, "delta_qwk": 0.01 * index, "delta_qwk_se": 0.01,
+                     "finished_at": f"2026-01-0{index + 1}"})
+    assert main(["report", "page", "--storage-path", str(tmp_path)]) == 0
+    page = (settings.experiment_dir / "report" / "report.html").read_text()
+    assert hostile not in page and "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -143,3 +143,34 @@ def test_impute_split_learns_from_the_training_part_only():
     assert info.describe() == "colour: 2 by most frequent; size: 2 by median"
     assert not np.isnan(X_train).any() and not np.isnan(X_test).any()
     assert np.isnan(data.X).sum() == 4  # the table itself is untouched
+
+
+_ROWS = 40
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ([f"{i},5" for i in range(_ROWS)], r"column 'x' holds numbers written with a decimal comma \('0,5'\): "
+                                       r"it is read as a category of 40 values in 40 rows; write them"),
+    ([f"2024-01-{1 + i % 28:02d}" for i in range(_ROWS)], "column 'x' holds dates: it is read as a category"),
+    (pd.date_range("2024-01-01", periods=_ROWS), "column 'x' holds dates"),
+    ([[i, i + 1] for i in range(_ROWS)], "column 'x' holds lists: it is read as a category of 40 values"),
+    ([f"student-{i}" for i in range(_ROWS)], "column 'x' has a different value in most rows"),
+])
+def test_a_column_read_as_a_category_it_may_not_be_is_one_warning(values, message):
+    from sedg import SedgDataWarning
+
+    frame = pd.DataFrame({"x": values, "y": np.arange(_ROWS) % 3})
+    with pytest.warns(SedgDataWarning, match=message) as seen:
+        data = encode_frame(frame, "y")
+    assert len(seen) == 1 and data.feature_kinds == ("nominal",)
+
+
+def test_the_real_tables_read_without_a_data_warning(student_por_path):
+    import warnings
+
+    from sedg import SedgDataWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SedgDataWarning)
+        load_table(student_por_path, target="G3")
+        make_grades(n_samples=500)
