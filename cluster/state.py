@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cluster.ray_internals import reread_configuration
 from sedg import SedgInputError
+from sedg.environment import environment_for
 from sedg.files import atomic_write_text
 
 __all__ = ["LOOPBACK_VARIABLE", "ClusterState", "client_environment", "default_state_dir", "find_state",
@@ -89,13 +90,6 @@ def loopback_only() -> Iterator[None]:
     """Around the start of a Ray instance of this process's own: every port it opens, metrics
     included, on the loopback interface (a value the user set is kept); the environment is put
     back afterwards, the instance keeps what it started with."""
-    previous = os.environ.get(LOOPBACK_VARIABLE)
-    os.environ.setdefault(LOOPBACK_VARIABLE, "0")
-    reread_configuration()
-    try:
+    with environment_for({LOOPBACK_VARIABLE: "0"}):
+        reread_configuration()
         yield
-    finally:
-        if previous is None:
-            os.environ.pop(LOOPBACK_VARIABLE, None)
-        else:
-            os.environ[LOOPBACK_VARIABLE] = previous

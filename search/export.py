@@ -47,8 +47,9 @@ def _chosen_row(experiment: Experiment, rank: int | None, trial_id: str | None) 
         if row is None:
             raise SedgInputError(f"no trial {trial_id!r} in experiment {experiment.name!r}")
         if row["status"] != OK:
+            error = row.get("error")
             raise SedgInputError(f"trial {trial_id!r} ended with status {row['status']!r}, not "
-                                 f"{OK!r}: {row.get('error') or 'no result'}")
+                                 f"{OK!r}: {error if isinstance(error, str) and error else 'no result'}")
         return row, None
     check_values({"rank": Whole(1)}, rank=rank)
     ranked = experiment.ranked()

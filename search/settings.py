@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,10 @@ from sedg.datasets import GRADES_TARGET
 from sedg.defaults import N_SYNTHETIC
 
 __all__ = ["DEFAULT_METHODS", "SCHEDULERS", "SEARCHERS", "SearchSettings"]
+
+#: An experiment's name: one folder name of characters no shell, URL, script or file system
+#: reads as anything else (``#`` broke resume; quotes reached generated code).
+NAME_PATTERN = r"\w[\w .+=@,-]*"
 
 #: The default search: what the project is for — SEDG, the deep generative models, GMCSMOTE —
 #: next to the rivals a practitioner would try (class reweighting, a few classic resamplers)
@@ -206,8 +211,10 @@ class SearchSettings:
             self.target = GRADES_TARGET if self.data is None else "target"
         if not self.name:
             self.name = "search-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        if "/" in self.name or self.name.startswith("."):
-            raise SedgInputError(f"experiment name {self.name!r} must be a plain folder name")
+        if not re.fullmatch(NAME_PATTERN, self.name):
+            raise SedgInputError(
+                f"experiment name {self.name!r} must be a plain folder name: a letter or digit, "
+                "then letters, digits, spaces or . _ - + = @ ,")
         if "://" in self.storage_path:
             raise SedgInputError(
                 "--storage-path must be a file-system path; on a multi-machine cluster use one "
@@ -304,6 +311,10 @@ class SearchSettings:
     def _from_values(cls, values: dict) -> SearchSettings:
         """Settings from saved values; a key this version does not know (a newer one's) is left out."""
         known = {item.name for item in fields(cls)}
+        for item in fields(cls):  # a text where a list belongs would be read letter by letter
+            if isinstance(item.default, tuple) and isinstance(values.get(item.name), str):
+                raise SedgInputError(f"saved setting {item.name!r} must be a list, not the text "
+                                     f"{values[item.name]!r}")
         return cls(**{key: value for key, value in values.items() if key in known})
 
     def data_spec(self) -> DataSpec:

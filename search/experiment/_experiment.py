@@ -62,7 +62,7 @@ class Experiment:
         """The experiment ``name`` of ``storage_path``, its settings read; one error when there is
         none (a folder without saved settings is none) or its settings do not read. With
         ``settings_needed=False`` a folder is enough: ``check`` reads one whose settings are damaged."""
-        storage = Path(storage_path).resolve()
+        storage = Path(storage_path).expanduser().resolve()
         experiment = cls(storage / name)
         found = experiment.has_settings() if settings_needed else experiment.directory.is_dir()
         if not name or not found:
@@ -73,8 +73,13 @@ class Experiment:
 
     @classmethod
     def every(cls, storage_path: str | Path = DEFAULT_STORAGE_PATH) -> list[Experiment]:
-        """Every experiment of ``storage_path``, by name."""
-        return [cls(path.parent) for path in sorted(Path(storage_path).glob(f"*/{SETTINGS_FILE}"))]
+        """Every experiment of ``storage_path``, by name; one reached through a link is the
+        folder it links to, listed once."""
+        found: dict[Path, Experiment] = {}
+        for path in sorted(Path(storage_path).expanduser().glob(f"*/{SETTINGS_FILE}")):
+            experiment = cls(path.parent)
+            found.setdefault(experiment.directory, experiment)
+        return sorted(found.values(), key=lambda experiment: experiment.name)
 
     @classmethod
     def latest(cls, storage_path: str | Path = DEFAULT_STORAGE_PATH) -> Experiment:

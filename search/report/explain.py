@@ -11,6 +11,7 @@ import pandas as pd
 
 from evaluation.protocol import resample_split
 from search._defaults import DEFAULT_STORAGE_PATH
+from search._parameters import method_parameters
 from search.experiment import OK, Experiment
 from search.recipe import SEARCH, evaluation_config
 from sedg import SedgInputError
@@ -23,8 +24,17 @@ GENERATORS = ("sedg", "dgm")
 def _choose(experiment: Experiment, trial_id: str | None, config: dict | None) -> dict:
     """What to explain: ``config``, trial ``trial_id``, or the best generator as ``best`` ranks it."""
     if config is not None:
+        if not isinstance(config, dict):
+            raise SedgInputError('--config must be a JSON object of the configuration\'s values, '
+                                 'such as {"method": "sedg", "n_synthetic": 100}')
         if config.get("method") not in GENERATORS:
             raise SedgInputError("--config must name method sedg or dgm")
+        known = {"method", "classifier", *method_parameters(config["method"])}
+        unknown = sorted(key for key in config
+                         if key not in known and "__" not in key)  # <classifier>__<parameter>
+        if unknown:
+            raise SedgInputError(f"--config names {', '.join(map(repr, unknown))}, which "
+                                 f"{config['method']} does not take; it takes {', '.join(sorted(known))}")
         return config
     if trial_id is not None:
         row = experiment.row(trial_id)

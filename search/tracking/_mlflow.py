@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from pathlib import Path
 
 from sedg import SedgInputError
+from sedg.environment import environment_for
 from sedg.files import atomic_write_text
 
 __all__ = ["TRACKING_FILE", "check_tracking", "end_search_run", "has_wandb", "log_confirmation",
@@ -42,9 +42,15 @@ def _mlflow():
 
 
 def _client(uri: str):
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")  # one line within seconds
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(CHECK_TIMEOUT_S))
     return _mlflow().MlflowClient(tracking_uri=uri)
+
+
+def _bounded_requests():
+    """MLflow without retries and with a short timeout (a value the user set is kept), so the
+    check before a search says "unreachable" in seconds; as it was afterwards: during the
+    search, MLflow's own retries ride out a server's hiccup."""
+    return environment_for({"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+                            "MLFLOW_HTTP_REQUEST_TIMEOUT": str(CHECK_TIMEOUT_S)})
 
 
 def check_tracking(settings) -> None:
@@ -56,7 +62,8 @@ def check_tracking(settings) -> None:
             raise SedgInputError(f"--mlflow-tracking-uri {uri!r} is not a URI; give sqlite:////abs/"
                                  "mlflow.db, file:///abs/mlruns or http://host:5000")
         try:
-            _experiment_id(_client(uri), settings)
+            with _bounded_requests():
+                _experiment_id(_client(uri), settings)
         except SedgInputError:
             raise
         except Exception as error:  # an unknown scheme, a refused connection, a bad path

@@ -5,11 +5,10 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from search.settings import SearchSettings
 from search.tune.interrupt import keeping_sigterm
+from sedg.environment import environment_for
 
 __all__ = ["DRIVER_MODULES", "TUNE_ENVIRONMENT", "import_in_background", "init_ray", "tune_environment"]
 
@@ -27,20 +26,9 @@ DRIVER_MODULES = ("ray.tune", "search.tune.searcher", "search.tune.trainable", "
                   "search.tune.racing")
 
 
-@contextmanager
-def tune_environment() -> Iterator[None]:
+def tune_environment():
     """:data:`TUNE_ENVIRONMENT` for the block (a value the user set is kept), then as it was."""
-    previous = {name: os.environ.get(name) for name in TUNE_ENVIRONMENT}
-    for name, value in TUNE_ENVIRONMENT.items():
-        os.environ.setdefault(name, value)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return environment_for(TUNE_ENVIRONMENT)
 
 
 def init_ray(settings: SearchSettings, num_cpus: int | None) -> None:

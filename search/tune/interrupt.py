@@ -20,6 +20,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sedg.environment import environment_for
+
 __all__ = ["Interrupted", "check", "deferred", "handling_signals", "keeping_sigterm", "stop_for"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -71,25 +73,17 @@ def handling_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    environment = {name: os.environ.get(name) for name in SIGNAL_ENVIRONMENT}
-    os.environ["TUNE_DISABLE_SIGINT_HANDLER"] = SIGNAL_ENVIRONMENT["TUNE_DISABLE_SIGINT_HANDLER"]
-    os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER",
-                          SIGNAL_ENVIRONMENT["RAY_DISABLE_FAILURE_SIGNAL_HANDLER"])
     previous = {number: signal.getsignal(number) for number in _SIGNALS}
     for number in _SIGNALS:
         signal.signal(number, _handler)
     _state.update(installed=True, mode="raise", received=None, error=None)
     try:
-        yield
+        with environment_for(SIGNAL_ENVIRONMENT, replace=("TUNE_DISABLE_SIGINT_HANDLER",)):
+            yield
     finally:
         _state.update(installed=False, mode="raise", received=None, error=None)
         for number, handler in previous.items():
             signal.signal(number, handler)
-        for name, value in environment.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def check() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,9 +67,11 @@ from sedg import SedgInputError
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     storage = tmp_path / "store"
+    environment = dict(os.environ)
     code = main([*args, "--storage-path", str(storage)])
     captured = capsys.readouterr()
     assert code == 2
+    assert dict(os.environ) == environment  # what a command sets, it puts back
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], captured.err
     assert not storage.exists() or not any(storage.iterdir())

@@ -116,15 +116,22 @@ def test_predict_writes_only_where_it_may(storage, student_por_path, tmp_path, c
 HOSTILE_NAME = 'x"""+str(__import__("os").system("touch PWNED"))+"""'
 
 
-def test_a_rebuild_script_from_hostile_names_and_paths_runs_no_injected_code(student_por_path, tmp_path):
-    folder = tmp_path / "data \\N{x} '\"quotes"
+def test_a_hostile_experiment_name_is_refused_in_one_line(tmp_path, capsys):
+    for name in (HOSTILE_NAME, "a#b", ".hidden", "two\nlines"):
+        _refused(capsys, ["run", "--name", name, "--storage-path", str(tmp_path)],
+                 f"experiment name {name!r} must be a plain folder name: a letter or digit, then")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_rebuild_script_from_a_hostile_path_runs_no_injected_code(student_por_path, tmp_path):
+    folder = tmp_path / 'data \\N{x} \'"""+str(__import__("os").system("touch PWNED"))+"""'
     folder.mkdir()
     data = folder / "grades.csv"
     shutil.copy(student_por_path, data)
     storage = tmp_path / "store"
-    _experiment(storage, HOSTILE_NAME, data)
+    _experiment(storage, "plain", data)
     script = tmp_path / "rebuild.py"
-    assert main(["export", HOSTILE_NAME, "--storage-path", str(storage), "--trial", "t-gmc",
+    assert main(["export", "plain", "--storage-path", str(storage), "--trial", "t-gmc",
                  "--output", str(tmp_path / "m.joblib"), "--python", str(script)]) == 0
     run = subprocess.run([sys.executable, str(script), str(data)], cwd=tmp_path,
                          capture_output=True, text=True, timeout=300,
@@ -133,7 +140,7 @@ def test_a_rebuild_script_from_hostile_names_and_paths_runs_no_injected_code(stu
     assert not any(tmp_path.rglob("PWNED"))
     namespace: dict = {}
     exec(compile(script.read_text().split("\n\ndef build", 1)[0], str(script), "exec"), namespace)
-    assert namespace["EXPERIMENT"] == HOSTILE_NAME and namespace["DATA"] == str(data)
+    assert namespace["DATA"] == str(data) and namespace["EXPERIMENT"] == "plain"
 
 
 def test_a_tilde_in_a_path_option_is_the_home_folder(student_por_path, tmp_path, monkeypatch, capsys):

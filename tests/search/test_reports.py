@@ -67,6 +67,12 @@ def test_explain_writes_a_heat_map_and_a_csv(cli, experiment):
     single = pd.read_csv(report / "explain.csv")
     # one feature per synthetic row was changed, so the shares of a class sum to at most 1
     assert (single.groupby("class")["modified_share"].sum() <= 1.0 + 1e-9).all()
+    for bad, message in (("[]", "--config must be a JSON object of the configuration's values"),
+                         ('{"method": "sedg", "n_featurez": 1}',
+                          "--config names 'n_featurez', which sedg does not take; it takes ")):
+        process = cli("explain", "small", "--storage-path", str(experiment), "--config", bad, check=False)
+        lines = process.stderr.strip().splitlines()
+        assert process.returncode == 2 and lines == [lines[0]] and message in lines[0], lines
 
 
 def test_reports_of_a_missing_experiment(cli, tmp_path):
