@@ -16,7 +16,7 @@ sedg._errors.SedgInputError: --top must be an integer >= 1, got True
 ...              flags={"time_budget_s": "--time-budget"})
 Traceback (most recent call last):
 ...
-sedg._errors.SedgInputError: --time-budget must be > 0, got nan
+sedg._errors.SedgInputError: --time-budget must be a finite number > 0, got nan
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class Number:
         return value > 0 if self.positive else value >= 0
 
     def wanted(self) -> str:
-        return "> 0" if self.positive else ">= 0"
+        return "a finite number > 0" if self.positive else "a finite number >= 0"
 
 
 def flag_for(name: str) -> str:

@@ -44,6 +44,9 @@ def read_frame(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if path.is_dir():
         raise SedgInputError(f"{path} is a directory, not a data file")
+    if path.exists() and not path.is_file():
+        raise SedgInputError(f"data file {path} is not a regular file (a pipe or a device): save "
+                             "the table to a file first")
     if not path.is_file():
         raise SedgInputError(f"data file not found: {path}")
     if path.stat().st_size == 0:

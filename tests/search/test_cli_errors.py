@@ -47,8 +47,12 @@ from sedg import SedgInputError
     (["run", "--name", "n" * 300], "experiment name is 300 bytes long; the file system allows at most"),
     (["best", "nothing-here"], "no experiment 'nothing-here'"),
     (["resume", "nothing-here"], "no experiment 'nothing-here'"),
-    (["run", "--time-budget", "0"], "--time-budget must be > 0, got 0.0"),
-    (["run", "--time-budget", "-5"], "--time-budget must be > 0, got -5.0"),
+    (["run", "--time-budget", "0"], "--time-budget must be a finite number > 0, got 0.0"),
+    (["run", "--time-budget", "-5"], "--time-budget must be a finite number > 0, got -5.0"),
+    (["run", "--time-budget", "nan"], "--time-budget must be a finite number > 0, got nan"),
+    (["run", "--cpus-per-trial", "inf"], "--cpus-per-trial must be a finite number > 0, got inf"),
+    (["run", "--race-alpha", "nan"], "--race-alpha must be a finite number > 0, got nan"),
+    (["run", "--gpus-per-trial", "nan"], "--gpus-per-trial must be a finite number >= 0, got nan"),
     (["extend", "nothing-here", "--num-samples", "2"], "no experiment 'nothing-here'"),
     (["extend", "nothing-here"], "extend needs --num-samples N, --time-budget SECONDS, or both"),
     (["run", "--optuna-storage", "not a url"], "--optuna-storage 'not a url' is not a database URL"),
@@ -71,6 +75,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     code = main([*args, "--storage-path", str(storage)])
     captured = capsys.readouterr()
     assert code == 2
+    import ray  # noqa: F401  (importing Ray sets RAY_CLIENT_MODE: Ray's doing, not the command's)
+
+    environment.setdefault("RAY_CLIENT_MODE", "0")
     assert dict(os.environ) == environment  # what a command sets, it puts back
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], captured.err
