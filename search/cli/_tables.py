@@ -1,5 +1,5 @@
 """The command line's tables: rich tables on a terminal (long names fold, a configuration's
-parameters in one column), JSON and CSV for scripts."""
+parameters in one column), plain ones in a pipe or a log (nothing cut), JSON and CSV for scripts."""
 
 from __future__ import annotations
 
@@ -13,16 +13,28 @@ __all__ = ["emit"]
 
 
 def _print_table(frame: pd.DataFrame, title: str) -> None:
+    """On a terminal, a table of the terminal's width (long cells fold); in a pipe or a log, a
+    plain table whose lines are as long as its cells need: no column is ever cut."""
+    import sys
+
+    import pandas as pd
+
+    frame = _parameters_in_one_column(frame)
+    if not sys.stdout.isatty():
+        cells = pd.DataFrame({str(column): [_cell(column, value) for value in frame[column]]
+                              for column in frame.columns})
+        print(title)
+        print(cells.to_string(index=False))
+        return
     from rich.console import Console
     from rich.table import Table
 
-    frame = _parameters_in_one_column(frame)
     table = Table(title=title)
     for column in frame.columns:  # long names fold, never cut; parameters get room to read
         table.add_column(str(column), overflow="fold", min_width=48 if column == "parameters" else None)
     for row in frame.itertuples(index=False):
         table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
-    Console(width=240).print(table)  # logs and pipes: wide enough for the top table
+    Console().print(table)
 
 
 def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
