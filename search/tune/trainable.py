@@ -99,7 +99,8 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
                   SPLIT_KEY: json.dumps(values, default=jsonable)}
         if split < planned - 1:  # the last split comes with the final report
             # A trial stopped here keeps its time so far (the profile's sums count it).
-            partial = {**row, **so_far, "status": STOPPED, "time_total": time.perf_counter() - started}
+            partial = {**row, **so_far, "status": STOPPED, "time_total": time.perf_counter() - started,
+                       "finished_at": datetime.now(timezone.utc).isoformat()}  # its last split's end
             tune.report(report | {ROW_KEY: json.dumps(partial, default=jsonable)})
         else:
             last.update(report)

@@ -23,6 +23,7 @@ def test_racing_stops_a_clearly_bad_configuration_and_the_best_is_confirmed(cli,
     stopped = noise[noise["status"] == "stopped"]
     assert len(stopped) >= 1, "racing should stop shuffled labels once 'none' has run every split"
     assert (stopped["n_splits"] < 4).all() and (stopped["delta_qwk"] < 0).all()
+    assert rows["finished_at"].notna().all()  # a stopped trial's row too: when its last split ended
 
     evaluations = pd.read_parquet(experiment / "evaluations")
     searched = evaluations[evaluations["phase"] == "search"]
