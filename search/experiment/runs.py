@@ -44,13 +44,16 @@ def read_runs(experiment_dir) -> list[dict]:
     return runs if isinstance(runs, list) else []
 
 
-def record_run(settings, command: str, searched: Timing, confirmed: Timing) -> dict:
+def record_run(settings, command: str, searched: Timing, confirmed: Timing,
+               asked: int | None = None) -> dict:
     """Append this run to ``runs.json`` and print its line: the search phase against its budget,
-    then the confirmation, timed apart."""
+    then the confirmation, timed apart; the trials this command asked for (``num_samples``:
+    an ``extend``'s added ones, none for a ``resume``) and the experiment's planned total."""
     entry = {"command": command, "ended_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
              "search_seconds": round(searched.seconds or 0.0, 3),
              "confirmation_seconds": round(confirmed.seconds or 0.0, 3),
-             "time_budget_s": settings.time_budget_s, "num_samples": settings.num_samples}
+             "time_budget_s": settings.time_budget_s, "num_samples": asked,
+             "planned_total": settings.num_samples}
     directory = settings.experiment_dir
     atomic_write_text(directory / RUNS_FILE, json.dumps([*read_runs(directory), entry], indent=1))
     budget = f" of a {settings.time_budget_s:g}s budget" if settings.time_budget_s else ""

@@ -121,7 +121,7 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
         close_study(settings)
         with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
             _confirm(settings)
-        record_run(settings, command, searched, confirmed)
+        record_run(settings, command, searched, confirmed, asked=planned)
         track_report(settings)
         rows = Experiment(experiment.directory).rows  # read afresh: the search wrote them
         if rows.empty:

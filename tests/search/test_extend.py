@@ -103,7 +103,10 @@ def test_extend_continues_the_same_study_and_confirms_only_what_is_new(extended,
     assert set(first["trial_id"]) <= set(rows["trial_id"])
     study = optuna.load_study(study_name="grow", storage=settings.optuna_storage_url)
     assert len(study.trials) == 8  # one study: TPE went on from the first 4
-    assert [run["command"] for run in read_runs(settings.experiment_dir)] == ["run", "extend"]
+    runs = read_runs(settings.experiment_dir)
+    assert [run["command"] for run in runs] == ["run", "extend"]
+    # What each asked for, and the experiment's total planned after it.
+    assert [(run["num_samples"], run["planned_total"]) for run in runs] == [(4, 4), (4, 8)]
     saved = SearchSettings.load(settings.experiment_dir)
     assert saved.num_samples == 8 and saved.time_budget_s is None
     evaluations = pd.read_parquet(settings.experiment_dir / "evaluations")
