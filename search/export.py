@@ -30,7 +30,8 @@ from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "load_model",
-    "model_target", "predict_table", "script_target", "script_text", "write_script", "write_table",
+    "model_target", "predict_table", "reliability_note", "script_target", "script_text", "write_script",
+    "write_table",
 ]
 
 #: What every description says; with the model's name, it marks a file pair export wrote.
@@ -136,6 +137,24 @@ def chosen_trial(name: str, storage_path: str | Path, rank: int = 1) -> str:
     """The trial id of the configuration ranked ``rank`` among the confirmed ones."""
     row, _ = _chosen_row(Experiment.open(name, storage_path), rank, None)
     return str(row["trial_id"])
+
+
+def reliability_note(name: str, storage_path: str | Path, trial: str) -> str | None:
+    """A line when the exported configuration showed no reliable gain: not confirmed on fresh
+    splits, or its confirmed gain not above zero with confidence (one-sided 95 %, as ``best``)."""
+    from search.experiment.ranking import confidence_note
+
+    experiment = Experiment.open(name, storage_path)
+    metric, mode = experiment.objective()
+    confirmed = experiment.confirmed
+    mine = confirmed[confirmed["trial_id"].astype(str) == trial] if not confirmed.empty else confirmed
+    if mine.empty:
+        return (f"note: configuration {trial} was not confirmed on fresh splits; its {metric} is the "
+                "search's estimate ('sedg-search confirm' confirms it)")
+    if confidence_note(mine, metric, mode) is not None:
+        return (f"note: configuration {trial} showed no reliable gain in {metric} on its fresh "
+                "splits (one-sided 95 %); it is exported as asked")
+    return None
 
 
 def default_model_path(name: str, storage_path: str | Path, trial: str) -> Path:

@@ -176,6 +176,7 @@ def _export(args) -> int:
         default_model_path,
         export,
         model_target,
+        reliability_note,
         script_target,
         script_text,
     )
@@ -184,11 +185,9 @@ def _export(args) -> int:
     # Every target checked and the script made before the model is fitted: a refusal or a
     # value the script cannot hold leaves nothing behind.
     script = None if args.python is None else script_target(args.python, overwrite=args.overwrite)
-    if args.output is not None:
-        output = args.output
-    else:
-        trial = args.trial or chosen_trial(args.name, args.storage_path, args.rank)
-        output = default_model_path(args.name, args.storage_path, trial)
+    trial = args.trial or chosen_trial(args.name, args.storage_path, args.rank)
+    output = args.output if args.output is not None else default_model_path(
+        args.name, args.storage_path, trial)
     output = model_target(output, overwrite=args.overwrite, create_folder=args.output is None)
     text = None if script is None else script_text(args.name, args.storage_path, args.rank,
                                                    trial_id=args.trial)
@@ -202,6 +201,9 @@ def _export(args) -> int:
     print(f"model: {output}\ndescription: {output.with_suffix('.json')}")
     if script is not None:
         print(f"script: {script}")
+    note = reliability_note(args.name, args.storage_path, trial)
+    if note is not None:
+        print(note)
     return 0
 
 

@@ -61,9 +61,28 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
         data = load_data(settings.data_spec())
         _check_metrics(settings, data.class_names)
         check_services(settings, new=True)
+    print(opening_line(settings, data), flush=True)  # before the seconds Ray takes to start
     importing = import_in_background()
     with deferred(), tune_environment():  # a signal waits for a safe point (search.tune.interrupt)
         return _search(experiment, settings, data, profile, num_cpus, importing)
+
+
+def opening_line(settings: SearchSettings, data) -> str:
+    """What a search is about to do, in one line: its experiment, data, methods, trials or
+    budget, and where its results go."""
+    if settings.trials_per_method:
+        trials = f"{settings.trials_per_method} trials per method"
+    elif settings.num_samples is not None:
+        trials = f"{settings.num_samples} trials"
+    else:
+        trials = "trials until the budget ends"
+    budget = f" within {settings.time_budget_s:g}s" if settings.time_budget_s else ""
+    counts = data.class_counts.values()
+    return (f"experiment {settings.name}: {data.name}, {len(data.y)} rows x {len(data.feature_names)} "
+            f"features, {len(counts)} classes of {min(counts)} to {max(counts)} rows; methods "
+            f"{', '.join(settings.methods)}; "
+            f"classifier {', '.join(settings.classifiers)}; {trials}{budget}; results in "
+            f"{settings.experiment_dir}")
 
 
 def _search(experiment: Experiment, settings: SearchSettings, data, profile: Profile,

@@ -25,6 +25,10 @@ def test_run_on_embedded_data_then_best(cli, tmp_path, ray_cluster):
                           str(tmp_path), "--name", "e2e", "--methods", "none,smote,gmcsmote,random_over",
                           "--classifier", "blrr", "--profile", ray_address=ray_cluster)
     assert "[   8/8]" in process.stdout and "top configurations" in process.stdout
+    # What it is about to do, before Ray starts.
+    assert process.stdout.splitlines()[0] == (
+        "experiment e2e: grades, 649 rows x 30 features, 20 classes of 1 to 98 rows; methods none, "
+        f"smote, gmcsmote, random_over; classifier blrr; 8 trials; results in {tmp_path / 'e2e'}")
     rows = pd.read_parquet(tmp_path / "e2e" / "results")  # plain pandas
     # --profile: the driver's phases and the trials' sums, printed and saved.
     profile = {entry["phase"]: entry["seconds"]

@@ -100,7 +100,15 @@ def test_every_family_exports_and_predicts_as_its_evaluation(experiment, student
 def test_export_from_the_cli_by_rank_with_its_description(experiment, capsys):
     assert main(["export", "fab", "--storage-path", str(experiment)]) == 0
     model_path = experiment / "fab" / "models" / "t-gmc.joblib"  # rank 1: the best confirmed
-    assert f"model: {model_path}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"model: {model_path}" in out
+    # Its confirmed gain has no standard error here: no reliable gain, and export says so.
+    assert out.strip().splitlines()[-1] == ("note: configuration t-gmc showed no reliable gain in "
+                                            "delta_qwk on its fresh splits (one-sided 95 %); it is "
+                                            "exported as asked")
+    assert main(["export", "fab", "--storage-path", str(experiment), "--trial", "t-smote"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith(
+        "note: configuration t-smote was not confirmed on fresh splits; its delta_qwk is the search's")
     description = json.loads(model_path.with_suffix(".json").read_text())
     assert description["configuration"]["method"] == "gmcsmote" and description["rank"] == 1
     assert description["confirmation"]["confirmed_delta_qwk"] == pytest.approx(0.02)
