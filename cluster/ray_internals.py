@@ -18,6 +18,9 @@ one of them (checked against Ray 2.60).
    user's key, which the command line answers itself).
 6. :func:`tune_result_files` — the reports of each trial in Tune's ``result.json`` (one JSON object
    a line), read when Tune's own reader gives up on a file cut short by a killed driver.
+7. :func:`optuna_trial` — the Optuna trial that Ray Tune's ``OptunaSearch`` asked for a Tune trial
+   (its ``_ot_trials``): Ray has no accessor, and the store's trial id is set on it so a study's
+   trial leads to its row.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PROBES", "no_sigterm_handler", "raylet_pid", "reread_configuration", "tune_result_files",
-           "tune_stop_handler"]
+__all__ = ["PROBES", "no_sigterm_handler", "optuna_trial", "raylet_pid", "reread_configuration",
+           "tune_result_files", "tune_stop_handler"]
 
 #: The gRPC method a driver's endpoint answers, per kind of address, and its name in words.
 PROBES = {
@@ -88,3 +91,8 @@ def tune_result_files(experiment_dir: Path) -> list[dict]:
             except ValueError:
                 continue
     return reports
+
+
+def optuna_trial(searcher, trial_id: str):
+    """The ``optuna.Trial`` a Ray Tune ``OptunaSearch`` asked for Tune trial ``trial_id``."""
+    return searcher._ot_trials[trial_id]

@@ -8,13 +8,20 @@ import optuna
 import pandas as pd
 from ray.tune.search.optuna import OptunaSearch
 
+from cluster.ray_internals import optuna_trial
 from search._defaults import OPTUNA_DB
+from search.experiment.rows import row_of
+from search.experiment.store import STOPPED
 from search.settings import SearchSettings
 from search.space import define_space
 from search.tune.profile import timed
 from sedg import SedgInputError
 
-__all__ = ["TimedOptunaSearch", "check_optuna_storage", "close_study", "make_sampler", "make_searcher"]
+__all__ = ["TRIAL_ID_ATTRIBUTE", "TimedOptunaSearch", "check_optuna_storage", "close_study", "make_sampler",
+           "make_searcher"]
+
+#: The user attribute of each Optuna trial that holds the store's ``trial_id`` (Ray Tune's).
+TRIAL_ID_ATTRIBUTE = "sedg_trial_id"
 
 
 class TimedOptunaSearch(OptunaSearch):
@@ -24,8 +31,21 @@ class TimedOptunaSearch(OptunaSearch):
 
     profile = None
 
-    suggest = timed("searcher")(OptunaSearch.suggest)
-    on_trial_complete = timed("searcher")(OptunaSearch.on_trial_complete)
+    @timed("searcher")
+    def suggest(self, trial_id: str) -> dict | None:
+        config = super().suggest(trial_id)
+        if isinstance(config, dict):  # the store's trial id on the study's trial: one leads to the other
+            optuna_trial(self, trial_id).set_user_attr(TRIAL_ID_ATTRIBUTE, trial_id)
+        return config
+
+    @timed("searcher")
+    def on_trial_complete(self, trial_id: str, result: dict | None = None, error: bool = False) -> None:
+        # A trial racing stopped ends with the mean of its first splits, which is no answer:
+        # without a value, Ray's OptunaSearch tells the study PRUNED (as extend replays it).
+        row = row_of(result or {})
+        if row is not None and row.get("status") == STOPPED and not error:
+            result = None
+        super().on_trial_complete(trial_id, result, error)
 
     @timed("searcher")
     def on_trial_result(self, trial_id: str, result: dict) -> None:
@@ -122,9 +142,9 @@ def make_searcher(settings: SearchSettings, profile=None, history: pd.DataFrame 
 
 def close_study(settings: SearchSettings) -> int:
     """When the search phase ends, a trial the study still holds as running never reported (the
-    budget stopped it before its first split, or its driver died): mark it failed, so the
-    study in the database says what happened and a dashboard shows no phantom runs. Returns
-    how many it marked."""
+    budget stopped it before its first split, or its driver died), and one still queued will
+    never run: mark each failed, so the study in the database says what happened and a
+    dashboard shows no phantom runs. Returns how many it marked."""
     url = settings.optuna_storage_url
     if url is None:
         return 0
@@ -132,4 +152,11 @@ def close_study(settings: SearchSettings) -> int:
     running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
     for trial in running:
         study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
-    return len(running)
+    # A trial queued for the search (a method's first turn) that the search ended before: taken
+    # from the queue and failed, so the study holds no WAITING trial that will never run.
+    waiting = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,)))
+    for _ in range(waiting):
+        queued = study.ask()
+        queued.set_user_attr("never_run", True)
+        study.tell(queued, state=optuna.trial.TrialState.FAIL)
+    return len(running) + waiting

@@ -11,6 +11,7 @@ import ray._private.utils as ray_utils
 from cluster.ray_internals import (
     PROBES,
     no_sigterm_handler,
+    optuna_trial,
     raylet_pid,
     reread_configuration,
     tune_result_files,
@@ -71,3 +72,14 @@ def test_tune_result_files_are_read_line_by_line(tmp_path):
     trial.mkdir()
     trial.joinpath("result.json").write_text(json.dumps({"trial_id": "a"}) + "\n{cut sho")
     assert tune_result_files(tmp_path) == [{"trial_id": "a"}]
+
+
+def test_the_optuna_trial_of_a_tune_trial_is_found():
+    import optuna
+    from ray.tune.search.optuna import OptunaSearch
+
+    searcher = OptunaSearch(space=lambda trial: {"x": trial.suggest_int("x", 1, 3)}, metric="y",
+                            mode="max", sampler=optuna.samplers.RandomSampler(seed=0))
+    config = searcher.suggest("tune-trial-1")
+    trial = optuna_trial(searcher, "tune-trial-1")
+    assert isinstance(trial, optuna.Trial) and trial.params == config

@@ -21,6 +21,7 @@ from search.settings import SearchSettings
 from search.tracking import SEARCH_TAG, TRIAL_TAG
 from search.tune.racing import RacingScheduler
 from search.tune.runner import extend, run
+from search.tune.searcher import TRIAL_ID_ATTRIBUTE
 
 pytestmark = pytest.mark.slow
 
@@ -103,6 +104,10 @@ def test_extend_continues_the_same_study_and_confirms_only_what_is_new(extended,
     assert set(first["trial_id"]) <= set(rows["trial_id"])
     study = optuna.load_study(study_name="grow", storage=settings.optuna_storage_url)
     assert len(study.trials) == 8  # one study: TPE went on from the first 4
+    # Each study trial names its row; one racing stopped is PRUNED, not a COMPLETE partial mean.
+    states = {trial.user_attrs.get(TRIAL_ID_ATTRIBUTE): trial.state.name for trial in study.trials}
+    expected = {"ok": "COMPLETE", "stopped": "PRUNED"}
+    assert states == {row.trial_id: expected[row.status] for row in rows.itertuples()}
     runs = read_runs(settings.experiment_dir)
     assert [run["command"] for run in runs] == ["run", "extend"]
     # What each asked for, and the experiment's total planned after it.

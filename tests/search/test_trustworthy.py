@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import optuna
 import pandas as pd
 import pytest
+
+from search.tune.searcher import TRIAL_ID_ATTRIBUTE
 
 pytestmark = pytest.mark.slow
 
@@ -14,7 +17,7 @@ def test_racing_stops_a_clearly_bad_configuration_and_the_best_is_confirmed(cli,
     run = cli("run", "--methods", "none,label_noise", "--plugin", "noise_plugin",
               "--trials-per-method", "3", "--concurrency", "1", "--num-cpus", "2",
               "--classifier", "blrr", "--repeats", "4", "--confirm-top", "2", "--confirm-repeats", "3",
-              "--storage-path", str(tmp_path), "--name", "race")
+              "--storage-path", str(tmp_path), "--name", "race", "--optuna-storage")
     experiment = tmp_path / "race"
     rows = pd.read_parquet(experiment / "results")
     assert rows["method"].value_counts().to_dict() == {"none": 3, "label_noise": 3}  # equal budgets
@@ -24,6 +27,11 @@ def test_racing_stops_a_clearly_bad_configuration_and_the_best_is_confirmed(cli,
     assert len(stopped) >= 1, "racing should stop shuffled labels once 'none' has run every split"
     assert (stopped["n_splits"] < 4).all() and (stopped["delta_qwk"] < 0).all()
     assert rows["finished_at"].notna().all()  # a stopped trial's row too: when its last split ended
+    # The live study says the same: a stopped trial is PRUNED, each names its row, none waits.
+    study = optuna.load_study(study_name="race", storage=f"sqlite:///{experiment / 'optuna.db'}")
+    states = {trial.user_attrs.get(TRIAL_ID_ATTRIBUTE): trial.state.name for trial in study.trials}
+    assert states == {row.trial_id: {"ok": "COMPLETE", "stopped": "PRUNED"}[row.status]
+                      for row in rows.itertuples()}
 
     evaluations = pd.read_parquet(experiment / "evaluations")
     searched = evaluations[evaluations["phase"] == "search"]
