@@ -18,9 +18,11 @@ one of them (checked against Ray 2.60).
    user's key, which the command line answers itself).
 6. :func:`tune_result_files` — the reports of each trial in Tune's ``result.json`` (one JSON object
    a line), read when Tune's own reader gives up on a file cut short by a killed driver.
-7. :func:`optuna_trial` — the Optuna trial that Ray Tune's ``OptunaSearch`` asked for a Tune trial
-   (its ``_ot_trials``): Ray has no accessor, and the store's trial id is set on it so a study's
-   trial leads to its row.
+7. :func:`optuna_trial`, :func:`forget_optuna_trial`, :func:`optuna_study` — the Optuna trial that
+   Ray Tune's ``OptunaSearch`` asked for a Tune trial (its ``_ot_trials``) and its study
+   (``_ot_study``): Ray has no accessor. The store's trial id is set on the trial so a study's
+   trial leads to its row, and a proposal that repeats a configuration is answered from what
+   is known and forgotten, so the Tune trial gets a new one.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PROBES", "no_sigterm_handler", "optuna_trial", "raylet_pid", "reread_configuration",
-           "tune_result_files", "tune_stop_handler"]
+__all__ = ["PROBES", "forget_optuna_trial", "no_sigterm_handler", "optuna_study", "optuna_trial",
+           "raylet_pid", "reread_configuration", "tune_result_files", "tune_stop_handler"]
 
 #: The gRPC method a driver's endpoint answers, per kind of address, and its name in words.
 PROBES = {
@@ -96,3 +98,14 @@ def tune_result_files(experiment_dir: Path) -> list[dict]:
 def optuna_trial(searcher, trial_id: str):
     """The ``optuna.Trial`` a Ray Tune ``OptunaSearch`` asked for Tune trial ``trial_id``."""
     return searcher._ot_trials[trial_id]
+
+
+def forget_optuna_trial(searcher, trial_id: str):
+    """Take Tune trial ``trial_id``'s Optuna trial from the searcher (its next ``suggest`` for the
+    Tune trial asks the study for a new one); returns it."""
+    return searcher._ot_trials.pop(trial_id)
+
+
+def optuna_study(searcher):
+    """The ``optuna.Study`` a Ray Tune ``OptunaSearch`` asks and tells."""
+    return searcher._ot_study

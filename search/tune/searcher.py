@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import optuna
 import pandas as pd
+from ray.tune.search import Searcher
 from ray.tune.search.optuna import OptunaSearch
 
-from cluster.ray_internals import optuna_trial
+from cluster.ray_internals import forget_optuna_trial, optuna_study, optuna_trial
 from search._defaults import OPTUNA_DB
 from search.experiment.rows import row_of
-from search.experiment.store import STOPPED
+from search.experiment.store import OK, STOPPED
 from search.settings import SearchSettings
 from search.space import define_space
+from search.tune._distinct import Distinct
 from search.tune.profile import timed
 from sedg import SedgInputError
 
@@ -25,18 +28,72 @@ TRIAL_ID_ATTRIBUTE = "sedg_trial_id"
 
 
 class TimedOptunaSearch(OptunaSearch):
-    """Ray Tune's ``OptunaSearch``; its suggestions and updates count as the ``searcher`` phase
-    of ``profile`` when it has one (a module-level class: Tune pickles the searcher with the
-    experiment)."""
+    """Ray Tune's ``OptunaSearch`` that never runs a configuration twice in an experiment; its
+    suggestions and updates count as the ``searcher`` phase of ``profile`` when it has one (a
+    module-level class: Tune pickles the searcher with the experiment).
+
+    With :attr:`distinct` set, a proposal equal to a configuration evaluated or running (across
+    ``extend`` and ``resume`` too) is not run: the study learns that configuration's answer
+    (its value, or PRUNED while it runs, FAIL where it raised) as a trial marked
+    ``repeat_of``, and the searcher draws again. A method drawn :attr:`dry_after` times in a
+    row for nothing new gives its next draw to the method that repeated least (a method with no
+    configuration left would otherwise be drawn again and again). After :attr:`redraws`
+    repeats in a row the search ends, saying so. Methods that take turns
+    (``--trials-per-method``) are drawn as before.
+    """
 
     profile = None
+    distinct: Distinct | None = None
+    redraws = 100
+    dry_after = 3
 
     @timed("searcher")
-    def suggest(self, trial_id: str) -> dict | None:
-        config = super().suggest(trial_id)
-        if isinstance(config, dict):  # the store's trial id on the study's trial: one leads to the other
-            optuna_trial(self, trial_id).set_user_attr(TRIAL_ID_ATTRIBUTE, trial_id)
-        return config
+    def suggest(self, trial_id: str) -> dict | str | None:
+        for _ in range(self.redraws):
+            config = super().suggest(trial_id)
+            if not isinstance(config, dict):
+                return config
+            holder = None if self.distinct is None else self.distinct.holder(config)
+            if holder is None:
+                if self.distinct is not None:
+                    self.distinct.claim(config, trial_id)
+                    self._dry()[config.get("method")] = 0
+                # The store's trial id on the study's trial: one leads to the other.
+                optuna_trial(self, trial_id).set_user_attr(TRIAL_ID_ATTRIBUTE, trial_id)
+                return config
+            self._answer_repeat(trial_id, config, holder)
+        print(f"{self.redraws} draws in a row proposed configurations this experiment has "
+              f"evaluated: the space has few or none left ({len(self.distinct.holders)} distinct "
+              "ones); no more trials start", flush=True)
+        return Searcher.FINISHED
+
+    def _answer_repeat(self, trial_id: str, config: dict, holder: str) -> None:
+        repeat = forget_optuna_trial(self, trial_id)
+        repeat.set_user_attr("repeat_of", holder)
+        answer = self.distinct.answer(self.distinct.key(config))
+        study = optuna_study(self)
+        if isinstance(answer, optuna.trial.TrialState):
+            study.tell(repeat, state=answer)
+        else:
+            study.tell(repeat, answer)
+        dry = self._dry()
+        dry[config.get("method")] = dry.get(config.get("method"), 0) + 1
+        methods = self.distinct.settings.methods
+        if len(methods) > 1 and dry[config.get("method")] >= self.dry_after:
+            study.enqueue_trial({"method": min(methods, key=lambda method: dry.get(method, 0))})
+        else:  # TPE returns to what it knows is good: a uniform draw nearby explores instead
+            study.enqueue_trial(_uniform_draw(repeat.distributions, self._rng()))
+
+    def _rng(self) -> np.random.Generator:
+        if "_repeat_rng" not in self.__dict__:
+            self._repeat_rng = np.random.default_rng(self.distinct.settings.seed)
+        return self._repeat_rng
+
+    def _dry(self) -> dict:
+        """Method → how many draws in a row gave it nothing new."""
+        if "_dry_counts" not in self.__dict__:  # saved and restored with the searcher's state
+            self._dry_counts = {}
+        return self._dry_counts
 
     @timed("searcher")
     def on_trial_complete(self, trial_id: str, result: dict | None = None, error: bool = False) -> None:
@@ -45,7 +102,18 @@ class TimedOptunaSearch(OptunaSearch):
         row = row_of(result or {})
         if row is not None and row.get("status") == STOPPED and not error:
             result = None
+        if self.distinct is not None:
+            self.distinct.settle(trial_id, self._answer_of(result, error, row))
         super().on_trial_complete(trial_id, result, error)
+
+    def _answer_of(self, result: dict | None, error: bool, row: dict | None):
+        if error or (row is not None and row.get("status") not in (OK, STOPPED)):
+            return optuna.trial.TrialState.FAIL
+        metrics = self.metric if isinstance(self.metric, list) else [self.metric]
+        values = [None if result is None else result.get(metric) for metric in metrics]
+        if any(value is None for value in values):
+            return optuna.trial.TrialState.PRUNED
+        return values[0] if len(values) == 1 else values
 
     @timed("searcher")
     def on_trial_result(self, trial_id: str, result: dict) -> None:
@@ -55,6 +123,20 @@ class TimedOptunaSearch(OptunaSearch):
             warnings.filterwarnings("ignore", message="The reported value is ignored because this "
                                     "`step=", category=UserWarning)
             super().on_trial_result(trial_id, result)
+
+
+def _uniform_draw(distributions: dict, rng: np.random.Generator) -> dict:
+    """One value of each of ``distributions`` (a trial's), drawn uniformly."""
+    values = {}
+    for name, distribution in distributions.items():
+        if isinstance(distribution, optuna.distributions.CategoricalDistribution):
+            values[name] = distribution.choices[rng.integers(len(distribution.choices))]
+        elif isinstance(distribution, optuna.distributions.IntDistribution):
+            steps = (distribution.high - distribution.low) // distribution.step
+            values[name] = distribution.low + distribution.step * int(rng.integers(steps + 1))
+        else:
+            values[name] = float(rng.uniform(distribution.low, distribution.high))
+    return values
 
 
 def _open_storage(url: str) -> optuna.storages.BaseStorage:
@@ -137,6 +219,8 @@ def make_searcher(settings: SearchSettings, profile=None, history: pd.DataFrame 
         storage=storage,
     )
     searcher.profile = profile
+    if not settings.trials_per_method:  # methods taking turns by trial number keep their turns
+        searcher.distinct = Distinct(settings, history)
     return searcher
 
 

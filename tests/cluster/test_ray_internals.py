@@ -10,7 +10,9 @@ import ray._private.utils as ray_utils
 
 from cluster.ray_internals import (
     PROBES,
+    forget_optuna_trial,
     no_sigterm_handler,
+    optuna_study,
     optuna_trial,
     raylet_pid,
     reread_configuration,
@@ -83,3 +85,8 @@ def test_the_optuna_trial_of_a_tune_trial_is_found():
     config = searcher.suggest("tune-trial-1")
     trial = optuna_trial(searcher, "tune-trial-1")
     assert isinstance(trial, optuna.Trial) and trial.params == config
+    study = optuna_study(searcher)
+    assert isinstance(study, optuna.Study) and study.trials[0].number == trial.number
+    assert forget_optuna_trial(searcher, "tune-trial-1") is trial
+    searcher.suggest("tune-trial-1")  # asks the study for another
+    assert optuna_trial(searcher, "tune-trial-1").number == trial.number + 1

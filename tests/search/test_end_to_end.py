@@ -90,7 +90,7 @@ def test_run_on_embedded_data_then_best(cli, tmp_path, ray_cluster):
 
 def test_a_raising_configuration_is_recorded_and_the_search_goes_on(cli, tmp_path):
     cli("run", "--num-samples", "8", "--num-cpus", "2", "--storage-path", str(tmp_path),
-        "--name", "boom", "--methods", "explode,none,random_over", "--classifier", "blrr",
+        "--name", "boom", "--methods", "explode,none,random_over,smote", "--classifier", "blrr",
         "--searcher", "random", "--plugin", "failing_plugin")
     rows = pd.read_parquet(tmp_path / "boom" / "results")
     assert len(rows) == 8
