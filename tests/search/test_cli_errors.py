@@ -117,6 +117,10 @@ def _duplicated_columns(path):
     path.write_text("age,score,age,y\n" + "".join(f"{i},{i % 3},{i},{i % 2}\n" for i in range(20)))
 
 
+def _fractional_labels(path):
+    pd.DataFrame({"x": np.arange(60.0), "grade": np.tile([1.5, 2.5, 3.0], 20)}).to_csv(path, index=False)
+
+
 def _excel(path):
     path.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(60))
 
@@ -133,6 +137,8 @@ def _excel(path):
     (_continuous_target, "score",
      "target column 'score' looks continuous: 60 of its 60 values occur once; bin it into classes"),
     (_missing_values, "y", "column 'x' has 5 missing values (first in row 2); pass --impute"),
+    (_fractional_labels, "grade", "target column 'grade' holds 1.5 in row 1: classes are whole numbers "
+                                  "or words"),
 ])
 def test_bad_data_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, write, target, message):
     path = tmp_path / "data.csv"
