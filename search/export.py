@@ -141,7 +141,7 @@ def chosen_trial(name: str, storage_path: str | Path, rank: int = 1) -> str:
 
 def reliability_note(name: str, storage_path: str | Path, trial: str) -> str | None:
     """A line when the exported configuration showed no reliable gain: not confirmed on fresh
-    splits, or its confirmed gain not above zero with confidence (one-sided 95 %, as ``best``)."""
+    splits, or its confirmed 95 % interval reaching zero (the rule ``best`` says it by)."""
     from search.experiment.ranking import confidence_note
 
     experiment = Experiment.open(name, storage_path)
@@ -153,7 +153,7 @@ def reliability_note(name: str, storage_path: str | Path, trial: str) -> str | N
                 "search's estimate ('sedg-search confirm' confirms it)")
     if confidence_note(mine, metric, mode) is not None:
         return (f"note: configuration {trial} showed no reliable gain in {metric} on its fresh "
-                "splits (one-sided 95 %); it is exported as asked")
+                "splits (its 95 % interval reaches zero); it is exported as asked")
     return None
 
 

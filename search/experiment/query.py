@@ -55,7 +55,7 @@ def best(
     part, if kept). Confirmed configurations rank first, by their confirmed
     mean; a configuration proposed several times is listed once
     (:mod:`search.experiment.ranking`). When none of them is above zero with
-    confidence (one-sided 95 %), ``frame.attrs["note"]`` says so. With ``by``:
+    confidence (its 95 % interval reaches zero), ``frame.attrs["note"]`` says so. With ``by``:
     one row per value of that column with the ``max``, ``mean``, ``median`` and
     ``count`` of the metric over its trials and the trial id of its best one,
     sorted best first (the SEDG paper's protocol reports the max over trials

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
 
 from search.experiment.rows import CONFIRMED_PREFIX
 from search.experiment.store import OK
@@ -76,15 +75,19 @@ def ranked(rows: pd.DataFrame, confirmed: pd.DataFrame | None, metric: str, mode
 
 def confidence_note(frame: pd.DataFrame, metric: str, mode: str) -> str | None:
     """One line when no confirmed configuration of ``frame`` improves on the baseline with
-    confidence (one-sided 95 %, Student's t on the confirmed splits)."""
+    confidence: when the 95 % interval shown beside each (``confirmed_<metric>_low``, ``_high``;
+    Student's t on the confirmed splits) reaches zero for every one. The verdict and the
+    interval a reader sees are one rule."""
     column = f"{CONFIRMED_PREFIX}{metric}"
     if column not in frame or not metric.startswith("delta_") or frame[column].isna().all():
         return None
     confirmed = frame[frame[column].notna()]
     n = confirmed[f"{CONFIRMED_PREFIX}n_splits"].astype(float)
-    margin = student_t.ppf(0.95, np.maximum(n - 1, 1)) * confirmed[f"{column}_se"].fillna(np.inf)
+    end = f"{column}_high" if mode == "min" else f"{column}_low"
+    bound = confirmed[end].astype(float) if end in confirmed else pd.Series(np.nan, index=confirmed.index)
     sign = -1.0 if mode == "min" else 1.0
-    if ((sign * confirmed[column] - margin) > 0).any():
+    if (sign * bound > 0).any():
         return None
-    return (f"no confirmed configuration improves {metric} over the baseline with confidence "
-            f"(one-sided 95 % on {int(n.max())} fresh splits): the search found no reliable gain")
+    return (f"no confirmed configuration improves {metric} over the baseline with confidence (each "
+            f"95 % interval on {int(n.max())} fresh splits reaches zero): the search found no "
+            "reliable gain")

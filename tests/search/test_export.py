@@ -104,7 +104,8 @@ def test_export_from_the_cli_by_rank_with_its_description(experiment, capsys):
     assert f"model: {model_path}" in out
     # Its confirmed gain has no standard error here: no reliable gain, and export says so.
     assert out.strip().splitlines()[-1] == ("note: configuration t-gmc showed no reliable gain in "
-                                            "delta_qwk on its fresh splits (one-sided 95 %); it is "
+                                            "delta_qwk on its fresh splits (its 95 % interval reaches "
+                                            "zero); it is "
                                             "exported as asked")
     assert main(["export", "fab", "--storage-path", str(experiment), "--trial", "t-smote"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith(
