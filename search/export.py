@@ -30,8 +30,7 @@ from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "load_model",
-    "model_target", "predict_table", "reliability_note", "script_target", "script_text", "write_script",
-    "write_table",
+    "model_target", "predict_table", "reliability_note", "script_target", "script_text", "write_table",
 ]
 
 #: What every description says; with the model's name, it marks a file pair export wrote.
@@ -349,14 +348,3 @@ def _literal(key: str, value) -> str:
         raise SedgInputError(f"the rebuild script cannot hold {key} {text}: it is not a "
                              "Python literal") from None
     return text
-
-
-def write_script(name: str, storage_path: str | Path, rank: int, path, *, trial_id: str | None = None,
-                 overwrite: bool = False) -> Path:
-    """A short script that rebuilds the chosen configuration's unfitted model with its exact
-    parameters and fits it on a data file given as an argument (in the spirit of TPOT's export).
-    ``path`` follows export's rules for ``--output`` (:func:`script_target`)."""
-    path = script_target(path, overwrite=overwrite)
-    text = script_text(name, storage_path, rank, trial_id=trial_id)
-    with write_errors_said("--python"):
-        return atomic_write_text(path, text)
