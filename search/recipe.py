@@ -151,9 +151,11 @@ def evaluation_config(row: dict, settings: SearchSettings, phase: str = SEARCH, 
     return EvaluationConfig(protocol="holdout", stream=FINAL_STREAM, **common)
 
 
-def final_test_data(settings: SearchSettings) -> tuple[TabularData, list]:
-    """The whole table and its one (search part, final-test part) split, for phase ``final``."""
+def final_test_data(settings: SearchSettings, whole: TabularData | None = None) -> tuple[TabularData, list]:
+    """The whole table (``whole``, else read) and its one (search part, final-test part) split,
+    for phase ``final``."""
     from search._data import load_table_of
 
-    whole = load_table_of(settings.data_spec())
+    if whole is None:
+        whole = load_table_of(settings.data_spec())
     return whole, [final_test_split(whole.y, settings.final_test, settings.seed)]

@@ -137,9 +137,11 @@ class SearchSettings:
         "optuna-dashboard share (the study is named after the experiment)", nargs="?",
         const=OPTUNA_DB))
     time_budget_s: float | None = field(default=None, metadata=option(
-        "seconds the search may take: no trial starts after them and running ones stop (status "
-        "stopped, their finished splits kept); the confirmation follows, timed apart. "
-        "--num-samples is then optional (no limit but the budget)", flag="--time-budget",
+        "seconds the whole command may take (Ray's start, the search, the confirmation): the "
+        "confirmation keeps a quarter of it and runs fewer fresh splits rather than overrun; in "
+        "the search no trial starts after its share and running ones stop (status stopped, their "
+        "finished splits kept). --num-samples is then optional (no limit but the budget)",
+        flag="--time-budget",
         parse=float))
     mlflow_tracking_uri: str | None = field(default=None, metadata=option(
         "log each trial (parameters, metrics per split and at the end), the confirmation and the "

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH, DISK_ERRORS, MODES, OUTPUT_FORMATS
@@ -275,7 +276,7 @@ def _run(args) -> None:
     given = {name: getattr(args, name) for name, _, _ in cli_options(SearchSettings) if hasattr(args, name)}
     settings = SearchSettings(**given)  # defaults, choices and checks: the dataclass's
     args.experiment = (settings.name, settings.storage_path)  # what an interrupt's line names
-    frame = run(settings, num_cpus=args.num_cpus)
+    frame = run(settings, num_cpus=args.num_cpus, started=args.started)
     name, storage = settings.name, settings.storage_path
     counts = frame["status"].value_counts().to_dict() if len(frame) else {}
     print(f"experiment {name}: {len(frame)} trials {counts}; results in {storage}/{name}/results")
@@ -299,7 +300,8 @@ def _dispatch(args) -> None:
         print(f"experiment {args.name}: {len(frame)} trials")
     elif args.command == "extend":
         frame = extend(args.name, args.storage_path, num_samples=args.num_samples,
-                       time_budget_s=args.time_budget, num_cpus=args.num_cpus, address=args.address)
+                       time_budget_s=args.time_budget, num_cpus=args.num_cpus, address=args.address,
+                       started=args.started)
         print(f"experiment {args.name}: {len(frame)} trials")
         emit(best(args.name, args.storage_path, top=5), "table", f"{args.name}: top configurations")
     elif args.command == "best":
@@ -336,15 +338,20 @@ def _check(args) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sedg-search``; bad input is one line on stderr and exit code 2, an
-    interrupt one line and 130 (SIGINT) or 143 (SIGTERM)."""
+    interrupt one line and 130 (SIGINT) or 143 (SIGTERM). A ``--time-budget`` counts from the
+    process's start when the arguments are the process's own (``argv`` None), else from now."""
+    from search.tune.deadline import command_started
+
+    started = command_started() if argv is None else time.monotonic()
     with handling_signals(), one_line_store_warnings():
-        return _main(argv)
+        return _main(argv, started)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, started: float) -> int:
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = _build_parser(argv).parse_args(argv)
+        args.started = started
         refuse_repeated_options(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2, already printed)
         return int(exit_.code or 0)

@@ -40,9 +40,11 @@ def _artifacts(settings: SearchSettings, label: str):
     return MemoryArtifacts()
 
 
-def confirm_split(settings_json: str, row: dict, phase: str, split: int, repeats: int | None) -> dict:
+def confirm_split(settings_json: str, row: dict, phase: str, split: int, repeats: int | None,
+                  data=None) -> dict:
     """One configuration on one split of ``phase`` (a Ray task, or a call in this process):
-    its index, seed, metrics, baseline metrics and improvements."""
+    its index, seed, metrics, baseline metrics and improvements. ``data`` is the table the
+    phase draws from (the driver's, through Ray's object store; read here when None)."""
     from evaluation.methods import import_plugins
 
     settings = SearchSettings.from_json(settings_json)
@@ -50,10 +52,12 @@ def confirm_split(settings_json: str, row: dict, phase: str, split: int, repeats
     config = evaluation_config(row, settings, phase, repeats=repeats)
     artifacts = _artifacts(settings, f"{phase}-{row['trial_id']}")
     if phase == FINAL:
-        data, which = final_test_data(settings)
+        data, which = final_test_data(settings, data)
         where = {"splits": which}
     else:
-        data, where = load_data(settings.data_spec()), {"split_indices": [split]}
+        if data is None:
+            data = load_data(settings.data_spec())
+        where = {"split_indices": [split]}
     out: dict = {}
 
     def keep(index, seed, metrics, baseline, deltas):
@@ -76,41 +80,70 @@ def confirmed_schema(labels) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _launch(settings: SearchSettings, rows: list[dict], repeats: int | None):
-    """Every (configuration, split) task: as Ray tasks when Ray is running, else calls made on
-    demand here. Returns per row its confirmation handles and its final-test handle (or None)."""
+def _jobs(settings: SearchSettings, rows: list[dict], repeats: int | None) -> list[tuple[int, str, int]]:
+    """Every (row index, phase, split) to evaluate, in rounds: each configuration's first fresh
+    split, then each one's second, ...; the final-test scores last. A deadline that cuts the
+    list leaves every configuration with about as many splits as the others."""
+    n_splits = len(evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).split_seeds())
+    jobs = [(index, CONFIRM, split) for split in range(n_splits) for index in range(len(rows))]
+    if settings.final_test:
+        jobs += [(index, FINAL, 0) for index in range(len(rows))]
+    return jobs
+
+
+def _evaluate_all(settings: SearchSettings, rows: list[dict], jobs: list, repeats: int | None,
+                  tables: dict, say, deadline) -> dict:
+    """``{job: result}`` for the jobs done: as Ray tasks when Ray is running (the tables travel
+    through Ray's object store: a worker never reads the driver's disk), else one after another
+    here. ``tables``: per phase, the table it draws from. At the ``deadline`` the jobs not done
+    are cancelled (Ray) or not started (here)."""
     import ray
 
     settings_json = settings.to_json()
-    n_splits = len(evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).split_seeds())
-    planned = []
-    for row in rows:
-        phases = [(CONFIRM, split) for split in range(n_splits)]
-        if settings.final_test:
-            phases.append((FINAL, 0))
-        if ray.is_initialized():
-            options = {"num_cpus": settings.cpus_per_trial,
-                       "num_gpus": settings.gpus_per_trial if uses_gpu(row, settings) else 0}
-            task = ray.remote(**options)(confirm_split)
-            handles = [task.remote(settings_json, row, phase, split, repeats) for phase, split in phases]
-        else:
-            handles = [(settings_json, row, phase, split, repeats) for phase, split in phases]
-        planned.append(handles)
-    return planned
-
-
-def _result(handle, say, waiting: str) -> dict:
-    """A split's result; while a Ray task runs, ``say`` a line every ``HEARTBEAT_S`` seconds."""
-    if isinstance(handle, tuple):
-        return confirm_split(*handle)
-    import ray
-
+    done: dict = {}
     started = time.monotonic()
-    while say is not None and not ray.wait([handle], timeout=HEARTBEAT_S)[0]:
-        say(f"       confirming: {waiting}, {time.monotonic() - started:.0f}s so far")
-    result = ray.get(handle)
-    check()  # a deferred Ctrl-C: between splits (search.tune.interrupt)
-    return result
+    n_splits = sum(phase == CONFIRM and index == 0 for index, phase, _ in jobs)
+
+    def heard(job) -> None:
+        index, phase, split = job
+        if say is not None:
+            which = "final test" if phase == FINAL else f"split {split + 1}/{n_splits}"
+            say(f"       confirmed trial {rows[index]['trial_id']} {which}  "
+                f"elapsed {time.monotonic() - started:6.1f}s")
+
+    if not ray.is_initialized():
+        for job in jobs:
+            if deadline is not None and deadline.left() <= 0:
+                break
+            index, phase, split = job
+            done[job] = confirm_split(settings_json, rows[index], phase, split, repeats, tables[phase])
+            heard(job)
+            check()
+        return done
+    refs = {phase: ray.put(table) for phase, table in tables.items()}
+    pending = {}
+    for job in jobs:
+        index, phase, split = job
+        options = {"num_cpus": settings.cpus_per_trial,
+                   "num_gpus": settings.gpus_per_trial if uses_gpu(rows[index], settings) else 0}
+        task = ray.remote(**options)(confirm_split)
+        pending[task.remote(settings_json, rows[index], phase, split, repeats, refs[phase])] = job
+    while pending:
+        timeout = HEARTBEAT_S if deadline is None else max(0.0, min(HEARTBEAT_S, deadline.left()))
+        ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
+        for ref in ready:
+            job = pending.pop(ref)
+            done[job] = ray.get(ref)
+            heard(job)
+        check()  # a deferred Ctrl-C: between splits (search.tune.interrupt)
+        if deadline is not None and deadline.left() <= 0:
+            for ref in pending:
+                ray.cancel(ref)  # queued ones never start; a running one is interrupted
+            break
+        if not ready and say is not None:
+            say(f"       confirming: {len(pending)} split(s) running or queued, "
+                f"{time.monotonic() - started:.0f}s so far")
+    return done
 
 
 def _printer(text: str) -> None:
@@ -118,32 +151,38 @@ def _printer(text: str) -> None:
 
 
 def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | None = None,
-                 say=None) -> pd.DataFrame:
+                 say=None, deadline=None) -> pd.DataFrame:
     """Confirm each of ``rows`` (stored rows) on ``repeats`` fresh splits (default
     ``settings.confirm_repeats``) and, with a final-test part, score it there; write every split
     and each summary to the store and return the summaries. ``say`` (a callable taking a line),
-    when given, hears of every split done and, while one is awaited, every ``HEARTBEAT_S``."""
+    when given, hears of every split done and, while they are awaited, every ``HEARTBEAT_S``.
+    A ``deadline`` (:class:`search.tune.deadline.Deadline`) ends the confirmation: each
+    configuration is then confirmed on the fresh splits it finished, when they are two or more,
+    and the line says how many."""
     if not rows:
         return pd.DataFrame()
-    data = load_data(settings.data_spec())
-    minority = minority_labels(data.class_counts)
+    jobs = _jobs(settings, rows, repeats)
+    tables = {CONFIRM: load_data(settings.data_spec())}  # the driver reads the data, once
+    if settings.final_test:
+        tables[FINAL] = final_test_data(settings)[0]
+    done = _evaluate_all(settings, rows, jobs, repeats, tables, say, deadline)
+    minority = minority_labels(tables[CONFIRM].class_counts)
     store = Experiment(settings.experiment_dir).store
-    schema = confirmed_schema(data.class_names)
+    schema = confirmed_schema(tables[CONFIRM].class_names)
     ratio = evaluation_config(rows[0], settings, CONFIRM, repeats=repeats).test_train_ratio
-    summaries = []
-    started = time.monotonic()
-    for row, handles in zip(rows, _launch(settings, rows, repeats)):
-        splits = []
-        for index, handle in enumerate(handles, start=1):
-            where = f"trial {row['trial_id']} split {index}/{len(handles)}"
-            splits.append(_result(handle, say, f"waiting for {where}"))
-            if say is not None:
-                say(f"       confirmed {where}  elapsed {time.monotonic() - started:6.1f}s")
-        final = splits.pop() if settings.final_test else None
+    planned = sum(phase == CONFIRM for index, phase, _ in jobs if index == 0)
+    summaries, cut = [], []
+    for index, row in enumerate(rows):
+        splits = [done[(index, CONFIRM, split)] for split in range(planned) if (index, CONFIRM, split) in done]
+        final = done.get((index, FINAL, 0))
         evaluated = [(CONFIRM, split) for split in splits] + ([(FINAL, final)] if final else [])
         for phase, split in evaluated:
             store.write_evaluation(split_row(row["trial_id"], phase, split["split"], split["seed"],
                                              split["metrics"], split["baseline"], split["deltas"]))
+        if len(splits) < planned:
+            cut.append(f"{row['trial_id']} {len(splits)}")
+        if len(splits) < 2:  # no standard error, no interval: not a confirmation
+            continue
         summary = summarise_splits([s["metrics"] for s in splits], [s["baseline"] for s in splits],
                                    [s["deltas"] for s in splits], minority, test_train_ratio=ratio)
         deltas = {k: v for k, v in summary.items() if k.startswith("delta_")}
@@ -155,13 +194,18 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
             confirmed.update({f"{FINAL_PREFIX}{k}": v for k, v in final["deltas"].items()})
         store.write_confirmed(confirmed, schema)
         summaries.append(confirmed)
+    if cut:
+        (say or _printer)(f"       the time budget ended the confirmation: fresh splits done of {planned} (trial "
+                 f"count): {', '.join(cut)}; a configuration with fewer than 2 is not confirmed, "
+                 "the others' intervals are wider")
     return pd.DataFrame(summaries)
 
 
-def confirm_top(settings: SearchSettings) -> pd.DataFrame:
+def confirm_top(settings: SearchSettings, *, deadline=None) -> pd.DataFrame:
     """The automatic confirmation: the top ``settings.confirm_top`` configurations, when a
-    search ends. Those already confirmed on as many splits (an extended or resumed search's)
-    are looked up, not evaluated again; the summaries of all of them are returned."""
+    search ends, within the command's ``deadline``. Those already confirmed on as many splits
+    (an extended or resumed search's) are looked up, not evaluated again; the summaries of all
+    of them are returned."""
     experiment = Experiment(settings.experiment_dir)
     top = top_configurations(settings, experiment.rows, settings.confirm_top)
     known = experiment.confirmed
@@ -171,7 +215,8 @@ def confirm_top(settings: SearchSettings) -> pd.DataFrame:
     for row in top:
         if row["trial_id"] in done:
             _printer(f"       trial {row['trial_id']} is confirmed already")
-    fresh = confirm_rows(settings, [row for row in top if row["trial_id"] not in done], say=_printer)
+    fresh = confirm_rows(settings, [row for row in top if row["trial_id"] not in done], say=_printer,
+                         deadline=deadline)
     chosen = [row["trial_id"] for row in top if row["trial_id"] in done]
     frames = [frame for frame in (known[known["trial_id"].isin(chosen)] if chosen else None, fresh)
               if frame is not None and len(frame)]

@@ -45,18 +45,24 @@ def read_runs(experiment_dir) -> list[dict]:
 
 
 def record_run(settings, command: str, searched: Timing, confirmed: Timing,
-               asked: int | None = None) -> dict:
-    """Append this run to ``runs.json`` and print its line: the search phase against its budget,
-    then the confirmation, timed apart; the trials this command asked for (``num_samples``:
-    an ``extend``'s added ones, none for a ``resume``) and the experiment's planned total."""
+               asked: int | None = None, deadline=None) -> dict:
+    """Append this run to ``runs.json`` and print its line: the search phase, then the
+    confirmation, timed apart; the trials this command asked for (``num_samples``: an
+    ``extend``'s added ones, none for a ``resume``) and the experiment's planned total. With a
+    ``deadline`` (:class:`search.tune.deadline.Deadline`), the seconds since the command began
+    (``command_seconds``), which the budget bounds."""
     entry = {"command": command, "ended_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
              "search_seconds": round(searched.seconds or 0.0, 3),
              "confirmation_seconds": round(confirmed.seconds or 0.0, 3),
              "time_budget_s": settings.time_budget_s, "num_samples": asked,
              "planned_total": settings.num_samples}
+    if deadline is not None:
+        entry["command_seconds"] = round(deadline.elapsed(), 3)
     directory = settings.experiment_dir
     atomic_write_text(directory / RUNS_FILE, json.dumps([*read_runs(directory), entry], indent=1))
     budget = f" of a {settings.time_budget_s:g}s budget" if settings.time_budget_s else ""
+    so_far = (f"; {entry['command_seconds']:.1f}s since the command began"
+              if "command_seconds" in entry else "")
     print(f"{command}: search phase {entry['search_seconds']:.1f}s{budget}; confirmation "
-          f"{entry['confirmation_seconds']:.1f}s", flush=True)
+          f"{entry['confirmation_seconds']:.1f}s{so_far}", flush=True)
     return entry

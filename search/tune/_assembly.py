@@ -55,9 +55,10 @@ def make_scheduler(settings: SearchSettings, profile: Profile | None):
 
 
 def make_callbacks(settings: SearchSettings, profile: Profile | None, num_samples: int | None,
-                   history: pd.DataFrame | None) -> list:
-    """The store, the progress (``num_samples`` trials, or None: as the budget allows; an
-    extended search's best so far from ``history``), and the tracking callbacks."""
+                   history: pd.DataFrame | None, search_seconds: float | None = None) -> list:
+    """The store, the progress (``num_samples`` trials, or None: as the budget allows, the search
+    having ``search_seconds`` of it; an extended search's best so far from ``history``), and the
+    tracking callbacks."""
     from search.experiment import top_configurations
     from search.tracking.callbacks import tracking_callbacks
     from search.tune.callbacks import ProgressCallback, StoreCallback
@@ -70,7 +71,7 @@ def make_callbacks(settings: SearchSettings, profile: Profile | None, num_sample
         ProgressCallback(num_samples, settings.metrics[0], settings.modes[0],
                          splits_per_trial=settings.n_splits,
                          artifacts_log=settings.artifacts_dir / LOG_NAME,
-                         time_budget_s=settings.time_budget_s,
+                         time_budget_s=search_seconds,
                          best=leader[0][metric] if leader else math.nan),
         *tracking_callbacks(settings),
     ]

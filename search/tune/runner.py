@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import nullcontext
 from dataclasses import replace
 
@@ -25,6 +26,7 @@ from search.tune._assembly import (
     track_report,
 )
 from search.tune._ray import import_in_background, init_ray, tune_environment
+from search.tune.deadline import Deadline
 from search.tune.interrupt import check, deferred
 from search.tune.profile import PROFILE_FILE, Profile
 from sedg import SedgInputError
@@ -39,16 +41,20 @@ def _check_metrics(settings: SearchSettings, labels) -> None:
             raise SedgInputError(f"metric {metric!r} does not exist for this data's labels")
 
 
-def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFrame:
+def run(settings: SearchSettings, *, num_cpus: int | None = None,
+        started: float | None = None) -> pd.DataFrame:
     """Run a new search and return its rows (see :func:`search.experiment.store.load_results`).
 
     Everything is validated (data file, target, metrics) before the
-    experiment directory is created, so bad input writes nothing. With
+    experiment directory is created, so bad input writes nothing. A time
+    budget bounds the whole command from ``started`` (``time.monotonic()``;
+    default: now), as :mod:`search.tune.deadline` divides it. With
     ``settings.profile``, the driver's phases are timed, Ray is shut down (its
     shutdown is a phase too) and the table is saved as ``profile.json`` beside
     the results (:func:`search.tune.profile.read_profile` prints it).
     """
     check_values({"num_cpus": Whole(1, optional=True)}, num_cpus=num_cpus)
+    deadline = Deadline.of(settings, started)
     settings.check_storage()
     profile = Profile()
     experiment = Experiment(settings.experiment_dir)
@@ -64,7 +70,7 @@ def run(settings: SearchSettings, *, num_cpus: int | None = None) -> pd.DataFram
     print(opening_line(settings, data), flush=True)  # before the seconds Ray takes to start
     importing = import_in_background()
     with deferred(), tune_environment():  # a signal waits for a safe point (search.tune.interrupt)
-        return _search(experiment, settings, data, profile, num_cpus, importing)
+        return _search(experiment, settings, data, profile, num_cpus, importing, deadline)
 
 
 def opening_line(settings: SearchSettings, data) -> str:
@@ -86,7 +92,7 @@ def opening_line(settings: SearchSettings, data) -> str:
 
 
 def _search(experiment: Experiment, settings: SearchSettings, data, profile: Profile,
-            num_cpus: int | None, importing: threading.Thread | None, *,
+            num_cpus: int | None, importing: threading.Thread | None, deadline: Deadline | None, *,
             history: pd.DataFrame | None = None, num_samples: int | None = None,
             command: str = "run") -> pd.DataFrame:
     """Start Ray, run the Tuner, confirm: the part of :func:`run` that Ray is running for.
@@ -97,6 +103,8 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
     with profile.phase("ray_start"):
         init_ray(settings, num_cpus)
     check()
+    if deadline is not None:
+        deadline.check_started()  # before anything is written
     with profile.phase("imports"):  # what is left of them once Ray has started
         if importing is not None:
             importing.join()
@@ -114,6 +122,7 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
                                                            result_names(data.class_names), tuned),
                                   evaluations_schema(metric_names(data.class_names)))
             timing = profile if settings.profile else None
+            search_seconds = None if deadline is None else deadline.search_seconds()
             searcher = make_searcher(settings, profile=timing, history=history,
                                      running_means=running_means_of(settings, history))
             tuner = tune.Tuner(
@@ -128,8 +137,8 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
                 run_config=tune.RunConfig(
                     name=experiment.tune_dir.name,
                     storage_path=str(experiment.tune_dir.parent),
-                    stop=None if settings.time_budget_s is None else TimeBudget(settings.time_budget_s),
-                    callbacks=make_callbacks(settings, timing, planned, history),
+                    stop=None if search_seconds is None else TimeBudget(search_seconds),
+                    callbacks=make_callbacks(settings, timing, planned, history, search_seconds),
                     verbose=0,
                     failure_config=tune.FailureConfig(max_failures=settings.max_failures),
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
@@ -139,8 +148,8 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
             tuner.fit()
         close_study(settings)
         with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
-            _confirm(settings)
-        record_run(settings, command, searched, confirmed, asked=planned)
+            _confirm(settings, deadline)
+        record_run(settings, command, searched, confirmed, asked=planned, deadline=deadline)
         track_report(settings)
         rows = Experiment(experiment.directory).rows  # read afresh: the search wrote them
         if rows.empty:
@@ -155,14 +164,14 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
     return rows
 
 
-def _confirm(settings: SearchSettings) -> None:
-    """The confirmed best (see :mod:`search.confirmation`), once the search has ended; its
-    numbers also go to the tracking server."""
+def _confirm(settings: SearchSettings, deadline: Deadline | None = None) -> None:
+    """The confirmed best (see :mod:`search.confirmation`), once the search has ended, within
+    the command's ``deadline``; its numbers also go to the tracking server."""
     if settings.confirm_top > 0:
         from search.confirmation import confirm_top
         from search.tracking import log_confirmation
 
-        log_confirmation(settings, confirm_top(settings))
+        log_confirmation(settings, confirm_top(settings, deadline=deadline))
 
 
 def _going_on(name: str, storage_path: str, address: str | None) -> tuple[Experiment, SearchSettings]:
@@ -221,7 +230,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
 
 def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: int | None = None,
            time_budget_s: float | None = None, num_cpus: int | None = None,
-           address: str | None = None) -> pd.DataFrame:
+           address: str | None = None, started: float | None = None) -> pd.DataFrame:
     """Add ``num_samples`` trials (or as many as ``time_budget_s`` allows) to a finished or
     interrupted search, and return all its rows.
 
@@ -230,9 +239,11 @@ def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: 
     values and incumbent; the trials use the search's splits (same settings,
     same seed). The confirmation then confirms the top configurations that
     are not confirmed yet. With ``--trials-per-method`` the trials added are a
-    multiple of the methods, so each keeps an equal share.
+    multiple of the methods, so each keeps an equal share. ``time_budget_s`` bounds the whole
+    command from ``started`` as in :func:`run`.
     """
     check_values({"num_cpus": Whole(1, optional=True)}, num_cpus=num_cpus)
+    started = time.monotonic() if started is None else started
     if num_samples is None and time_budget_s is None:
         raise SedgInputError("extend needs --num-samples N, --time-budget SECONDS, or both")
     experiment, settings = _going_on(name, storage_path, address)
@@ -242,7 +253,8 @@ def extend(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_samples: 
         settings = _extended(settings, len(history), num_samples, time_budget_s)
         check_services(settings, new=False)
         with deferred(), tune_environment():
-            return _search(experiment, settings, data, Profile(), num_cpus, None, history=history,
+            return _search(experiment, settings, data, Profile(), num_cpus, None,
+                           Deadline.of(settings, started), history=history,
                            num_samples=num_samples, command="extend")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 
 import mlflow
@@ -12,13 +13,15 @@ import pytest
 
 from search._defaults import OPTUNA_DB
 from search.cli import main
-from search.experiment import top_configurations
+from search.confirmation import confirm_rows
+from search.experiment import Experiment, top_configurations
 from search.experiment._lock import experiment_lock
 from search.experiment.history import replay_trials, running_means, split_values
 from search.experiment.runs import read_runs
 from search.experiment.store import OK, STOPPED, load_results, missing_rows
 from search.settings import SearchSettings
 from search.tracking import SEARCH_TAG, TRIAL_TAG
+from search.tune.deadline import CLOSING_S, Deadline
 from search.tune.racing import RacingScheduler
 from search.tune.runner import extend, run
 from search.tune.searcher import TRIAL_ID_ATTRIBUTE
@@ -53,13 +56,14 @@ def extended(tmp_path_factory):
     return settings, first, rows, tracking, confirmed
 
 
-def test_a_time_budget_ends_the_search_phase_and_the_confirmation_follows(extended, tmp_path, capsys):
+def test_a_time_budget_bounds_the_command_and_the_confirmation_follows(extended, tmp_path, capsys):
     # The budget is measured, not assumed: the extended fixture's first run searched 4 trials two
-    # at a time, and this budget is one and a half times that whole phase (at least 10 s), so a
-    # trial finishes within it on a slow or loaded machine too (once, with that phase's length
-    # alone, none did: the new trials' processes started on a busy CPU).
+    # at a time, and this budget leaves the search one and a half times that whole phase (at least
+    # 10 s) after a second to begin, the closing and the confirmation's share, so a trial finishes
+    # within it on a slow or loaded machine too (once, with that phase's length alone, none did:
+    # the new trials' processes started on a busy CPU).
     first_run = read_runs(extended[0].experiment_dir)[0]
-    budget = float(max(10, round(1.5 * first_run["search_seconds"])))
+    budget = float(math.ceil(Deadline.needed(max(10.0, 1.5 * first_run["search_seconds"]), before=1.0)))
     tracking = f"sqlite:///{tmp_path / 'mlflow.db'}"
     settings = SearchSettings(methods=("none", "smote", "gmcsmote"), time_budget_s=budget,
                               storage_path=str(tmp_path), name="budget", mlflow_tracking_uri=tracking,
@@ -72,6 +76,9 @@ def test_a_time_budget_ends_the_search_phase_and_the_confirmation_follows(extend
     # trials' actors, one of which may still be starting.
     assert entry["search_seconds"] <= budget + longest + 5.0, (entry, longest)
     assert entry["time_budget_s"] == budget and entry["confirmation_seconds"] > 0
+    # The whole command: Tune's stop may overrun the search's share; the confirmation's deadline
+    # absorbs it, and the closing seconds are kept for what follows.
+    assert entry["command_seconds"] <= budget - CLOSING_S + 2.0, entry
     # No trial count: only the budget ended it. A trial it stopped keeps a row of its splits.
     assert len(rows) >= 1 and set(rows["status"]) <= {OK, STOPPED}
     assert missing_rows(settings.experiment_dir) == []
@@ -87,15 +94,46 @@ def test_a_time_budget_ends_the_search_phase_and_the_confirmation_follows(extend
 
 
 def test_a_search_where_no_trial_finished_returns_the_stores_columns(tmp_path, capsys):
-    settings = SearchSettings(methods=("none", "smote"), time_budget_s=0.001, storage_path=str(tmp_path),
+    # Ray is running already, so the command reaches the search within a few tenths of a second;
+    # this budget then leaves no time after the closing and the confirmation's share.
+    budget = CLOSING_S + 0.9
+    settings = SearchSettings(methods=("none", "smote"), time_budget_s=budget, storage_path=str(tmp_path),
                               name="nothing", **SMALL)
     rows = run(settings)
     assert rows.empty
     assert {"trial_id", "status", "method", "delta_qwk", "time_total", "finished_at"} <= set(rows.columns)
     assert list(rows.columns) == list(load_results(settings.experiment_dir).columns)
     assert pd.isna(rows["time_total"].max())  # a column without values, not a KeyError
-    assert "run: no trial finished a split within its 0.001s budget; the rows are empty" in (
+    assert f"run: no trial finished a split within its {budget:g}s budget; the rows are empty" in (
         capsys.readouterr().out)
+
+
+def test_a_budget_spent_before_the_search_begins_is_refused_and_nothing_is_written(cli, tmp_path):
+    result = cli("run", "--methods", "none,smote", "--time-budget", "1", "--storage-path", str(tmp_path),
+                 "--name", "late", check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("sedg-search: error: --time-budget 1 is spent before the search "
+                                    "begins: reading the data and starting Ray took ")
+    assert "(nothing was written)" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_deadline_ends_the_confirmation_with_fewer_fresh_splits(extended, tmp_path, capsys):
+    settings, *_ = extended
+    copy = tmp_path / settings.name
+    shutil.copytree(settings.experiment_dir, copy)
+    settings = SearchSettings.load(copy)
+    settings.storage_path = str(tmp_path)
+    rows = top_configurations(settings, Experiment(copy).rows, 2)
+    deadline = Deadline(CLOSING_S + 1.5)  # 1.5 s of work for 2 x 200 fresh splits
+    summaries = confirm_rows(settings, rows, repeats=200, say=print, deadline=deadline)
+    assert deadline.left() > -2.0  # cancelled at the deadline, not run to the end
+    done = pd.read_parquet(copy / "evaluations").query("phase == 'confirm'")
+    assert len(done) < 2 * 200
+    for summary in summaries.to_dict("records"):  # each on the splits it finished, 2 or more
+        assert 2 <= summary["confirmed_n_splits"] == (done["trial_id"] == summary["trial_id"]).sum()
+    out = capsys.readouterr().out
+    assert "the time budget ended the confirmation: fresh splits done of 200" in out
 
 
 def test_extend_continues_the_same_study_and_confirms_only_what_is_new(extended, capsys):
