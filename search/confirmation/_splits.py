@@ -173,7 +173,7 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
     planned = sum(phase == CONFIRM for index, phase, _ in jobs if index == 0)
     summaries, cut = [], []
     for index, row in enumerate(rows):
-        splits = [done[(index, CONFIRM, split)] for split in range(planned) if (index, CONFIRM, split) in done]
+        splits = [done[job] for job in ((index, CONFIRM, split) for split in range(planned)) if job in done]
         final = done.get((index, FINAL, 0))
         evaluated = [(CONFIRM, split) for split in splits] + ([(FINAL, final)] if final else [])
         for phase, split in evaluated:
@@ -195,9 +195,9 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
         store.write_confirmed(confirmed, schema)
         summaries.append(confirmed)
     if cut:
-        (say or _printer)(f"       the time budget ended the confirmation: fresh splits done of {planned} (trial "
-                 f"count): {', '.join(cut)}; a configuration with fewer than 2 is not confirmed, "
-                 "the others' intervals are wider")
+        (say or _printer)(f"       the time budget ended the confirmation: fresh splits done of "
+                          f"{planned} (trial count): {', '.join(cut)}; a configuration with fewer "
+                          "than 2 is not confirmed, the others' intervals are wider")
     return pd.DataFrame(summaries)
 
 

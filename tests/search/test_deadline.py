@@ -30,7 +30,8 @@ def test_a_short_budget_keeps_the_confirmations_least_seconds_and_none_without_a
 @pytest.mark.parametrize("search, before", [(30.0, 4.0), (5.0, 1.0), (200.0, 10.0)])
 def test_needed_is_the_inverse_of_search_seconds(search, before, confirms):
     budget = Deadline.needed(search, before, confirms)
-    assert Deadline(budget, started=0.0, confirms=confirms).search_seconds(now=before) == pytest.approx(search)
+    deadline = Deadline(budget, started=0.0, confirms=confirms)
+    assert deadline.search_seconds(now=before) == pytest.approx(search)
 
 
 def test_of_follows_the_settings():
