@@ -15,6 +15,7 @@ from search.experiment._experiment import Experiment, readable
 from search.experiment.ranking import confidence_note
 from search.experiment.rows import CONFIRMED_PREFIX, FINAL_PREFIX
 from search.experiment.store import FAILED, INVALID, OK, STOPPED
+from search.recipe import config_key
 from sedg import SedgInputError
 
 __all__ = ["best", "config_columns", "list_experiments", "top_table"]
@@ -124,7 +125,10 @@ def _by_group(frame: pd.DataFrame, metric: str, mode: str, by: str) -> pd.DataFr
 
 
 def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.DataFrame:
-    """One row per experiment: trials, errors, the first metric's best value, its methods.
+    """One row per experiment: trials, distinct configurations among them, errors, and its best by the
+    first metric as ``best`` ranks it (:mod:`search.experiment.ranking`): the trial, its method,
+    its value (``best``: the confirmed mean where the best is confirmed, else the in-search
+    mean) and which of the two (``best_is``); its methods.
 
     An experiment whose settings do not read is named in a warning and left out."""
     rows = []
@@ -132,18 +136,21 @@ def list_experiments(storage_path: str | Path = DEFAULT_STORAGE_PATH) -> pd.Data
         settings = experiment.settings
         metric, mode = settings.metrics[0], settings.modes[0]
         frame = experiment.rows
-        value = math.nan
-        if not frame.empty and metric in frame:
-            ok = pd.to_numeric(frame.loc[frame["status"] == OK, metric], errors="coerce")
-            ok = ok[np.isfinite(ok)]
-            value = (ok.max() if mode == "max" else ok.min()) if len(ok) else math.nan
+        top = experiment.ranked(metric, mode).head(1) if len(frame) else frame
+        confirmed = f"{CONFIRMED_PREFIX}{metric}"
+        leader = top.iloc[0] if len(top) else None
+        is_confirmed = leader is not None and confirmed in top and pd.notna(leader[confirmed])
         rows.append({
             "name": experiment.name,
             "trials": len(frame),
+            "distinct": len({config_key(row) for row in frame.to_dict("records")}),
             "planned": settings.num_samples,
             "errors": int((frame["status"].isin([FAILED, INVALID])).sum()) if len(frame) else 0,
             "metric": metric,
-            "best": value,
+            "best": math.nan if leader is None else leader[confirmed if is_confirmed else metric],
+            "best_is": None if leader is None else ("confirmed" if is_confirmed else "in-search"),
+            "best_trial": None if leader is None else leader["trial_id"],
+            "best_method": None if leader is None else leader["method"],
             "methods": ",".join(settings.methods),
         })
     return pd.DataFrame(rows)

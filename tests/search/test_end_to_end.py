@@ -75,6 +75,13 @@ def test_run_on_embedded_data_then_best(cli, tmp_path, ray_cluster):
 
     listing = cli("list", "--storage-path", str(tmp_path)).stdout
     assert "e2e" in listing
+    # 'list' names the best that 'best' ranks first, by the number 'best' ranks it by.
+    from search.experiment.query import list_experiments
+
+    entry = list_experiments(tmp_path).set_index("name").loc["e2e"]
+    assert (entry["best_trial"], entry["best_is"]) == (best[0]["trial_id"], "confirmed")
+    assert entry["best"] == best[0]["confirmed_delta_qwk"]
+    assert entry["distinct"] == entry["trials"] == 8
 
     # 'confirm' is the confirmation on demand: recomputed (nothing to look up), the same numbers.
     import shutil
