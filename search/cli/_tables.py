@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from search.experiment.display import cell_text, parameters_in_one_column
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -19,9 +21,9 @@ def _print_table(frame: pd.DataFrame, title: str) -> None:
 
     import pandas as pd
 
-    frame = _parameters_in_one_column(frame)
+    frame = parameters_in_one_column(frame)
     if not sys.stdout.isatty():
-        cells = pd.DataFrame({str(column): [_cell(column, value) for value in frame[column]]
+        cells = pd.DataFrame({str(column): [cell_text(column, value) for value in frame[column]]
                               for column in frame.columns})
         print(title)
         print(cells.to_string(index=False))
@@ -33,40 +35,8 @@ def _print_table(frame: pd.DataFrame, title: str) -> None:
     for column in frame.columns:  # long names fold, never cut; parameters get room to read
         table.add_column(str(column), overflow="fold", min_width=48 if column == "parameters" else None)
     for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(column, value) for column, value in zip(frame.columns, row)))
+        table.add_row(*(cell_text(column, value) for column, value in zip(frame.columns, row)))
     Console().print(table)
-
-
-def _parameters_in_one_column(frame: pd.DataFrame) -> pd.DataFrame:
-    """A configuration's parameters as one ``name=value`` text (a SEDG row has twenty): the table
-    stays readable on a terminal; JSON and CSV keep one column each."""
-    from search.experiment.query import config_columns
-
-    parameters = [c for c in config_columns(frame) if c not in ("method", "classifier")]
-    if not parameters:
-        return frame
-    text = frame[parameters].apply(
-        lambda row: ", ".join(f"{name}={_cell(name, value)}" for name, value in row.items()
-                              if _cell(name, value) != ""), axis=1)
-    at = min(frame.columns.get_loc(c) for c in parameters)
-    compact = frame.drop(columns=parameters)
-    compact.insert(at, "parameters", text)
-    return compact
-
-
-def _cell(column: str, value) -> str:
-    from search.experiment.rows import CONFIRMED_PREFIX, FINAL_PREFIX
-
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        signed = ("max", "min", "mean", "median", "best", "stopped_mean")
-        if column in signed or "auc" in column or column.startswith(
-            ("delta_", "accuracy", "qwk", CONFIRMED_PREFIX, FINAL_PREFIX, "optimism_gap_")
-        ):
-            return f"{value:+.4f}"
-        return f"{value:g}"
-    return str(value)
 
 
 def _terminal_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["class_auc_figure", "figure", "improvement_figure", "progress_figure", "save"]
 
@@ -25,16 +26,25 @@ def save(fig: Figure, path: Path) -> Path:
 
 
 def improvement_figure(summary: pd.DataFrame, metric: str, by: str, agg: str, path: Path) -> Path:
-    """Bars of the aggregated improvement per group, error bars = std over trials, n on each bar."""
+    """Bars of the aggregated improvement per group (:func:`search.report.group_summary`), error
+    bars its standard error, n on each bar; a group whose trials all ended early is hatched and
+    labelled so (its bar is a partial mean)."""
     fig, ax = figure(max(5, 0.7 * len(summary) + 2), 4)
     positions = np.arange(len(summary))
     colours = ["tab:green" if v >= 0 else "tab:red" for v in summary[agg]]
-    ax.bar(positions, summary[agg], yerr=summary["std"].fillna(0), color=colours, capsize=3)
+    bars = ax.bar(positions, summary[agg], yerr=summary["se"].fillna(0), color=colours, capsize=3)
+    for bar, partial in zip(bars, summary["partial"]):
+        if partial:
+            bar.set(hatch="//", alpha=0.5)
+    ticks = [f"{group}\nn={count}" + (" stopped" if partial else "")
+             for group, count, partial in zip(summary[by].astype(str), summary["count"], summary["partial"])]
     ax.axhline(0, color="black", linewidth=0.8)
-    ticks = [f"{group}\nn={count}" for group, count in zip(summary[by].astype(str), summary["count"])]
     ax.set_xticks(positions, ticks, rotation=0 if len(summary) < 6 else 30, ha="center")
-    ax.set_ylabel(f"{agg} of {metric} (± std)")
-    ax.set_title(f"{metric} by {by}")
+    ax.set_ylabel(f"{agg} of {metric} (± standard error)")
+    title = f"{metric} by {by}"
+    if summary["partial"].any():
+        title += "\n(hatched: every trial ended early; the mean over the splits they ran)"
+    ax.set_title(title, fontsize=10)
     return save(fig, path)
 
 
@@ -61,6 +71,7 @@ def progress_figure(curves: dict[str, pd.Series], metric: str, path: Path) -> Pa
     fig, ax = figure(6, 4)
     for label, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values.to_numpy(), label=label, drawstyle="steps-post")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # trials are counted, not measured
     ax.set_xlabel("trial (in finishing order)")
     ax.set_ylabel(f"best {metric} so far")
     ax.legend(fontsize=8)

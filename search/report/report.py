@@ -11,8 +11,9 @@ import pandas as pd
 from evaluation.metrics import IMPROVEMENTS, label_key, minority_labels
 from search._defaults import AGGREGATES, DEFAULT_STORAGE_PATH
 from search.experiment import Experiment, readable
+from search.experiment.display import cell_text, parameters_in_one_column
 from search.experiment.query import top_table
-from search.experiment.store import OK
+from search.experiment.store import OK, STOPPED
 from search.report._figures import class_auc_figure, improvement_figure, progress_figure
 from sedg import SedgInputError
 
@@ -20,14 +21,30 @@ __all__ = ["group_summary", "write_report"]
 
 
 def group_summary(rows: pd.DataFrame, metric: str, by: str, agg: str) -> pd.DataFrame:
-    """Per value of ``by``: the aggregate, std and count of ``metric`` over finite trials."""
-    values = rows[[by, metric]].copy()
-    values[metric] = pd.to_numeric(values[metric], errors="coerce")
-    values = values[np.isfinite(values[metric])]
-    summary = values.groupby(by, dropna=False)[metric].agg([agg, "std", "count"]).reset_index()
-    if agg != "max":
-        summary["max"] = values.groupby(by, dropna=False)[metric].max().to_numpy()
-    return summary.sort_values(agg, ascending=False).reset_index(drop=True)
+    """Per value of ``by``: ``agg`` of ``metric`` over the group's finished trials, its standard
+    error (``se``: the best trial's for ``max``, else the root mean square of the trials' own),
+    the std over trials and their count, best first.
+
+    A group whose every trial ended early (racing, ASHA, the time budget) is not left out: it
+    is summarised over those trials' partial means (the splits they ran) and ``partial`` says so.
+    """
+    se = f"{metric}_se"
+    values = rows[[by, metric, "status"]].assign(
+        **{metric: pd.to_numeric(rows[metric], errors="coerce"),
+           se: pd.to_numeric(rows[se], errors="coerce") if se in rows else np.nan})
+    values = values[np.isfinite(values[metric]) & values["status"].isin([OK, STOPPED])]
+    finished = values.groupby(by, dropna=False)["status"].transform(lambda status: (status == OK).any())
+    values = values[(values["status"] == OK) | ~finished]
+    groups = values.groupby(by, dropna=False)
+    summary = groups[metric].agg([agg, "std", "count"])
+    if agg == "max":
+        summary["se"] = values.loc[groups[metric].idxmax().to_numpy(), se].to_numpy()
+    else:
+        summary["se"] = groups[se].apply(lambda s: float(np.sqrt(np.nanmean(s ** 2))) if s.notna().any()
+                                         else np.nan)
+    summary["max"] = groups[metric].max()
+    summary["partial"] = ~groups["status"].apply(lambda status: (status == OK).any())
+    return summary.reset_index().sort_values(agg, ascending=False).reset_index(drop=True)
 
 
 def _progress(experiment: Experiment, metric: str, mode: str) -> dict[str, pd.Series]:
@@ -46,7 +63,8 @@ def _progress(experiment: Experiment, metric: str, mode: str) -> dict[str, pd.Se
             continue
         rows = rows.sort_values("finished_at")
         value = pd.to_numeric(rows[metric], errors="coerce").where(rows["status"] == OK)
-        best_so_far = value.cummax() if mode == "max" else value.cummin()
+        # A stopped trial's partial mean is not a finished value: the best so far carries over it.
+        best_so_far = (value.cummax() if mode == "max" else value.cummin()).ffill()
         curves[f"{settings.name} ({settings.searcher})"] = best_so_far.reset_index(drop=True)
     return curves
 
@@ -61,8 +79,8 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
     if agg not in AGGREGATES:
         raise SedgInputError(f"--agg must be one of {', '.join(AGGREGATES)}, got {agg!r}")
     experiment = Experiment.open(name, storage_path)
-    rows = experiment.ok
-    if rows.empty:
+    rows = experiment.rows
+    if rows.empty or not rows["status"].isin([OK, STOPPED]).any():
         raise SedgInputError(f"experiment {name!r} has no finished trials yet")
     if by not in rows.columns:
         raise SedgInputError(f"unknown dimension {by!r} for experiment {name!r}")
@@ -79,9 +97,12 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
     labels = data.class_names
     minority = set(minority_labels(data.class_counts))
     columns = {label: f"delta_{label_key(label)}" for label in labels if f"delta_{label_key(label)}" in rows}
-    table = pd.DataFrame({label: rows.groupby(by)[column].agg(agg) for label, column in columns.items()})
-    written.append(class_auc_figure(table, minority, agg, out / "class_auc.png"))
+    table = pd.DataFrame({label: group_summary(rows, column, by, agg).set_index(by)[agg]
+                          for label, column in columns.items()})
     metric, mode = experiment.objective()
+    partial = group_summary(rows, metric, by, agg).set_index(by)["partial"]
+    table.index = [f"{group} (stopped)" if partial.get(group, False) else str(group) for group in table.index]
+    written.append(class_auc_figure(table, minority, agg, out / "class_auc.png"))
     curves = _progress(experiment, metric, mode)
     written.append(progress_figure(curves, metric, out / "progress.png"))
     page = out / "report.html"
@@ -92,8 +113,12 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:+.4f}", na_rep="", border=0,
-                         escape=True)
+    """``frame`` as HTML, each value as the command line shows it (:mod:`search.experiment.display`):
+    improvements signed, parameters as values, in one column."""
+    frame = parameters_in_one_column(frame)
+    cells = pd.DataFrame({column: [cell_text(str(column), value) for value in frame[column]]
+                          for column in frame.columns})
+    return cells.to_html(index=False, na_rep="", border=0, escape=True)
 
 
 def _html(experiment: Experiment, sections, top: pd.DataFrame, by: str, agg: str, minority) -> str:
@@ -119,10 +144,17 @@ def _html(experiment: Experiment, sections, top: pd.DataFrame, by: str, agg: str
         f"protocol {e(settings.protocol)}; searcher {e(settings.searcher)}; trials "
         f"{len(experiment.rows)} of {e(settings.num_samples)} ({e(counts)}).</p>",
         f"<h2>Improvement by {e(by)} ({e(agg)} over trials)</h2>",
+        "<p><code>se</code>: the standard error of the value shown (the best trial's own for max, "
+        "else the root mean square of the trials' standard errors over their splits); "
+        "<code>std</code>: the spread between the group's trials.</p>",
     ]
     for metric, image, summary in sections:
+        shown = summary.assign(partial=summary["partial"].map({True: "every trial ended early", False: ""}))
         parts += [f"<h3>{e(metric)}</h3>", f"<img src='{e(image)}' alt='{e(metric)} by {e(by)}'>",
-                  _table(summary)]
+                  _table(shown)]
+        if summary["partial"].any():
+            parts.append("<p>A group whose every trial ended early (racing, ASHA, the time budget) "
+                         "shows the mean over the splits its trials ran.</p>")
     parts += ["<h2>Per-class AUC improvement</h2>",
               f"<p>Minority classes (below the median count): {listed(sorted(minority))}</p>",
               "<img src='class_auc.png' alt='class AUC improvement'>",
