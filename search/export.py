@@ -29,7 +29,7 @@ from sedg import SedgInputError
 from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
-    "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "load_model",
+    "MODELS_DIR", "best_pipeline", "chosen_trial", "default_model_path", "export", "exported", "load_model",
     "model_target", "predict_table", "reliability_note", "script_target", "script_text", "write_table",
 ]
 
@@ -86,31 +86,53 @@ def _pipeline(experiment: Experiment, row: dict, data=None):
 
 
 def export(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, path=None, *,
-           trial_id: str | None = None, create_folder: bool = False, overwrite: bool = False):
+           trial_id: str | None = None, create_folder: bool = False, overwrite: bool = False,
+           mlflow_tracking_uri: str | None = None, register: str | None = None):
     """Fit the chosen configuration on the experiment's data with its seed; save it to ``path``
-    (a ``.joblib`` file, with ``<path>.json`` beside it) when given. Returns the fitted model.
+    (a ``.joblib`` file, with ``<path>.json`` beside it) when given, and with
+    ``mlflow_tracking_uri`` log it as an MLflow model (``register``: a registered model's name;
+    :mod:`search.tracking._model`). Returns the fitted model.
 
     The output folder must exist (``create_folder`` makes it, for the default one). ``path``
     may not lie in an experiment folder but in its ``models/``, nor replace a file that export
     did not write (``overwrite`` replaces it); nothing is written when anything fails.
     """
+    return exported(name, storage_path, rank, path, trial_id=trial_id, create_folder=create_folder,
+                    overwrite=overwrite, mlflow_tracking_uri=mlflow_tracking_uri, register=register)[0]
+
+
+def exported(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: int = 1, path=None, *,
+             trial_id: str | None = None, create_folder: bool = False, overwrite: bool = False,
+             mlflow_tracking_uri: str | None = None, register: str | None = None):
+    """:func:`export`, returning ``(model, logged)``: ``logged`` says where MLflow keeps the model
+    (:class:`search.tracking._model.LoggedModel`; None without a tracking URI)."""
     experiment = Experiment.open(name, storage_path)
     row, rank = _chosen_row(experiment, rank, trial_id)
     if path is not None:
         path = model_target(path, overwrite=overwrite, create_folder=create_folder)
+    if mlflow_tracking_uri is not None or register is not None:
+        from search.tracking._model import check_model_tracking
+
+        check_model_tracking(experiment.settings, mlflow_tracking_uri, register)
     data = experiment.data()
     model = _pipeline(experiment, row, data)
     frame = data.to_frame().drop(columns=[data.target])
     model.fit(frame, data.name_labels(data.y))
+    description = _description(experiment, row, rank, data, path or Path(f"{row['trial_id']}.joblib"))
     if path is not None:
         import joblib
 
-        description = _description(experiment, row, rank, data, path)
         path.parent.mkdir(exist_ok=True)
         with removed_on_failure([path, path.with_suffix(".json")]), write_errors_said("--output"):
             atomic_write(path, lambda staging: joblib.dump(model, staging))
             atomic_write_text(path.with_suffix(".json"), json.dumps(description, indent=1, default=str))
-    return model
+    logged = None
+    if mlflow_tracking_uri is not None:
+        from search.tracking._model import log_exported_model
+
+        logged = log_exported_model(experiment.settings, model, frame, description, mlflow_tracking_uri,
+                                    register)
+    return model, logged
 
 
 def model_target(path, *, overwrite: bool = False, create_folder: bool = False) -> Path:

@@ -114,6 +114,11 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
                         help="also write a script that rebuilds and fits the configuration")
     export.add_argument("--overwrite", action="store_true",
                         help="replace existing files that export did not write")
+    export.add_argument("--mlflow-tracking-uri",
+                        help="also log the model to MLflow (pyfunc), in the search's run when it "
+                             "tracked there; needs pip install 'sedg-search[tracking]'")
+    export.add_argument("--register", metavar="MODEL",
+                        help="with --mlflow-tracking-uri: add it to the registry as a version of MODEL")
 
     check = commands.add_parser("check", help="list an experiment's damaged files and what resume does")
     check.add_argument("name")
@@ -175,7 +180,7 @@ def _export(args) -> int:
     from search.export import (
         chosen_trial,
         default_model_path,
-        export,
+        exported,
         model_target,
         reliability_note,
         script_target,
@@ -194,14 +199,17 @@ def _export(args) -> int:
                                                    trial_id=args.trial)
     written = [output, output.with_suffix(".json"), *([script] if script else [])]
     with removed_on_failure(written):
-        export(args.name, args.storage_path, args.rank, output, trial_id=args.trial,
-               create_folder=args.output is None, overwrite=args.overwrite)
+        _, logged = exported(args.name, args.storage_path, args.rank, output, trial_id=args.trial,
+                             create_folder=args.output is None, overwrite=args.overwrite,
+                             mlflow_tracking_uri=args.mlflow_tracking_uri, register=args.register)
         if script is not None:
             with write_errors_said("--python"):
                 atomic_write_text(script, text)
     print(f"model: {output}\ndescription: {output.with_suffix('.json')}")
     if script is not None:
         print(f"script: {script}")
+    for line in logged.lines() if logged is not None else ():
+        print(line)
     note = reliability_note(args.name, args.storage_path, trial)
     if note is not None:
         print(note)
