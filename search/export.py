@@ -105,13 +105,13 @@ def exported(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: i
              trial_id: str | None = None, create_folder: bool = False, overwrite: bool = False,
              mlflow_tracking_uri: str | None = None, register: str | None = None):
     """:func:`export`, returning ``(model, logged)``: ``logged`` says where MLflow keeps the model
-    (:class:`search.tracking._model.LoggedModel`; None without a tracking URI)."""
+    (:class:`search.tracking.LoggedModel`; None without a tracking URI)."""
     experiment = Experiment.open(name, storage_path)
     row, rank = _chosen_row(experiment, rank, trial_id)
     if path is not None:
         path = model_target(path, overwrite=overwrite, create_folder=create_folder)
     if mlflow_tracking_uri is not None or register is not None:
-        from search.tracking._model import check_model_tracking
+        from search.tracking import check_model_tracking
 
         check_model_tracking(experiment.settings, mlflow_tracking_uri, register)
     data = experiment.data()
@@ -128,7 +128,7 @@ def exported(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: i
             atomic_write_text(path.with_suffix(".json"), json.dumps(description, indent=1, default=str))
     logged = None
     if mlflow_tracking_uri is not None:
-        from search.tracking._model import log_exported_model
+        from search.tracking import log_exported_model
 
         logged = log_exported_model(experiment.settings, model, frame, description, mlflow_tracking_uri,
                                     register)
