@@ -23,6 +23,11 @@ one of them (checked against Ray 2.60).
    (``_ot_study``): Ray has no accessor. The store's trial id is set on the trial so a study's
    trial leads to its row, and a proposal that repeats a configuration is answered from what
    is known and forgotten, so the Tune trial gets a new one.
+8. :func:`start_worker_node` — a worker node joining a loopback cluster from a process of its
+   own, as ``ray.cluster_utils.Cluster.add_node`` starts one (``ray._private.node.Node``):
+   ``ray start --address`` refuses to start a worker node while
+   ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` keeps Ray on 127.0.0.1, and with it ``1`` binds the
+   machine's outside address. The tests start nodes in their own mount namespaces with it.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["PROBES", "forget_optuna_trial", "no_sigterm_handler", "optuna_study", "optuna_trial",
-           "raylet_pid", "reread_configuration", "tune_result_files", "tune_stop_handler"]
+           "raylet_pid", "reread_configuration", "start_worker_node", "tune_result_files",
+           "tune_stop_handler"]
 
 #: The gRPC method a driver's endpoint answers, per kind of address, and its name in words.
 PROBES = {
@@ -109,3 +115,17 @@ def forget_optuna_trial(searcher, trial_id: str):
 def optuna_study(searcher):
     """The ``optuna.Study`` a Ray Tune ``OptunaSearch`` asks and tells."""
     return searcher._ot_study
+
+
+def start_worker_node(gcs_address: str, *, num_cpus: float, num_gpus: float = 0,
+                      object_store_memory: int, host: str = "127.0.0.1"):
+    """A worker node of the cluster at ``gcs_address``, its processes children of this one
+    (stopped with :meth:`kill_all_processes`, or when this process ends)."""
+    import ray._private.node
+    import ray._private.parameter
+
+    params = ray._private.parameter.RayParams(
+        gcs_address=gcs_address, num_cpus=num_cpus, num_gpus=num_gpus, node_ip_address=host,
+        object_store_memory=object_store_memory, min_worker_port=0, max_worker_port=0,
+        node_manager_port=0, dashboard_agent_listen_port=None)
+    return ray._private.node.Node(params, head=False, shutdown_at_exit=True, spawn_reaper=True)

@@ -121,48 +121,63 @@ class DiskArtifacts(_Handle):
         return self.directory / kind / f"{joblib.hash(key)[:24]}.pkl"
 
     def get_or_compute(self, kind: str, key: str, compute: Callable[[], Any]) -> tuple[Any, bool]:
+        found, value = self.load(kind, key)
+        if found:
+            self.record(kind, key, "hit")
+            return value, True
         path = self._path(kind, key)
-        if path.exists():
-            return self._hit(kind, key, path), True
         path.parent.mkdir(parents=True, exist_ok=True)
         asked = time.perf_counter()
         lock = FileLock(path.with_suffix(".lock"))
         try:
             lock.acquire(timeout=0)
         except Timeout:  # another process is computing it: say so (a search's log shows it), wait
-            self._append({"kind": kind, "key": key, "event": "waiting", "trial_id": self.trial_id})
+            self.record(kind, key, "waiting", keep=False)
             lock.acquire()
         try:
-            if path.exists():  # another process computed it while we waited
-                return self._hit(kind, key, path, waited=time.perf_counter() - asked), True
+            found, value = self.load(kind, key)
+            if found:  # another process computed it while we waited
+                self.record(kind, key, "hit", waited=time.perf_counter() - asked)
+                return value, True
             started = time.perf_counter()
             value = compute()
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            atomic_write(path, lambda staging: staging.write_bytes(data))
+            self.save(kind, key, value)
         finally:
             lock.release()
-        self._log(kind, key, "computed", time.perf_counter() - started)
+        self.record(kind, key, "computed", time.perf_counter() - started)
         return value, False
 
-    def _hit(self, kind: str, key: str, path: Path, waited: float = 0.0) -> Any:
-        value = pickle.loads(path.read_bytes())
-        self._log(kind, key, "hit", 0.0, waited)
-        return value
+    def load(self, kind: str, key: str) -> tuple[bool, Any]:
+        """``(True, value)`` when ``key`` is stored, else ``(False, None)``; logs nothing."""
+        path = self._path(kind, key)
+        if not path.exists():
+            return False, None
+        return True, pickle.loads(path.read_bytes())
 
-    def _log(self, kind: str, key: str, event: str, seconds: float, waited: float = 0.0) -> None:
-        # ``waited``: seconds blocked while another process computed the same artifact.
-        entry = {"kind": kind, "key": key, "event": event, "trial_id": self.trial_id,
-                 "seconds": round(seconds, 4), "waited": round(waited, 4)}
-        self.used.append(entry)
-        self._append(entry)
+    def save(self, kind: str, key: str, value: Any) -> None:
+        """Store ``value`` under ``key`` whole or not at all; logs nothing."""
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(path, lambda staging: staging.write_bytes(data))
 
-    def _append(self, entry: dict) -> None:
+    def record(self, kind: str, key: str, event: str, seconds: float = 0.0, waited: float = 0.0, *,
+               trial_id: str | None = None, keep: bool = True) -> dict:
+        """Log one event (``hit``, ``computed``, ``waiting``) to ``log.jsonl``; with ``keep``, in
+        :attr:`used` too. ``waited``: seconds blocked while another process computed it."""
+        entry = {"kind": kind, "key": key, "event": event,
+                 "trial_id": self.trial_id if trial_id is None else trial_id}
+        if event != "waiting":
+            entry.update(seconds=round(seconds, 4), waited=round(waited, 4))
+        if keep:
+            self.used.append(entry)
         line = (json.dumps(entry) + "\n").encode()
         fd = os.open(self.directory / LOG_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line)
         finally:
             os.close(fd)
+        return entry
 
 
 #: The ``_parameter_constraints`` entry of a sampler's ``memory`` parameter.

@@ -28,16 +28,10 @@ from search.experiment import CONFIRMED_PREFIX, FINAL_PREFIX, Experiment, top_co
 from search.experiment.rows import split_row
 from search.recipe import CONFIRM, FINAL, evaluation_config, final_test_data, uses_gpu
 from search.settings import SearchSettings
+from search.tune.artifacts import store_for
 from search.tune.interrupt import check
-from sedg import DiskArtifacts, MemoryArtifacts
 
 __all__ = ["confirm_rows", "confirm_split", "confirm_top", "confirmed_schema"]
-
-
-def _artifacts(settings: SearchSettings, label: str):
-    if settings.share_artifacts:
-        return DiskArtifacts(settings.artifacts_dir, trial_id=label)
-    return MemoryArtifacts()
 
 
 def confirm_split(settings_json: str, row: dict, phase: str, split: int, repeats: int | None,
@@ -50,7 +44,7 @@ def confirm_split(settings_json: str, row: dict, phase: str, split: int, repeats
     settings = SearchSettings.from_json(settings_json)
     import_plugins(settings.plugins)
     config = evaluation_config(row, settings, phase, repeats=repeats)
-    artifacts = _artifacts(settings, f"{phase}-{row['trial_id']}")
+    artifacts = store_for(settings, f"{phase}-{row['trial_id']}")
     if phase == FINAL:
         data, which = final_test_data(settings, data)
         where = {"splits": which}
@@ -95,8 +89,8 @@ def _evaluate_all(settings: SearchSettings, rows: list[dict], jobs: list, repeat
                   tables: dict, say, deadline) -> dict:
     """``{job: result}`` for the jobs done: as Ray tasks when Ray is running (the tables travel
     through Ray's object store: a worker never reads the driver's disk), else one after another
-    here. ``tables``: per phase, the table it draws from. At the ``deadline`` the jobs not done
-    are cancelled (Ray) or not started (here)."""
+    here. ``tables``: per phase, the table it draws from. At the ``deadline`` the jobs running
+    are cancelled (Ray) and the others not started."""
     import ray
 
     settings_json = settings.to_json()
@@ -121,14 +115,20 @@ def _evaluate_all(settings: SearchSettings, rows: list[dict], jobs: list, repeat
             check()
         return done
     refs = {phase: ray.put(table) for phase, table in tables.items()}
-    pending = {}
-    for job in jobs:
-        index, phase, split = job
-        options = {"num_cpus": settings.cpus_per_trial,
-                   "num_gpus": settings.gpus_per_trial if uses_gpu(rows[index], settings) else 0}
-        task = ray.remote(**options)(confirm_split)
-        pending[task.remote(settings_json, rows[index], phase, split, repeats, refs[phase])] = job
-    while pending:
+    queue, pending = list(jobs), {}
+    # Tasks are started as slots free (one more than the slots, so none idles while the next is
+    # sent): at the deadline few are running, none waits to be cancelled.
+    window = int(ray.cluster_resources().get("CPU", 1) // max(settings.cpus_per_trial, 1e-9)) + 1
+    while queue or pending:
+        while queue and len(pending) < window and (deadline is None or deadline.left() > 0):
+            job = queue.pop(0)
+            index, phase, split = job
+            options = {"num_cpus": settings.cpus_per_trial,
+                       "num_gpus": settings.gpus_per_trial if uses_gpu(rows[index], settings) else 0}
+            task = ray.remote(**options)(confirm_split)
+            pending[task.remote(settings_json, rows[index], phase, split, repeats, refs[phase])] = job
+        if not pending:
+            break
         timeout = HEARTBEAT_S if deadline is None else max(0.0, min(HEARTBEAT_S, deadline.left()))
         ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
         for ref in ready:
@@ -138,10 +138,10 @@ def _evaluate_all(settings: SearchSettings, rows: list[dict], jobs: list, repeat
         check()  # a deferred Ctrl-C: between splits (search.tune.interrupt)
         if deadline is not None and deadline.left() <= 0:
             for ref in pending:
-                ray.cancel(ref)  # queued ones never start; a running one is interrupted
+                ray.cancel(ref)  # a running one is interrupted
             break
         if not ready and say is not None:
-            say(f"       confirming: {len(pending)} split(s) running or queued, "
+            say(f"       confirming: {len(pending)} split(s) running, {len(queue)} to start, "
                 f"{time.monotonic() - started:.0f}s so far")
     return done
 

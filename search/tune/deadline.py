@@ -43,9 +43,9 @@ __all__ = ["CLOSING_S", "CONFIRMATION_MIN_S", "CONFIRMATION_SHARE", "Deadline", 
 #: The share of the budget kept for the confirmation, when the search confirms anything ...
 CONFIRMATION_SHARE = 0.25
 #: ... and its least seconds: the first fresh split of each configuration waits for Ray's
-#: workers to import the evaluation (2.8 s here), and Ray Tune takes a second or two to stop the
-#: trials the search's deadline ended.
-CONFIRMATION_MIN_S = 8.0
+#: workers to import the evaluation (2.8 s here, more on a loaded machine), and Ray Tune takes up
+#: to 5 s to stop the trials the search's deadline ended.
+CONFIRMATION_MIN_S = 10.0
 #: Seconds kept at the end for Ray's shutdown and the tables printed after the search
 #: (measured here: shutdown 1.4 s, the tables 0.5 s).
 CLOSING_S = 3.0

@@ -26,6 +26,7 @@ from search.tune._assembly import (
     track_report,
 )
 from search.tune._ray import import_in_background, init_ray, tune_environment
+from search.tune.artifacts import kept_artifacts
 from search.tune.deadline import Deadline
 from search.tune.interrupt import check, deferred
 from search.tune.profile import PROFILE_FILE, Profile
@@ -144,11 +145,12 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
                     checkpoint_config=tune.CheckpointConfig(checkpoint_at_end=False),
                 ),
             )
-        with profile.phase("search"), deferred("tune"), timing_of("search") as searched:
-            tuner.fit()
-        close_study(settings)
-        with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
-            _confirm(settings, deadline)
+        with kept_artifacts(settings):
+            with profile.phase("search"), deferred("tune"), timing_of("search") as searched:
+                tuner.fit()
+            close_study(settings)
+            with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
+                _confirm(settings, deadline)
         record_run(settings, command, searched, confirmed, asked=planned, deadline=deadline)
         track_report(settings)
         rows = Experiment(experiment.directory).rows  # read afresh: the search wrote them
@@ -218,11 +220,12 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
                 resume_errored=True,
             )
             rebuild_rows(experiment, tuner)
-            with deferred("tune"), timing_of("search") as searched:
-                tuner.fit()
-            close_study(settings)
-            with timing_of("confirmation") as confirmed:
-                _confirm(settings)
+            with kept_artifacts(settings):
+                with deferred("tune"), timing_of("search") as searched:
+                    tuner.fit()
+                close_study(settings)
+                with timing_of("confirmation") as confirmed:
+                    _confirm(settings)
             record_run(settings, "resume", searched, confirmed)
             track_report(settings)
     return Experiment(experiment.directory).rows

@@ -17,7 +17,7 @@ from search.experiment.rows import ROW_KEY, SPLIT_KEY, jsonable, split_row
 from search.experiment.store import FAILED, INVALID, OK, STOPPED
 from search.recipe import SEARCH, classifier_of, evaluation_config, method_of, uses_gpu
 from search.settings import SearchSettings
-from sedg import DiskArtifacts, MemoryArtifacts
+from search.tune.artifacts import store_for
 from sedg.datasets import TabularData
 
 __all__ = ["make_trainable", "run_trial"]
@@ -78,10 +78,7 @@ def run_trial(config: dict, settings: SearchSettings, data: TabularData | None =
     }
     assigned = ray.get_runtime_context().get_assigned_resources()
     row.update(cpu_share=assigned.get("CPU", 0.0), gpu_share=assigned.get("GPU", 0.0))
-    if settings.share_artifacts:
-        artifacts = DiskArtifacts(settings.artifacts_dir, trial_id=trial_id)
-    else:  # every trial computes its own (for measuring what sharing saves)
-        artifacts = MemoryArtifacts()
+    artifacts = store_for(settings, trial_id)
     planned = settings.n_splits
     done: dict[str, list] = {"metrics": [], "baselines": [], "deltas": []}
     minority: list = []

@@ -90,3 +90,21 @@ def test_the_optuna_trial_of_a_tune_trial_is_found():
     assert forget_optuna_trial(searcher, "tune-trial-1") is trial
     searcher.suggest("tune-trial-1")  # asks the study for another
     assert optuna_trial(searcher, "tune-trial-1").number == trial.number + 1
+
+
+def test_a_worker_node_is_made_from_the_parameters_cluster_utils_uses():
+    """What :func:`start_worker_node` builds (the node itself starts in
+    tests/cluster/test_no_shared_disk.py, which needs root for its mount namespaces)."""
+    import inspect
+
+    import ray._private.node
+    import ray._private.parameter
+
+    params = ray._private.parameter.RayParams(
+        gcs_address="127.0.0.1:1", num_cpus=1, num_gpus=0, node_ip_address="127.0.0.1",
+        object_store_memory=1, min_worker_port=0, max_worker_port=0, node_manager_port=0,
+        dashboard_agent_listen_port=None)
+    assert params.gcs_address == "127.0.0.1:1"
+    accepted = inspect.signature(ray._private.node.Node).parameters
+    assert {"ray_params", "head", "shutdown_at_exit", "spawn_reaper"} <= set(accepted)
+    assert hasattr(ray._private.node.Node, "kill_all_processes")

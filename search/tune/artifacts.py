@@ -1,0 +1,185 @@
+"""Artifacts shared by every node of a Ray cluster, through Ray itself.
+
+Trials share baselines, embeddings, importances and fitted generators: each is computed once and
+the others read it (:mod:`sedg.memory`). :class:`sedg.DiskArtifacts` shares them through a
+folder every process sees, which holds on one machine or a shared mount; on a cluster whose
+nodes have disks of their own (clouds, Kubernetes), each node kept its own copy on a disk that
+goes away with the node, and nothing was shared between nodes.
+
+Here one actor, the :class:`ArtifactKeeper`, runs on the driver's node for the length of a
+command. It maps each key to an object in Ray's object store that it owns (so the object
+outlives the trial that made it) and keeps today's rules: a key is computed by the first trial
+that asks, the others wait for it, and every hit, computation and wait is one line of the
+experiment's ``artifacts/log.jsonl``. It writes each artifact through to the experiment's
+``artifacts/`` folder on the driver's disk and reads what it finds there, so a resumed or
+extended search refits nothing, and the on-demand ``confirm`` (no Ray) reads the same files.
+A trial or confirmation task anywhere holds a :class:`RayArtifacts`, a handle to the keeper.
+
+Why Ray rather than the object-storage store: every Ray cluster has an object store and a
+driver's node; a bucket is one more service to set up, and an S3 PUT per artifact costs more than
+the local object store on one machine. What it costs: an artifact travels to the keeper once
+(pickled twice: to Ray, to the disk) and from the object store to each node that reads it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sedg import DiskArtifacts
+from sedg.memory import _Handle
+
+__all__ = ["ArtifactKeeper", "RayArtifacts", "keeper_name", "kept_artifacts", "store_for"]
+
+
+def keeper_name(experiment_dir) -> str:
+    """The keeper's actor name: one per experiment folder."""
+    import hashlib
+
+    return "sedg-artifacts-" + hashlib.sha256(str(experiment_dir).encode()).hexdigest()[:16]
+
+
+class ArtifactKeeper:
+    """The actor (see the module's text): ``claim`` a key, then ``keep`` or ``abandon`` it."""
+
+    def __init__(self, directory: str) -> None:
+        self.disk = DiskArtifacts(directory)
+        self.refs: dict[tuple[str, str], Any] = {}
+        self.computing: dict[tuple[str, str], threading.Event] = {}
+        self.lock = threading.Lock()
+
+    def claim(self, kind: str, key: str, trial_id: str) -> tuple[str, list, float]:
+        """``("hit", [ref], waited)`` when the key is known (here or on disk), after waiting for
+        the trial computing it; else ``("compute", [], 0)``: the caller computes it, then calls
+        :meth:`keep` (or :meth:`abandon` when it fails)."""
+        import ray
+
+        asked, said = time.perf_counter(), False
+        while True:
+            with self.lock:
+                name = (kind, key)
+                if name not in self.refs:
+                    found, value = self.disk.load(kind, key)
+                    if found:
+                        self.refs[name] = ray.put(value)
+                if name in self.refs:
+                    waited = time.perf_counter() - asked if said else 0.0
+                    self.disk.record(kind, key, "hit", waited=waited, trial_id=trial_id, keep=False)
+                    return "hit", [self.refs[name]], waited  # in a list: a ref, not its value
+                computing = self.computing.get(name)
+                if computing is None:
+                    self.computing[name] = threading.Event()
+                    return "compute", [], 0.0
+            if not said:  # the progress line says a trial waits for another's artifact
+                self.disk.record(kind, key, "waiting", trial_id=trial_id, keep=False)
+                said = True
+            computing.wait()
+
+    def keep(self, kind: str, key: str, value: Any, trial_id: str, seconds: float) -> None:
+        """The value a claim computed: kept, written through to disk, its waiters woken."""
+        import ray
+
+        ref = ray.put(value)  # owned by the keeper: it outlives the trial that made it
+        self.disk.save(kind, key, value)
+        with self.lock:
+            self.refs[kind, key] = ref
+            self.disk.record(kind, key, "computed", seconds, trial_id=trial_id, keep=False)
+            self._release(kind, key)
+
+    def abandon(self, kind: str, key: str) -> None:
+        """The claim's computation failed: a waiter computes it instead."""
+        with self.lock:
+            self._release(kind, key)
+
+    def _release(self, kind: str, key: str) -> None:
+        event = self.computing.pop((kind, key), None)
+        if event is not None:
+            event.set()
+
+
+class RayArtifacts(_Handle):
+    """The store a trial or task holds: :meth:`get_or_compute` through the experiment's keeper.
+
+    Its :attr:`used` lists this holder's own hits and computations, as
+    :class:`sedg.DiskArtifacts`'s does.
+    """
+
+    def __init__(self, name: str, trial_id: str = "") -> None:
+        self.name, self.trial_id = name, trial_id
+        self.used: list[dict] = []
+        self._keeper = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_keeper": None}  # a handle travels by the keeper's name
+
+    def keeper(self):
+        import ray
+
+        if self._keeper is None:
+            self._keeper = ray.get_actor(self.name)
+        return self._keeper
+
+    def get_or_compute(self, kind: str, key: str, compute: Callable[[], Any]) -> tuple[Any, bool]:
+        import ray
+
+        keeper = self.keeper()
+        state, refs, waited = ray.get(keeper.claim.remote(kind, key, self.trial_id))
+        if state == "hit":
+            self.used.append({"kind": kind, "key": key, "event": "hit", "waited": waited})
+            return ray.get(refs[0]), True
+        started = time.perf_counter()
+        try:
+            value = compute()
+        except BaseException:
+            keeper.abandon.remote(kind, key)
+            raise
+        seconds = time.perf_counter() - started
+        ray.get(keeper.keep.remote(kind, key, value, self.trial_id, seconds))
+        self.used.append({"kind": kind, "key": key, "event": "computed", "seconds": seconds})
+        return value, False
+
+
+@contextmanager
+def kept_artifacts(settings) -> Iterator[None]:
+    """This experiment's keeper, on the driver's node, for the block (with ``share_artifacts``;
+    Ray running); stopped after it, its artifacts staying on the driver's disk."""
+    if not settings.share_artifacts:
+        yield
+        return
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+    keeper = ray.remote(ArtifactKeeper).options(
+        name=keeper_name(settings.experiment_dir), get_if_exists=True, num_cpus=0, max_concurrency=256,
+        scheduling_strategy=here,
+    ).remote(str(settings.artifacts_dir))
+    ray.get(keeper.__ray_ready__.remote())
+    try:
+        yield
+    finally:
+        ray.kill(keeper)  # its objects go with it; the files stay
+
+
+def store_for(settings, holder: str):
+    """The artifact store of one trial or task (``holder`` names it in the log): the keeper's
+    when the driver started one, else the experiment's folder; each its own with
+    ``share_artifacts`` off."""
+    from sedg import MemoryArtifacts
+
+    if not settings.share_artifacts:
+        return MemoryArtifacts()  # every trial computes its own (to measure what sharing saves)
+    import ray
+
+    if ray.is_initialized():
+        name = keeper_name(settings.experiment_dir)
+        try:
+            ray.get_actor(name)
+        except ValueError:
+            pass
+        else:
+            return RayArtifacts(name, trial_id=holder)
+    return DiskArtifacts(settings.artifacts_dir, trial_id=holder)
