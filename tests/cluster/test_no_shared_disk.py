@@ -108,7 +108,7 @@ def _cli(*args: str, address: str | None = None) -> subprocess.CompletedProcess:
     return process
 
 
-def test_a_search_runs_confirms_and_exports_when_no_worker_sees_the_drivers_disk(cluster):
+def test_a_search_runs_confirms_and_exports_when_no_worker_sees_the_drivers_disk(cluster, capsys):
     address, hidden, head = cluster
     storage = hidden / "store"
     _cli("run", "--data", str(hidden / "data" / "por.csv"), "--target", "G3", "--methods", "none,smote,sedg",
@@ -132,13 +132,19 @@ def test_a_search_runs_confirms_and_exports_when_no_worker_sees_the_drivers_disk
     assert any(e["event"] == "hit" for e in baselines)
     assert (experiment / "artifacts" / "baseline").is_dir()
 
-    best = json.loads(_cli("best", "nodisk", "--storage-path", str(storage), "--format", "json").stdout)
-    assert best[0]["trial_id"] == confirmed["trial_id"].iloc[0]
+    # What follows needs no Ray: the command line in this process.
+    from search.cli import main
+
+    capsys.readouterr()
+    assert main(["best", "nodisk", "--storage-path", str(storage), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["trial_id"] == confirmed["trial_id"].iloc[0]
     model = hidden / "model.joblib"
-    _cli("export", "nodisk", "--storage-path", str(storage), "--output", str(model))
+    assert main(["export", "nodisk", "--storage-path", str(storage), "--output", str(model)]) == 0
     new = hidden / "new.csv"
     pd.read_csv(hidden / "data" / "por.csv").drop(columns=["G3"]).head(20).to_csv(new, index=False)
-    predicted = _cli("predict", str(model), "--data", str(new)).stdout.splitlines()
+    capsys.readouterr()
+    assert main(["predict", str(model), "--data", str(new)]) == 0
+    predicted = capsys.readouterr().out.splitlines()
     assert predicted[0] == "prediction" and len(predicted) == 21
 
 
