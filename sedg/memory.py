@@ -147,6 +147,12 @@ class DiskArtifacts(_Handle):
         self.record(kind, key, "computed", time.perf_counter() - started)
         return value, False
 
+    def lock(self, kind: str, key: str) -> FileLock:
+        """The lock its computer holds on ``key`` (not bound to a thread: another may release it)."""
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return FileLock(path.with_suffix(".lock"), thread_local=False)
+
     def load(self, kind: str, key: str) -> tuple[bool, Any]:
         """``(True, value)`` when ``key`` is stored, else ``(False, None)``; logs nothing."""
         path = self._path(kind, key)

@@ -6,19 +6,23 @@ folder every process sees, which holds on one machine or a shared mount; on a cl
 nodes have disks of their own (clouds, Kubernetes), each node kept its own copy on a disk that
 goes away with the node, and nothing was shared between nodes.
 
-Here one actor, the :class:`ArtifactKeeper`, runs on the driver's node for the length of a
-command. It maps each key to an object in Ray's object store that it owns (so the object
-outlives the trial that made it) and keeps today's rules: a key is computed by the first trial
-that asks, the others wait for it, and every hit, computation and wait is one line of the
-experiment's ``artifacts/log.jsonl``. It writes each artifact through to the experiment's
+On a cluster of several nodes, one actor, the :class:`ArtifactKeeper`, runs on the driver's node
+for the length of a command (on one machine, or a cluster of one node, every process uses the
+folder as before: nothing is added). It maps each key to an object in Ray's object store that it
+owns (so the object outlives the trial that made it) and keeps today's rules: a key is computed
+by the first trial that asks, the others wait for it, and every hit, computation and wait is one
+line of the experiment's ``artifacts/log.jsonl``. It writes each artifact through to the experiment's
 ``artifacts/`` folder on the driver's disk and reads what it finds there, so a resumed or
 extended search refits nothing, and the on-demand ``confirm`` (no Ray) reads the same files.
-A trial or confirmation task anywhere holds a :class:`RayArtifacts`, a handle to the keeper.
+A trial or confirmation task on another node holds a :class:`RayArtifacts`, a handle to the
+keeper; one on the driver's node uses the folder, whose file locks the keeper shares.
 
 Why Ray rather than the object-storage store: every Ray cluster has an object store and a
 driver's node; a bucket is one more service to set up, and an S3 PUT per artifact costs more than
-the local object store on one machine. What it costs: an artifact travels to the keeper once
-(pickled twice: to Ray, to the disk) and from the object store to each node that reads it.
+the local object store on one machine. What it costs: an artifact made on another node travels
+to the keeper once (pickled twice: to Ray, to the disk) and from the object store to each node
+that reads it. A cluster that has one node when the search starts and grows later gets no
+keeper: nodes that join use a folder of their own unless the storage path is a shared mount.
 """
 
 from __future__ import annotations
@@ -43,19 +47,32 @@ def keeper_name(experiment_dir) -> str:
 
 
 class ArtifactKeeper:
-    """The actor (see the module's text): ``claim`` a key, then ``keep`` or ``abandon`` it."""
+    """The actor (see the module's text): ``claim`` a key, then ``keep`` or ``abandon`` it.
+
+    Trials on the driver's node use the folder directly (:class:`sedg.DiskArtifacts`); the
+    keeper takes the same file lock for a key a remote trial computes, and waits on the lock of
+    one a local trial computes, so a key is computed once on the whole cluster.
+    """
 
     def __init__(self, directory: str) -> None:
+        import ray
+
         self.disk = DiskArtifacts(directory)
+        self.node = ray.get_runtime_context().get_node_id()
         self.refs: dict[tuple[str, str], Any] = {}
-        self.computing: dict[tuple[str, str], threading.Event] = {}
+        self.computing: dict[tuple[str, str], tuple[threading.Event, Any]] = {}
         self.lock = threading.Lock()
+
+    def node_id(self) -> str:
+        """The node the keeper (and the driver) runs on."""
+        return self.node
 
     def claim(self, kind: str, key: str, trial_id: str) -> tuple[str, list, float]:
         """``("hit", [ref], waited)`` when the key is known (here or on disk), after waiting for
         the trial computing it; else ``("compute", [], 0)``: the caller computes it, then calls
         :meth:`keep` (or :meth:`abandon` when it fails)."""
         import ray
+        from filelock import Timeout
 
         asked, said = time.perf_counter(), False
         while True:
@@ -71,12 +88,23 @@ class ArtifactKeeper:
                     return "hit", [self.refs[name]], waited  # in a list: a ref, not its value
                 computing = self.computing.get(name)
                 if computing is None:
-                    self.computing[name] = threading.Event()
-                    return "compute", [], 0.0
+                    lock = self.disk.lock(kind, key)
+                    try:
+                        lock.acquire(timeout=0)
+                    except Timeout:  # a trial on this node computes it
+                        computing = (None, lock)
+                    else:
+                        self.computing[name] = (threading.Event(), lock)
+                        return "compute", [], 0.0
             if not said:  # the progress line says a trial waits for another's artifact
                 self.disk.record(kind, key, "waiting", trial_id=trial_id, keep=False)
                 said = True
-            computing.wait()
+            event, lock = computing
+            if event is not None:
+                event.wait()
+            else:
+                with lock:  # until the local trial is done: then it is on disk
+                    pass
 
     def keep(self, kind: str, key: str, value: Any, trial_id: str, seconds: float) -> None:
         """The value a claim computed: kept, written through to disk, its waiters woken."""
@@ -95,7 +123,9 @@ class ArtifactKeeper:
             self._release(kind, key)
 
     def _release(self, kind: str, key: str) -> None:
-        event = self.computing.pop((kind, key), None)
+        event, lock = self.computing.pop((kind, key), (None, None))
+        if lock is not None:
+            lock.release()
         if event is not None:
             event.set()
 
@@ -144,12 +174,14 @@ class RayArtifacts(_Handle):
 
 @contextmanager
 def kept_artifacts(settings) -> Iterator[None]:
-    """This experiment's keeper, on the driver's node, for the block (with ``share_artifacts``;
-    Ray running); stopped after it, its artifacts staying on the driver's disk."""
-    if not settings.share_artifacts:
+    """This experiment's keeper, on the driver's node, for the block, when the cluster has more
+    than one node (and ``share_artifacts``); stopped after it, its artifacts staying on the
+    driver's disk. On one machine every process sees the folder: no keeper, nothing added."""
+    import ray
+
+    if not settings.share_artifacts or sum(node["Alive"] for node in ray.nodes()) < 2:
         yield
         return
-    import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
@@ -166,8 +198,8 @@ def kept_artifacts(settings) -> Iterator[None]:
 
 def store_for(settings, holder: str):
     """The artifact store of one trial or task (``holder`` names it in the log): the keeper's
-    when the driver started one, else the experiment's folder; each its own with
-    ``share_artifacts`` off."""
+    on a node other than the driver's when the driver started one, else the experiment's folder;
+    each its own with ``share_artifacts`` off."""
     from sedg import MemoryArtifacts
 
     if not settings.share_artifacts:
@@ -177,9 +209,9 @@ def store_for(settings, holder: str):
     if ray.is_initialized():
         name = keeper_name(settings.experiment_dir)
         try:
-            ray.get_actor(name)
+            keeper = ray.get_actor(name)
         except ValueError:
-            pass
-        else:
+            keeper = None
+        if keeper is not None and ray.get(keeper.node_id.remote()) != ray.get_runtime_context().get_node_id():
             return RayArtifacts(name, trial_id=holder)
     return DiskArtifacts(settings.artifacts_dir, trial_id=holder)

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -150,20 +151,22 @@ def test_a_search_runs_confirms_and_exports_when_no_worker_sees_the_drivers_disk
 
 def test_an_artifact_computed_on_one_node_is_read_on_the_other(cluster, tmp_path):
     """Two tasks pinned to the two worker nodes ask for one key: the first computes it, the
-    second reads it through the keeper, and the driver's disk holds it and the log."""
+    second reads it through the keeper, and the driver's disk holds it and the log. A key a
+    process on the driver's node computes through the folder is waited for, not computed again."""
     import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     from search.settings import SearchSettings
     from search.tune.artifacts import RayArtifacts, keeper_name, kept_artifacts
+    from sedg import DiskArtifacts
 
     address, hidden, head = cluster
     settings = SearchSettings(storage_path=str(hidden / "store"), name="keeper")
 
     @ray.remote(num_cpus=1)
-    def ask(name: str, holder: str):
+    def ask(name: str, holder: str, key: str = "k1"):
         store = RayArtifacts(name, trial_id=holder)
-        value, hit = store.get_or_compute("embedding", "k1", lambda: {"made on": holder})
+        value, hit = store.get_or_compute("embedding", key, lambda: {"made on": holder})
         return value, hit, ray.get_runtime_context().get_node_id()
 
     ray.init(address=address, logging_level="ERROR", log_to_driver=False)
@@ -175,10 +178,20 @@ def test_an_artifact_computed_on_one_node_is_read_on_the_other(cluster, tmp_path
             name = keeper_name(settings.experiment_dir)
             first = ray.get(on[0].remote(name, "a"))
             second = ray.get(on[1].remote(name, "b"))
+            # A key the driver's node computes through the folder: a remote asker waits for it.
+            local = DiskArtifacts(settings.artifacts_dir, trial_id="here")
+            slow = threading.Thread(target=local.get_or_compute,
+                                    args=("embedding", "k2", lambda: time.sleep(3) or "made here"))
+            slow.start()
+            time.sleep(0.5)
+            third = ray.get(on[1].remote(name, "c", "k2"))
+            slow.join()
     finally:
         ray.shutdown()
     assert first == ({"made on": "a"}, False, workers[0])
     assert second == ({"made on": "a"}, True, workers[1])  # computed on the other node
+    assert third == ("made here", True, workers[1])
     log = [json.loads(line) for line in (settings.artifacts_dir / "log.jsonl").read_text().splitlines()]
-    assert [(e["event"], e["trial_id"]) for e in log] == [("computed", "a"), ("hit", "b")]
-    assert len(list((settings.artifacts_dir / "embedding").glob("*.pkl"))) == 1
+    assert [(e["event"], e["trial_id"]) for e in log] == [
+        ("computed", "a"), ("hit", "b"), ("waiting", "c"), ("computed", "here"), ("hit", "c")]
+    assert len(list((settings.artifacts_dir / "embedding").glob("*.pkl"))) == 2
