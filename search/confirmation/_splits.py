@@ -151,18 +151,19 @@ def _printer(text: str) -> None:
 
 
 def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | None = None,
-                 say=None, deadline=None) -> pd.DataFrame:
+                 say=None, deadline=None, data=None) -> pd.DataFrame:
     """Confirm each of ``rows`` (stored rows) on ``repeats`` fresh splits (default
     ``settings.confirm_repeats``) and, with a final-test part, score it there; write every split
     and each summary to the store and return the summaries. ``say`` (a callable taking a line),
     when given, hears of every split done and, while they are awaited, every ``HEARTBEAT_S``.
     A ``deadline`` (:class:`search.tune.deadline.Deadline`) ends the confirmation: each
     configuration is then confirmed on the fresh splits it finished, when they are two or more,
-    and the line says how many."""
+    and the line says how many. ``data``: the search's rows when the caller has them (else
+    read here)."""
     if not rows:
         return pd.DataFrame()
     jobs = _jobs(settings, rows, repeats)
-    tables = {CONFIRM: load_data(settings.data_spec())}  # the driver reads the data, once
+    tables = {CONFIRM: data if data is not None else load_data(settings.data_spec())}
     if settings.final_test:
         tables[FINAL] = final_test_data(settings)[0]
     done = _evaluate_all(settings, rows, jobs, repeats, tables, say, deadline)
@@ -201,9 +202,10 @@ def confirm_rows(settings: SearchSettings, rows: list[dict], *, repeats: int | N
     return pd.DataFrame(summaries)
 
 
-def confirm_top(settings: SearchSettings, *, deadline=None) -> pd.DataFrame:
+def confirm_top(settings: SearchSettings, *, deadline=None, data=None) -> pd.DataFrame:
     """The automatic confirmation: the top ``settings.confirm_top`` configurations, when a
-    search ends, within the command's ``deadline``. Those already confirmed on as many splits
+    search ends, within the command's ``deadline`` (``data``: the search's rows, as read by
+    its driver). Those already confirmed on as many splits
     (an extended or resumed search's) are looked up, not evaluated again; the summaries of all
     of them are returned."""
     experiment = Experiment(settings.experiment_dir)
@@ -216,7 +218,7 @@ def confirm_top(settings: SearchSettings, *, deadline=None) -> pd.DataFrame:
         if row["trial_id"] in done:
             _printer(f"       trial {row['trial_id']} is confirmed already")
     fresh = confirm_rows(settings, [row for row in top if row["trial_id"] not in done], say=_printer,
-                         deadline=deadline)
+                         deadline=deadline, data=data)
     chosen = [row["trial_id"] for row in top if row["trial_id"] in done]
     frames = [frame for frame in (known[known["trial_id"].isin(chosen)] if chosen else None, fresh)
               if frame is not None and len(frame)]

@@ -150,7 +150,7 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
                 tuner.fit()
             close_study(settings)
             with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
-                _confirm(settings, deadline)
+                _confirm(settings, deadline, data)
         record_run(settings, command, searched, confirmed, asked=planned, deadline=deadline)
         track_report(settings)
         rows = Experiment(experiment.directory).rows  # read afresh: the search wrote them
@@ -166,14 +166,15 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
     return rows
 
 
-def _confirm(settings: SearchSettings, deadline: Deadline | None = None) -> None:
+def _confirm(settings: SearchSettings, deadline: Deadline | None = None, data=None) -> None:
     """The confirmed best (see :mod:`search.confirmation`), once the search has ended, within
-    the command's ``deadline``; its numbers also go to the tracking server."""
+    the command's ``deadline``, on the ``data`` the driver read; its numbers also go to the
+    tracking server."""
     if settings.confirm_top > 0:
         from search.confirmation import confirm_top
         from search.tracking import log_confirmation
 
-        log_confirmation(settings, confirm_top(settings, deadline=deadline))
+        log_confirmation(settings, confirm_top(settings, deadline=deadline, data=data))
 
 
 def _going_on(name: str, storage_path: str, address: str | None) -> tuple[Experiment, SearchSettings]:
@@ -225,7 +226,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
                     tuner.fit()
                 close_study(settings)
                 with timing_of("confirmation") as confirmed:
-                    _confirm(settings)
+                    _confirm(settings, data=data)
             record_run(settings, "resume", searched, confirmed)
             track_report(settings)
     return Experiment(experiment.directory).rows
