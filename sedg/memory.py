@@ -38,6 +38,7 @@ __all__ = [
     "ArtifactStore",
     "DiskArtifacts",
     "MemoryArtifacts",
+    "StoreHandle",
     "artifact_counts",
     "cached",
     "check_memory",
@@ -58,7 +59,7 @@ class ArtifactStore(Protocol):
         ...
 
 
-class _Handle:
+class StoreHandle:
     """Clones and deep copies of a store are the store itself (it is shared, like a path)."""
 
     def __copy__(self):
@@ -68,7 +69,7 @@ class _Handle:
         return self
 
 
-class MemoryArtifacts(_Handle):
+class MemoryArtifacts(StoreHandle):
     """An in-process store; counts hits and computations per kind.
 
     Examples
@@ -98,7 +99,7 @@ class MemoryArtifacts(_Handle):
         return value, False
 
 
-class DiskArtifacts(_Handle):
+class DiskArtifacts(StoreHandle):
     """A process- and node-safe store under ``directory`` (see the module docstring).
 
     Examples

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sedg import DiskArtifacts
-from sedg.memory import _Handle
+from sedg.memory import StoreHandle
 
 __all__ = ["ArtifactKeeper", "RayArtifacts", "keeper_name", "kept_artifacts", "store_for"]
 
@@ -130,7 +130,7 @@ class ArtifactKeeper:
             event.set()
 
 
-class RayArtifacts(_Handle):
+class RayArtifacts(StoreHandle):
     """The store a trial or task holds: :meth:`get_or_compute` through the experiment's keeper.
 
     Its :attr:`used` lists this holder's own hits and computations, as
