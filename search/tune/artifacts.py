@@ -36,7 +36,12 @@ from typing import Any
 from sedg import DiskArtifacts
 from sedg.memory import StoreHandle
 
-__all__ = ["ArtifactKeeper", "RayArtifacts", "keeper_name", "kept_artifacts", "store_for"]
+__all__ = ["ArtifactKeeper", "LEASE_S", "RENEW_S", "RayArtifacts", "keeper_name", "kept_artifacts",
+           "store_for"]
+
+#: A remote claimant renews its claim every RENEW_S while it computes; one not heard of for
+#: LEASE_S (its node or process died) loses it, and a waiter computes the key instead.
+RENEW_S, LEASE_S = 1.0, 10.0
 
 
 def keeper_name(experiment_dir) -> str:
@@ -51,7 +56,9 @@ class ArtifactKeeper:
 
     Trials on the driver's node use the folder directly (:class:`sedg.DiskArtifacts`); the
     keeper takes the same file lock for a key a remote trial computes, and waits on the lock of
-    one a local trial computes, so a key is computed once on the whole cluster.
+    one a local trial computes, so a key is computed once on the whole cluster. A remote
+    claimant holds its claim as a lease it renews (:data:`RENEW_S`, :data:`LEASE_S`), as a
+    process holds a file lock until it dies.
     """
 
     def __init__(self, directory: str) -> None:
@@ -60,8 +67,20 @@ class ArtifactKeeper:
         self.disk = DiskArtifacts(directory)
         self.node = ray.get_runtime_context().get_node_id()
         self.refs: dict[tuple[str, str], Any] = {}
-        self.computing: dict[tuple[str, str], tuple[threading.Event, Any]] = {}
+        self.computing: dict[tuple[str, str], list] = {}  # [woken when done, file lock, last renewal]
         self.lock = threading.Lock()
+        # Leases expire here, not only where a remote trial waits: a trial on the driver's node
+        # waits on the file lock the keeper holds for a remote claimant.
+        threading.Thread(target=self._expire_leases, name="sedg-artifact-leases", daemon=True).start()
+
+    def _expire_leases(self) -> None:
+        while True:
+            time.sleep(RENEW_S)
+            with self.lock:
+                now = time.monotonic()
+                for (kind, key), computing in list(self.computing.items()):
+                    if computing[0] is not None and now - computing[2] > LEASE_S:
+                        self._release(kind, key)
 
     def node_id(self) -> str:
         """The node the keeper (and the driver) runs on."""
@@ -92,19 +111,26 @@ class ArtifactKeeper:
                     try:
                         lock.acquire(timeout=0)
                     except Timeout:  # a trial on this node computes it
-                        computing = (None, lock)
+                        computing = [None, lock, None]
                     else:
-                        self.computing[name] = (threading.Event(), lock)
+                        self.computing[name] = [threading.Event(), lock, time.monotonic()]
                         return "compute", [], 0.0
             if not said:  # the progress line says a trial waits for another's artifact
                 self.disk.record(kind, key, "waiting", trial_id=trial_id, keep=False)
                 said = True
-            event, lock = computing
-            if event is not None:
-                event.wait()
-            else:
-                with lock:  # until the local trial is done: then it is on disk
+            event, lock, _ = computing
+            if event is None:
+                with lock:  # until the local trial is done (or its process ends)
                     pass
+            else:
+                event.wait()  # set when kept, abandoned, or its lease expired
+
+    def renew(self, kind: str, key: str) -> None:
+        """The claimant of ``key`` is alive and computing (every :data:`RENEW_S`)."""
+        with self.lock:
+            computing = self.computing.get((kind, key))
+            if computing is not None:
+                computing[2] = time.monotonic()
 
     def keep(self, kind: str, key: str, value: Any, trial_id: str, seconds: float) -> None:
         """The value a claim computed: kept, written through to disk, its waiters woken."""
@@ -123,7 +149,7 @@ class ArtifactKeeper:
             self._release(kind, key)
 
     def _release(self, kind: str, key: str) -> None:
-        event, lock = self.computing.pop((kind, key), (None, None))
+        event, lock, _ = self.computing.pop((kind, key), (None, None, None))
         if lock is not None:
             lock.release()
         if event is not None:
@@ -160,12 +186,20 @@ class RayArtifacts(StoreHandle):
         if state == "hit":
             self.used.append({"kind": kind, "key": key, "event": "hit", "waited": waited})
             return ray.get(refs[0]), True
-        started = time.perf_counter()
+        started, computed = time.perf_counter(), threading.Event()
+
+        def renew() -> None:  # the lease: a claimant whose node or process dies stops renewing
+            while not computed.wait(RENEW_S):
+                keeper.renew.remote(kind, key)
+
+        threading.Thread(target=renew, name="sedg-artifact-lease", daemon=True).start()
         try:
             value = compute()
         except BaseException:
             keeper.abandon.remote(kind, key)
             raise
+        finally:
+            computed.set()
         seconds = time.perf_counter() - started
         ray.get(keeper.keep.remote(kind, key, value, self.trial_id, seconds))
         self.used.append({"kind": kind, "key": key, "event": "computed", "seconds": seconds})

@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -53,11 +52,20 @@ def _start(command: list[str], hidden: list[Path] = ()) -> subprocess.Popen:
                             start_new_session=True, cwd=REPO)
 
 
+def _in_cluster(*args: str) -> dict:
+    """A question to the cluster from a driver process of its own (tests.cluster._in_cluster)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("RAY_ADDRESS", None)
+    process = subprocess.run([sys.executable, "-m", "tests.cluster._in_cluster", *args], capture_output=True,
+                             text=True, timeout=300, env=env, cwd=REPO)
+    assert process.returncode == 0, process.stderr[-3000:]
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, student_por_path):
-    """``(address, hidden folder, head node id)``; the data file is in the hidden folder."""
-    import ray
-
+    """``(address, hidden folder, the driver's node id)``; the data file is in the hidden folder.
+    This process never joins it (it may be joined to the suite's shared Ray instance)."""
     hidden = tmp_path_factory.mktemp("driver-disk")
     (hidden / "data").mkdir()
     shutil.copy(student_por_path, hidden / "data" / "por.csv")
@@ -78,16 +86,12 @@ def cluster(tmp_path_factory, student_por_path):
         for _ in range(2):  # not 'ray start': see cluster.ray_internals.start_worker_node
             nodes.append(_start([sys.executable, "-m", "tests.cluster._namespaced_node", address, "1"],
                                 [hidden]))
-        ray.init(address=address, logging_level="ERROR", log_to_driver=False)
-        while sum(node["Alive"] for node in ray.nodes()) < 3:
+        while (seen := _in_cluster("nodes", address))["alive"] < 3:
             assert time.monotonic() < deadline, "the worker nodes did not join"
             assert all(node.poll() is None for node in nodes), "a node process ended"
-            time.sleep(0.5)
-        head = ray.get_runtime_context().get_node_id()
-        ray.shutdown()
-        yield address, hidden, head
+            time.sleep(1.0)
+        yield address, hidden, seen["driver_node"]
     finally:
-        ray.shutdown()
         for node in reversed(nodes):
             try:
                 os.killpg(node.pid, signal.SIGTERM)
@@ -149,49 +153,24 @@ def test_a_search_runs_confirms_and_exports_when_no_worker_sees_the_drivers_disk
     assert predicted[0] == "prediction" and len(predicted) == 21
 
 
-def test_an_artifact_computed_on_one_node_is_read_on_the_other(cluster, tmp_path):
+def test_an_artifact_computed_on_one_node_is_read_on_the_other(cluster):
     """Two tasks pinned to the two worker nodes ask for one key: the first computes it, the
     second reads it through the keeper, and the driver's disk holds it and the log. A key a
-    process on the driver's node computes through the folder is waited for, not computed again."""
-    import ray
-    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+    process on the driver's node computes through the folder is waited for, not computed again;
+    one whose remote claimant died is computed there once the claimant's lease ends."""
+    address, hidden, _ = cluster
+    asked = _in_cluster("keeper", address, str(hidden / "store"))
+    workers = asked["workers"]
+    assert asked["first"] == [{"made on": "a"}, False, workers[0]]
+    assert asked["second"] == [{"made on": "a"}, True, workers[1]]  # computed on the other node
+    assert asked["third"] == ["made here", True, workers[1]]
+    from search.tune.artifacts import LEASE_S
 
-    from search.settings import SearchSettings
-    from search.tune.artifacts import RayArtifacts, keeper_name, kept_artifacts
-    from sedg import DiskArtifacts
-
-    address, hidden, head = cluster
-    settings = SearchSettings(storage_path=str(hidden / "store"), name="keeper")
-
-    @ray.remote(num_cpus=1)
-    def ask(name: str, holder: str, key: str = "k1"):
-        store = RayArtifacts(name, trial_id=holder)
-        value, hit = store.get_or_compute("embedding", key, lambda: {"made on": holder})
-        return value, hit, ray.get_runtime_context().get_node_id()
-
-    ray.init(address=address, logging_level="ERROR", log_to_driver=False)
-    try:
-        workers = [node["NodeID"] for node in ray.nodes() if node["Alive"] and node["NodeID"] != head]
-        on = [ask.options(scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False))
-              for node in workers]
-        with kept_artifacts(settings):
-            name = keeper_name(settings.experiment_dir)
-            first = ray.get(on[0].remote(name, "a"))
-            second = ray.get(on[1].remote(name, "b"))
-            # A key the driver's node computes through the folder: a remote asker waits for it.
-            local = DiskArtifacts(settings.artifacts_dir, trial_id="here")
-            slow = threading.Thread(target=local.get_or_compute,
-                                    args=("embedding", "k2", lambda: time.sleep(3) or "made here"))
-            slow.start()
-            time.sleep(0.5)
-            third = ray.get(on[1].remote(name, "c", "k2"))
-            slow.join()
-    finally:
-        ray.shutdown()
-    assert first == ({"made on": "a"}, False, workers[0])
-    assert second == ({"made on": "a"}, True, workers[1])  # computed on the other node
-    assert third == ("made here", True, workers[1])
-    log = [json.loads(line) for line in (settings.artifacts_dir / "log.jsonl").read_text().splitlines()]
+    value, hit, waited = asked["fourth"]  # its claimant died: computed here once the lease ended
+    assert (value, hit) == ("after the lease", False) and waited < LEASE_S + 5
+    artifacts = Path(asked["artifacts"])
+    log = [json.loads(line) for line in (artifacts / "log.jsonl").read_text().splitlines()]
     assert [(e["event"], e["trial_id"]) for e in log] == [
-        ("computed", "a"), ("hit", "b"), ("waiting", "c"), ("computed", "here"), ("hit", "c")]
-    assert len(list((settings.artifacts_dir / "embedding").glob("*.pkl"))) == 2
+        ("computed", "a"), ("hit", "b"), ("waiting", "c"), ("computed", "here"), ("hit", "c"),
+        ("waiting", "here"), ("computed", "here")]
+    assert len(list((artifacts / "embedding").glob("*.pkl"))) == 3
