@@ -23,13 +23,10 @@ racing (every trial runs all its splits), time budgets.
 
 from __future__ import annotations
 
-import argparse
 import json
-import math
-import statistics
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from benchmarks._seeds import mean_se, seeds_arguments
 
 
 class Values:
@@ -86,26 +83,12 @@ def one_arm(settings, values: Values, trials: int, distinct: bool) -> dict:
             "best_config": {k: v for k, v in best.items() if k != "delta_qwk"}}
 
 
-def _mean_se(values: list[float]) -> tuple[float, float]:
-    mean = statistics.fmean(values)
-    se = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
-    return mean, se
-
-
 def main() -> None:
-    import optuna
-
+    from search._data import load_data
     from search.recipe import CONFIRM
     from search.settings import SearchSettings
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=6)
-    parser.add_argument("--trials", type=int, default=20)
-    parser.add_argument("--out", default=str(REPO / "benchmarks"))
-    args = parser.parse_args()
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    from search._data import load_data
-
+    args = seeds_arguments(__doc__.splitlines()[0], trials=20)
     data = load_data(SearchSettings().data_spec())
     per_seed = []
     for seed in range(args.seeds):
@@ -121,9 +104,9 @@ def main() -> None:
     summary = {"seeds": args.seeds, "trials": args.trials}
     for arm in ("distinct", "repeats"):
         for number in ("best_in_search", "best_confirmed", "distinct"):
-            mean, se = _mean_se([entry[arm][number] for entry in per_seed])
+            mean, se = mean_se([entry[arm][number] for entry in per_seed])
             summary[f"{arm}_{number}_mean"], summary[f"{arm}_{number}_se"] = mean, se
-    paired = _mean_se([e["distinct"]["best_confirmed"] - e["repeats"]["best_confirmed"] for e in per_seed])
+    paired = mean_se([e["distinct"]["best_confirmed"] - e["repeats"]["best_confirmed"] for e in per_seed])
     summary["paired_confirmed_difference_mean"], summary["paired_confirmed_difference_se"] = paired
     # The goal: distinct trials find a best no worse: its confirmed value not below the repeats'
     # by more than the repeats' standard error (above it is no loss); both sides are shown.

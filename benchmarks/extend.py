@@ -21,13 +21,12 @@ confirmation.
 
 from __future__ import annotations
 
-import argparse
 import json
-import math
-import statistics
 from pathlib import Path
 
 import pandas as pd
+
+from benchmarks._seeds import mean_se, seeds_arguments
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "student-por.csv"
@@ -85,32 +84,19 @@ def _configs(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-def _mean_se(values: list[float]) -> tuple[float, float]:
-    mean = statistics.fmean(values)
-    se = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
-    return mean, se
-
-
 def main() -> None:
-    import optuna
-
     from benchmarks._objective import blrr_qwk_objective
     from sedg.datasets import load_table
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=6)
-    parser.add_argument("--trials", type=int, default=50)
-    parser.add_argument("--out", default=str(REPO / "benchmarks"))
-    args = parser.parse_args()
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    args = seeds_arguments(__doc__.splitlines()[0], trials=50)
     objective = blrr_qwk_objective(load_table(DATA, target="G3"))
     per_seed = []
     for seed in range(args.seeds):
         per_seed.append(one_seed(seed, args.trials, objective))
         print(json.dumps(per_seed[-1]), flush=True)
-    one, both = _mean_se([r["one_run_best"] for r in per_seed]), _mean_se(
+    one, both = mean_se([r["one_run_best"] for r in per_seed]), mean_se(
         [r["run_plus_extend_best"] for r in per_seed])
-    paired = _mean_se([r["run_plus_extend_best"] - r["one_run_best"] for r in per_seed])
+    paired = mean_se([r["run_plus_extend_best"] - r["one_run_best"] for r in per_seed])
     summary = {"trials": args.trials, "seeds": args.seeds, "one_run_best_mean": one[0],
                "one_run_best_se": one[1], "run_plus_extend_best_mean": both[0],
                "run_plus_extend_best_se": both[1], "paired_difference_mean": paired[0],
