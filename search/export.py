@@ -118,6 +118,8 @@ def exported(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: i
     model = _pipeline(experiment, row, data)
     frame = data.to_frame().drop(columns=[data.target])
     model.fit(frame, data.name_labels(data.y))
+    if path is None and mlflow_tracking_uri is None:
+        return model, None
     description = _description(experiment, row, rank, data, path or Path(f"{row['trial_id']}.joblib"))
     if path is not None:
         import joblib
