@@ -1,0 +1,75 @@
+"""The order test files are handed to pytest-xdist's workers in, so that both finish together.
+
+``--dist loadfile`` gives whole files to the workers: the first quarter of them round-robin in
+collection order, the rest one at a time to whichever worker runs short. In plain collection
+order the longest files met by chance: one worker ran 80 s alone at the end of a 720 s suite.
+:func:`balanced` splits the long files (seconds measured on this repository's CI machine, a
+fresh clone, two workers) between the workers longest first, so each worker's share of the
+round-robin batch is one bin of a longest-first partition; the short files follow.
+
+Re-measure with ``pytest --durations=0`` when a file's time changes by much; a file not listed
+counts as short, and a wrong number costs balance, never a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+#: Seconds a file's tests take (fixtures included), for files of 8 s or more.
+SECONDS = {
+    "tests/cluster/test_local_cluster.py": 268,
+    "tests/test_readme.py": 146,
+    "tests/cluster/test_no_shared_disk.py": 127,
+    "tests/search/test_end_to_end.py": 113,
+    "tests/search/test_extend.py": 99,
+    "tests/search/test_confirm.py": 56,
+    "tests/search/test_resume.py": 48,
+    "tests/search/test_reports.py": 44,
+    "tests/search/test_sedg_space.py": 41,
+    "tests/search/test_damaged_store.py": 39,
+    "tests/evaluation/test_protocol.py": 37,
+    "tests/search/test_tune_classifier.py": 36,
+    "tests/search/test_interrupt.py": 34,
+    "tests/search/test_trustworthy.py": 33,
+    "tests/sedg/test_portable_rows.py": 32,
+    "tests/search/test_dgm_search.py": 29,
+    "tests/search/test_schedulers.py": 22,
+    "tests/evaluation/test_pinned_behaviour.py": 17,
+    "tests/search/test_imports.py": 16,
+    "tests/search/test_cli_errors.py": 15,
+    "tests/search/test_export.py": 13,
+    "tests/search/test_export_targets.py": 9,
+    "tests/evaluation/test_paper_fidelity.py": 8,
+    "tests/sedg/test_properties.py": 8,
+    "tests/search/test_distinct.py": 8,
+}
+
+
+def balanced(files: Sequence[str], workers: int) -> list[str]:
+    """``files`` reordered for ``workers`` workers: the long ones split longest first into one bin
+    per worker (each to the bin with the least so far), each bin padded with short files to the
+    longest bin's length, the bins interleaved (the i-th file goes to worker i mod ``workers``),
+    then the remaining short files in their order.
+
+    Examples
+    --------
+    >>> balanced(["a", "tests/test_readme.py", "b", "tests/cluster/test_local_cluster.py",
+    ...           "tests/search/test_end_to_end.py"], 2)
+    ['tests/cluster/test_local_cluster.py', 'tests/test_readme.py', 'a', 'tests/search/test_end_to_end.py', 'b']
+    """
+    if workers < 2:
+        return list(files)
+    long = sorted((file for file in files if file in SECONDS), key=lambda file: -SECONDS[file])
+    short = [file for file in files if file not in SECONDS]
+    bins: list[list[str]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for file in long:
+        emptiest = loads.index(min(loads))
+        bins[emptiest].append(file)
+        loads[emptiest] += SECONDS[file]
+    depth = max(len(files_of_bin) for files_of_bin in bins)
+    for files_of_bin in bins:
+        while len(files_of_bin) < depth and short:
+            files_of_bin.append(short.pop(0))
+    interleaved = [files_of_bin[i] for i in range(depth) for files_of_bin in bins if i < len(files_of_bin)]
+    return interleaved + short
