@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from evaluation.splits import final_test_split
+from search.object_store import fetched, is_uri
 from sedg import SedgInputError
 from sedg.datasets import TabularData, load_table, make_grades
 
@@ -41,7 +42,8 @@ def load_table_of(spec: DataSpec) -> TabularData:
             raise SedgInputError("--label-order orders a data file's word labels; the embedded "
                                  "grades are numbers")
         return make_grades(n_samples=spec.grades_samples, seed=0)
-    return load_table(spec.path, target=spec.target, impute=spec.impute, label_order=spec.label_order)
+    path = fetched(spec.path) if is_uri(spec.path) else spec.path
+    return load_table(path, target=spec.target, impute=spec.impute, label_order=spec.label_order)
 
 
 @cache

@@ -24,6 +24,7 @@ from search._defaults import DEFAULT_STORAGE_PATH
 from search._targets import MODELS_DIR, check_target, removed_on_failure, write_errors_said
 from search.experiment import CONFIRMED_PREFIX, FINAL_PREFIX, OK, Experiment
 from search.experiment.rows import plain, plain_row
+from search.object_store import fetched, is_uri
 from search.recipe import SEARCH, configuration, evaluation_config
 from sedg import SedgInputError
 from sedg.files import atomic_write, atomic_write_text
@@ -128,6 +129,7 @@ def exported(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, rank: i
         with removed_on_failure([path, path.with_suffix(".json")]), write_errors_said("--output"):
             atomic_write(path, lambda staging: joblib.dump(model, staging))
             atomic_write_text(path.with_suffix(".json"), json.dumps(description, indent=1, default=str))
+        experiment.push()  # a model kept in an experiment on object storage goes there too
     logged = None
     if mlflow_tracking_uri is not None:
         from search.tracking import log_exported_model
@@ -237,7 +239,7 @@ def load_model(path: str | Path):
 
     from evaluation import SynthesisPipeline
 
-    path = Path(path)
+    path = fetched(path, "--model", "model file") if is_uri(path) else Path(path)
     if not path.is_file():
         raise SedgInputError(f"model file not found: {path}")
     try:

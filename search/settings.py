@@ -25,6 +25,7 @@ from search._checks import Number, Whole, check_values
 from search._data import DataSpec
 from search._defaults import DEFAULT_STORAGE_PATH, MODES, OPTUNA_DB, SETTINGS_FILE
 from search._options import flag_of, option, split_list
+from search.object_store import ObjectStore, is_uri, storage_uri
 from sedg import SedgInputError
 from sedg.datasets import GRADES_TARGET
 from sedg.defaults import N_SYNTHETIC
@@ -207,7 +208,8 @@ class SearchSettings:
             raise SedgInputError(
                 "--scheduler asha stops trials between splits: it needs a protocol with several "
                 "(cv, repeated_holdout or repeated_cv)")
-        if self.data is not None:  # checked when it is loaded: a moved file must not hide results
+        # Checked when it is loaded: a moved file must not hide results.
+        if self.data is not None and not is_uri(self.data):
             self.data = str(Path(self.data).expanduser().resolve())
         if self.target is None:
             self.target = GRADES_TARGET if self.data is None else "target"
@@ -217,12 +219,14 @@ class SearchSettings:
             raise SedgInputError(
                 f"experiment name {self.name!r} must be a plain folder name: a letter or digit, "
                 "then letters, digits, spaces or . _ - + = @ ,")
-        if "://" in self.storage_path:
-            raise SedgInputError(
-                "--storage-path must be a file-system path; on a multi-machine cluster use one "
-                "that every node mounts (the results store and shared artifacts are files)"
-            )
-        self.storage_path = str(Path(self.storage_path).expanduser().resolve())
+        if is_uri(self.storage_path):  # object storage (search.experiment.object_store)
+            self.storage_path = ObjectStore(self.storage_path).uri
+            if self.optuna_storage in (True, OPTUNA_DB):
+                raise SedgInputError(
+                    "--optuna-storage in the experiment's own SQLite file cannot live on object "
+                    f"storage ({self.storage_path}): give a database URL (postgresql://user@host/db)")
+        else:
+            self.storage_path = str(Path(self.storage_path).expanduser().resolve())
 
     def _settle_num_samples(self) -> None:
         """``--trials-per-method`` fixes the trial count; a ``--num-samples`` beside it must agree."""
@@ -273,6 +277,11 @@ class SearchSettings:
     def check_storage(self) -> None:
         """The experiment's folder can be made here (a new search checks it before creating
         anything; reading an experiment does not need it)."""
+        if is_uri(self.storage_path):
+            store = ObjectStore(self.storage_path)
+            store.check()
+            store.pull(self.name)  # an experiment of this name there is seen as one here
+            return
         storage = Path(self.storage_path)
         existing = next(folder for folder in (storage, *storage.parents) if folder.exists())
         if not existing.is_dir():
@@ -294,6 +303,9 @@ class SearchSettings:
 
     @property
     def experiment_dir(self) -> Path:
+        """The experiment's folder: on object storage, its working copy on this machine."""
+        if is_uri(self.storage_path):
+            return ObjectStore(self.storage_path).root / self.name
         return Path(self.storage_path) / self.name
 
     @property
@@ -342,7 +354,8 @@ class SearchSettings:
             ) from None
         if not isinstance(values, dict):
             raise SedgInputError(f"{path} holds no settings (a JSON object was expected)")
-        values.update(name=directory.name, storage_path=str(directory.parent))
+        storage = storage_uri(directory.parent) or str(directory.parent)  # a working copy: its URI
+        values.update(name=directory.name, storage_path=storage)
         return cls._from_values(values)
 
 

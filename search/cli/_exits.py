@@ -27,6 +27,20 @@ def report_disk_error(error: OSError, args) -> int:
     return 2
 
 
+def report_store_error(error: OSError, args) -> int:
+    """An object store that failed mid-command: one line, exit 2. What reached it is whole (an
+    object PUT is atomic), what did not is in the working copy, and ``resume`` sends it."""
+    line = f"sedg-search: error: {error}"
+    experiment = _experiment(args)
+    if experiment is not None:
+        name, storage = experiment
+        line += ("; what was written is kept: once the store answers, continue with: "
+                 f"sedg-search resume {name} --storage-path {storage}")
+    print(line, file=sys.stderr, flush=True)
+    _shut_ray_down()
+    return 2
+
+
 def _experiment(args) -> tuple[str, str] | None:
     """``(name, storage path)`` of the experiment a ``run`` or ``resume`` works on, if known."""
     if args is None:

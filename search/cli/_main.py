@@ -16,8 +16,10 @@ from search.cli._exits import (
     refuse_repeated_options,
     report_disk_error,
     report_interrupt,
+    report_store_error,
 )
 from search.cli._tables import emit
+from search.object_store import StoreUnreachable
 from search.tune.interrupt import Interrupted, handling_signals
 from sedg import SedgInputError
 
@@ -224,7 +226,10 @@ def _predict(args) -> int:
     output = None if args.output is None else check_target(
         args.output, "--output", suffixes=(".csv", ".parquet"), overwrite=args.overwrite)
     model = load_model(args.model)
-    table = predict_table(model, read_frame(args.data), proba=args.proba)
+    from search.object_store import fetched, is_uri
+
+    data = fetched(args.data) if is_uri(args.data) else args.data
+    table = predict_table(model, read_frame(data), proba=args.proba)
     if output is None:
         print(table.to_csv(index=False), end="")
     else:
@@ -379,6 +384,8 @@ def _main(argv: Sequence[str] | None, started: float) -> int:
         return 2
     except Interrupted as interrupted:
         return report_interrupt(interrupted, args)
+    except StoreUnreachable as error:
+        return report_store_error(error, args)
     except OSError as error:
         if error.errno not in DISK_ERRORS:
             raise

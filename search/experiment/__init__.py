@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from search.experiment._experiment import Experiment, readable, top_configurations
+    from search.experiment._experiment import TUNE_DIR, Experiment, readable, top_configurations
     from search.experiment._lock import experiment_lock
     from search.experiment.check import check_experiment
     from search.experiment.query import best, list_experiments
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIRMED_PREFIX", "FAILED", "FINAL_PREFIX", "INVALID", "OK", "STOPPED", "DamagedStoreWarning",
     "Experiment", "ResultsStore", "best", "check_experiment", "experiment_lock", "list_experiments",
-    "load_confirmed", "load_evaluations", "load_results", "ranked", "readable", "top_configurations",
+    "TUNE_DIR", "load_confirmed", "load_evaluations", "load_results", "ranked", "readable",
+    "top_configurations",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
@@ -46,6 +47,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "OK": "search.experiment.store",
     "ResultsStore": "search.experiment.store",
     "STOPPED": "search.experiment.store",
+    "TUNE_DIR": "search.experiment._experiment",
     "best": "search.experiment.query",
     "check_experiment": "search.experiment.check",
     "experiment_lock": "search.experiment._lock",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from search.experiment.store import (
     load_evaluations,
     load_results,
 )
+from search.object_store import ObjectStore, is_uri, storage_uri
 from search.settings import SearchSettings
 from sedg import SedgInputError
 from sedg.files import atomic_write_text
@@ -62,11 +63,11 @@ class Experiment:
         """The experiment ``name`` of ``storage_path``, its settings read; one error when there is
         none (a folder without saved settings is none) or its settings do not read. With
         ``settings_needed=False`` a folder is enough: ``check`` reads one whose settings are damaged."""
-        storage = Path(storage_path).expanduser().resolve()
+        storage = _local(storage_path, [name] if name else [])
         experiment = cls(storage / name)
         found = experiment.has_settings() if settings_needed else experiment.directory.is_dir()
         if not name or not found:
-            raise SedgInputError(f"no experiment {name!r} in {storage}")
+            raise SedgInputError(f"no experiment {name!r} in {storage_uri(storage) or storage}")
         if settings_needed:
             experiment.settings  # noqa: B018 - an experiment opens with its settings, or not at all
         return experiment
@@ -76,7 +77,7 @@ class Experiment:
         """Every experiment of ``storage_path``, by name; one reached through a link is the
         folder it links to, listed once."""
         found: dict[Path, Experiment] = {}
-        for path in sorted(Path(storage_path).expanduser().glob(f"*/{SETTINGS_FILE}")):
+        for path in sorted(_local(storage_path).glob(f"*/{SETTINGS_FILE}")):
             experiment = cls(path.parent)
             found.setdefault(experiment.directory, experiment)
         return sorted(found.values(), key=lambda experiment: experiment.name)
@@ -86,7 +87,8 @@ class Experiment:
         """The most recently started experiment of ``storage_path``."""
         candidates = sorted(cls.every(storage_path), key=lambda e: e.settings_path.stat().st_mtime)
         if not candidates:
-            raise SedgInputError(f"no experiments in {Path(storage_path).resolve()}")
+            where = storage_path if is_uri(storage_path) else Path(storage_path).resolve()
+            raise SedgInputError(f"no experiments in {where}")
         return candidates[-1]
 
     @property
@@ -94,8 +96,10 @@ class Experiment:
         return self.directory.name
 
     @property
-    def storage_path(self) -> Path:
-        return self.directory.parent
+    def storage_path(self) -> str | Path:
+        """Where the experiment lives: its folder's parent, or the object-storage URI of which
+        that is the working copy."""
+        return storage_uri(self.directory.parent) or self.directory.parent
 
     @property
     def settings_path(self) -> Path:
@@ -150,8 +154,17 @@ class Experiment:
         self.__dict__.pop("settings", None)
 
     def lock(self) -> AbstractContextManager[None]:
-        """Held by whatever writes to the experiment (a driver, ``confirm``)."""
-        return experiment_lock(self.directory)
+        """Held by whatever writes to the experiment (a driver, ``confirm``); on object storage
+        the store's lock too, with the working copy sent back as it is written."""
+        uri = storage_uri(self.directory.parent)
+        return experiment_lock(self.directory) if uri is None else _driving(self, uri)
+
+    def push(self) -> None:
+        """On object storage, upload what a command wrote outside a driver's lock (a report, a
+        model); nothing for a folder."""
+        uri = storage_uri(self.directory.parent)
+        if uri is not None:
+            ObjectStore(uri).push(self.name)
 
     def objective(self, metric: str | None = None, mode: str | None = None) -> tuple[str, str]:
         """``(metric, mode)``: the search's first objective unless told; a metric it did not
@@ -184,7 +197,7 @@ class Experiment:
         from search.experiment.history import check_same_data
 
         settings = self.settings
-        if settings.data and not Path(settings.data).is_file():
+        if settings.data and not is_uri(settings.data) and not Path(settings.data).is_file():
             raise SedgInputError(f"the experiment's data file is gone: {settings.data}")
         data = reload_data(settings.data_spec())
         check_same_data(self.rows, data.fingerprint, self.name)
@@ -223,6 +236,24 @@ class Experiment:
 
     def __repr__(self) -> str:
         return f"Experiment({str(self.directory)!r})"
+
+
+def _local(storage_path: str | Path, names: list[str] | None = None) -> Path:
+    """The folder that holds the experiments of ``storage_path``: itself, or for an object-storage
+    URI its working copy, brought up to date for ``names`` (None: every experiment there)."""
+    if not is_uri(storage_path):
+        return Path(storage_path).expanduser().resolve()
+    store = ObjectStore(str(storage_path))
+    store.check()
+    for name in store.names() if names is None else names:
+        store.pull(name)
+    return store.working_copy()
+
+
+@contextmanager
+def _driving(experiment: Experiment, uri: str) -> Iterator[None]:
+    with experiment_lock(experiment.directory), ObjectStore(uri).driving(experiment.name):
+        yield
 
 
 def top_configurations(settings: SearchSettings, rows: pd.DataFrame, count: int) -> list[dict]:

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from search._defaults import SETTINGS_FILE
+from search.object_store import syncing
 from sedg import SedgInputError
 from sedg.files import atomic_write, atomic_write_text
 
@@ -229,4 +230,8 @@ def _write_row(row: dict, schema: pa.Schema, folder: Path, name: str) -> Path:
     known = {column: row.get(column) for column in schema.names}
     table = pa.Table.from_pylist([known], schema=schema)
     folder.mkdir(parents=True, exist_ok=True)
-    return atomic_write(folder / f"{name}.parquet", lambda staging: pq.write_table(table, staging))
+    path = atomic_write(folder / f"{name}.parquet", lambda staging: pq.write_table(table, staging))
+    session = syncing(folder.parent)
+    if session is not None:  # on object storage: the row is there once the write returns
+        session.push()
+    return path

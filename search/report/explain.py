@@ -113,4 +113,5 @@ def explain(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, trial
     ax.set_title(f"share of synthetic rows with the feature modified — {label}", fontsize=9)
     fig.colorbar(image, ax=ax, shrink=0.8)
     png = save(fig, out / "explain.png")
+    experiment.push()
     return [png, csv]

@@ -109,6 +109,7 @@ def write_report(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH, *, 
     page.write_text(_html(experiment, sections, top_table(experiment, metric, mode, top), by, agg,
                           minority))
     written.append(page)
+    experiment.push()
     return written
 
 

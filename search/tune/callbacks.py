@@ -7,17 +7,21 @@ import math
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from ray.tune import Callback
 
 from search._defaults import DISK_ERRORS, HEARTBEAT_S
 from search.experiment.rows import SPLIT_KEY, partial_row, row_of
 from search.experiment.store import FAILED, OK, STOPPED, ResultsStore
+from search.object_store import StoreUnreachable
 from search.recipe import SEARCH
 from search.tune.interrupt import stop_for
 from search.tune.profile import timed
 
-__all__ = ["ProgressCallback", "StoreCallback", "trial_row"]
+__all__ = ["ProgressCallback", "StoreCallback", "restored_dir", "restoring", "trial_row"]
 
 
 def trial_row(trial) -> dict | None:
@@ -25,13 +29,36 @@ def trial_row(trial) -> dict | None:
     return row_of(trial.last_result or {})
 
 
+#: The folder a resumed experiment is in now, while Ray Tune unpickles its state (:func:`restoring`).
+_RESTORING: ContextVar[str | None] = ContextVar("sedg_restoring", default=None)
+
+
+@contextmanager
+def restoring(experiment_dir) -> Iterator[None]:
+    """Around ``Tuner.restore``: the store callback and the racing scheduler Tune unpickles take
+    this folder, not the one they were made in (which a moved folder, or another machine's working
+    copy of an object store, does not have). Tune restores them as pickled: it offers no hook."""
+    token = _RESTORING.set(str(experiment_dir))
+    try:
+        yield
+    finally:
+        _RESTORING.reset(token)
+
+
+def restored_dir(saved):
+    """The folder an object unpickled now belongs to (see :func:`restoring`)."""
+    return _RESTORING.get() or saved
+
+
 def _keep_going(write, row: dict) -> None:
-    """Write a row; a full disk stops the search cleanly (:func:`search.tune.interrupt.stop_for`):
-    this row is lost, the ones before it kept, and ``resume`` rebuilds it from Tune's state."""
+    """Write a row; a full disk or an object store that fails stops the search cleanly
+    (:func:`search.tune.interrupt.stop_for`): this row is lost, the ones before it kept, and
+    ``resume`` rebuilds it from Tune's state."""
     try:
         write(row)
     except OSError as error:
-        if error.errno not in DISK_ERRORS or not stop_for(error):
+        stops = error.errno in DISK_ERRORS or isinstance(error, StoreUnreachable)
+        if not stops or not stop_for(error):
             raise
 
 
@@ -48,9 +75,12 @@ class StoreCallback(Callback):
         self.experiment_dir, self.profile = experiment_dir, profile  # profile: --profile's "store"
         self._store: ResultsStore | None = None
 
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, experiment_dir=restored_dir(state["experiment_dir"]), _store=None)
+
     @property
     def store(self) -> ResultsStore:
-        if self._store is None:  # built lazily: the callback is pickled with the experiment state
+        if self.__dict__.get("_store") is None:  # built lazily: pickled with Tune's state
             self._store = ResultsStore(self.experiment_dir)
         return self._store
 

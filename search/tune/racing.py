@@ -88,6 +88,13 @@ class RacingScheduler(FIFOScheduler):
         self.experiment_dir = experiment_dir
         self._restored = experiment_dir is None
 
+    def __setstate__(self, state: dict) -> None:
+        from search.tune.callbacks import restored_dir
+
+        self.__dict__.update(state)
+        if state.get("experiment_dir") is not None:  # the folder it is resumed in
+            self.experiment_dir = restored_dir(state["experiment_dir"])
+
     def restore_history(self) -> None:
         """Take the stored split values of the experiment's trials (their own reports win) and
         the incumbent among those that ran every split. Tune restores a scheduler as it was

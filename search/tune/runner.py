@@ -202,6 +202,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     from ray import tune
 
     from search.tune._rebuild import rebuild_rows
+    from search.tune.callbacks import restoring
     from search.tune.searcher import close_study
     from search.tune.trainable import make_trainable
 
@@ -214,12 +215,13 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
         with deferred(), tune_environment():  # as in run
             init_ray(settings, num_cpus)
             check()
-            tuner = tune.Tuner.restore(
-                str(experiment.tune_dir),
-                trainable=make_trainable(settings, data),
-                resume_unfinished=True,
-                resume_errored=True,
-            )
+            with restoring(experiment.directory):
+                tuner = tune.Tuner.restore(
+                    str(experiment.tune_dir),
+                    trainable=make_trainable(settings, data),
+                    resume_unfinished=True,
+                    resume_errored=True,
+                )
             rebuild_rows(experiment, tuner)
             with kept_artifacts(settings):
                 with deferred("tune"), timing_of("search") as searched:

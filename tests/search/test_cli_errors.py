@@ -220,12 +220,19 @@ def test_gpu_share_without_gpus_is_refused(tmp_path, capsys, ray_cluster):
     assert not (tmp_path / "store").exists()
 
 
-def test_storage_path_must_be_a_file_system_path():
+def test_storage_path_is_a_folder_or_object_storage():
     from search.settings import SearchSettings
     from sedg import SedgInputError
 
-    with pytest.raises(SedgInputError, match="--storage-path must be a file-system path"):
-        SearchSettings(storage_path="s3://bucket/results", name="x")
+    with pytest.raises(SedgInputError, match=r"^--storage-path http://host/x: http:// is not a store "
+                                             "sedg-search reads; give a path, s3://bucket/prefix or "):
+        SearchSettings(storage_path="http://host/x", name="x")
+    with pytest.raises(SedgInputError, match=r"^--storage-path s3:///x: give s3://bucket or "):
+        SearchSettings(storage_path="s3:///x", name="x")
+    with pytest.raises(SedgInputError, match="cannot live on object storage"):
+        SearchSettings(storage_path="s3://bucket/x", name="x", optuna_storage=True)
+    settings = SearchSettings(storage_path="s3://bucket/results/", name="x")
+    assert settings.storage_path == "s3://bucket/results"  # nothing is reached before a command
 
 
 def test_run_options_come_from_the_settings_dataclass():

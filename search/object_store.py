@@ -1,0 +1,575 @@
+"""An experiment store on object storage: ``--storage-path s3://bucket/prefix`` (or ``gs://``).
+
+Every reader and writer of an experiment works on files: pandas reads a folder of Parquet
+files, Ray Tune restores from a folder, reports are written by matplotlib. On object storage
+the objects under ``<uri>/<name>/`` are the experiment, and a **working copy** of them on the
+driver's disk (``$SEDG_CACHE_DIR/object-stores/<scheme>/<bucket>/<prefix>``, by default under
+``~/.cache/sedg-search``) is what the commands read and write, kept in step both ways:
+
+- :meth:`ObjectStore.pull` brings the copy up to date before a command reads: every object
+  missing locally or of another size or time is downloaded, a local file with no object is
+  removed; readers leave out Ray Tune's folder and the shared artifacts, which they never read.
+- :meth:`ObjectStore.push` sends back every file written since its last upload and removes
+  the objects of files removed. A driver pushes after each row it writes (synchronously: a row
+  that is in the store is on the object store once the write returns) and once a second in a
+  thread (Ray Tune's state, artifacts, reports), and when it ends, however it ends short of a
+  kill -9. The rows' folders go before Ray Tune's folder, so a state of Tune that counts a
+  trial finished is never uploaded before that trial's row.
+- **What a rename gave on a disk**: an object PUT is atomic; a reader sees the old object or the
+  new one, never half of one. Files are written whole locally (atomically) before their upload.
+- **One driver**: the object ``<name>/driver.lock`` is created only where none exists (S3's
+  ``If-None-Match: *``, GCS's ``ifGenerationMatch=0``); it names its holder and is renewed
+  every :data:`RENEW_S` seconds by an overwrite conditional on its own version (``If-Match``).
+  A lock not renewed for :data:`LEASE_S` seconds (by the server's clock) belongs to a driver
+  that died (kill -9, a lost machine) and is taken over, as is at once a lock whose holder is a
+  process of this host that no longer runs. A driver that finds its lock taken stops pushing.
+- **Endpoint and credentials** are read as Ray and the AWS CLI read them: ``AWS_ACCESS_KEY_ID``
+  and ``AWS_SECRET_ACCESS_KEY`` (or ``AWS_PROFILE``, or an instance's role), ``AWS_ENDPOINT_URL``
+  (or ``AWS_ENDPOINT_URL_S3``) for an S3-compatible server, ``AWS_DEFAULT_REGION``; for GCS,
+  ``GOOGLE_APPLICATION_CREDENTIALS`` or the machine's default credentials.
+- **Refused**: another scheme; ``--optuna-storage`` in the experiment's own SQLite file (a
+  database file copied while it is written is not a database: give a database URL).
+
+Transfers go through :mod:`pyarrow.fs` (what Ray Tune uses); the lock's conditional writes,
+which :mod:`pyarrow.fs` does not offer, through ``boto3`` (S3) or ``google-cloud-storage``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+from pathlib import Path
+
+from sedg import SedgInputError
+
+__all__ = ["LEASE_S", "RENEW_S", "ObjectStore", "StoreUnreachable", "fetched", "is_uri", "storage_uri",
+           "syncing"]
+
+#: Seconds a driver's lock lasts without renewal, and how often it is renewed.
+LEASE_S, RENEW_S = 30.0, 5.0
+#: Seconds between a driver's background uploads.
+PUSH_S = 1.0
+#: The schemes a store may live on: the module each needs, its package, and the extra that has it.
+EXTRAS = {"s3": ("boto3", "boto3", "s3"), "gs": ("google.cloud.storage", "google-cloud-storage", "gcs")}
+#: Files of the working copy that are its own (the local lock, the marker), never uploaded.
+LOCAL_ONLY = {"driver.lock", "driver.json"}
+#: The folders a reader does not need: Ray Tune's state and the shared artifacts.
+DRIVER_ONLY = ("tune", "artifacts")
+#: Folders pushed first, in this order (see the module's docstring).
+ROWS_FIRST = ("evaluations", "results", "confirmed")
+MARKER = ".sedg-storage"
+_URI = re.compile(r"^([a-z][a-z0-9+.-]*)://(.*)$")
+
+
+def is_uri(path) -> bool:
+    """Whether ``path`` names a location by URI (``s3://…``) rather than a file-system path."""
+    return isinstance(path, str) and _URI.match(path) is not None
+
+
+def storage_uri(directory: str | Path) -> str | None:
+    """The object-storage URI whose working copy ``directory`` is (None: a plain folder)."""
+    marker = Path(directory) / MARKER
+    try:
+        return marker.read_text().strip() or None
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Location:
+    """``scheme://bucket/prefix``, parsed and checked."""
+
+    scheme: str
+    bucket: str
+    prefix: str
+
+    @classmethod
+    def parse(cls, uri: str, option: str = "--storage-path") -> Location:
+        match = _URI.match(uri)
+        scheme, rest = (match.group(1), match.group(2)) if match else ("", uri)
+        if scheme not in EXTRAS:
+            raise SedgInputError(f"{option} {uri}: {scheme or 'this'}:// is not a store sedg-search "
+                                 "reads; give a path, s3://bucket/prefix or gs://bucket/prefix")
+        bucket, _, prefix = rest.strip("/").partition("/")
+        if not bucket or any(part in ("", ".", "..") for part in prefix.split("/") if prefix):
+            raise SedgInputError(f"{option} {uri}: give {scheme}://bucket or {scheme}://bucket/prefix")
+        return cls(scheme, bucket, prefix.strip("/"))
+
+    @property
+    def uri(self) -> str:
+        return f"{self.scheme}://{self.bucket}/{self.prefix}".rstrip("/")
+
+    def key(self, *parts: str) -> str:
+        """An object's key (no bucket)."""
+        return "/".join(part for part in (self.prefix, *parts) if part)
+
+    def path(self, *parts: str) -> str:
+        """An object's path for :mod:`pyarrow.fs` (``bucket/key``)."""
+        return "/".join(part for part in (self.bucket, self.key(*parts)) if part)
+
+
+def cache_root() -> Path:
+    base = os.environ.get("SEDG_CACHE_DIR") or Path.home() / ".cache" / "sedg-search"
+    return Path(base).expanduser() / "object-stores"
+
+
+class ObjectStore:
+    """The experiments under one object-storage URI, and their working copy.
+
+    Examples
+    --------
+    >>> store = ObjectStore("s3://my-bucket/searches")
+    >>> store.root.parts[-3:]
+    ('s3', 'my-bucket', 'searches')
+    """
+
+    def __init__(self, uri: str) -> None:
+        self.location = Location.parse(uri)
+        self.uri = self.location.uri
+        self.root = cache_root() / self.location.scheme / self.location.bucket / self.location.prefix
+
+    # -- the connection ------------------------------------------------------------------------
+
+    @cached_property
+    def fs(self):
+        """The :mod:`pyarrow.fs` file system, with short timeouts: an unreachable store is said
+        within seconds."""
+        from pyarrow import fs
+
+        if self.location.scheme == "s3":
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+            return fs.S3FileSystem(endpoint_override=endpoint, connect_timeout=3, request_timeout=10,
+                                   retry_strategy=fs.AwsStandardS3RetryStrategy(max_attempts=2))
+        return fs.GcsFileSystem(retry_time_limit=timedelta(seconds=10))
+
+    @cached_property
+    def _conditional(self) -> _Conditional:
+        module, package, extra = EXTRAS[self.location.scheme]
+        try:
+            __import__(module)
+        except ImportError:
+            raise SedgInputError(f"{self.location.scheme}:// needs {package}: "
+                                 f"pip install 'sedg-search[{extra}]'") from None
+        return _S3(self.location) if self.location.scheme == "s3" else _Gcs(self.location)
+
+    def check(self) -> None:
+        """Credentials, the endpoint and the bucket, before anything starts: one line naming what
+        is wrong (:class:`SedgInputError`)."""
+        self._conditional.check(self.uri)
+
+    # -- the working copy ----------------------------------------------------------------------
+
+    def working_copy(self) -> Path:
+        """The local folder that stands for :attr:`uri` (made, and marked with the URI)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker = self.root / MARKER
+        if storage_uri(self.root) != self.uri:
+            marker.write_text(self.uri)
+        return self.root
+
+    def names(self) -> list[str]:
+        """The experiments stored here (each folder with saved settings)."""
+        from pyarrow import fs
+
+        from search._defaults import SETTINGS_FILE
+
+        selector = fs.FileSelector(self.location.path(), allow_not_found=True, recursive=False)
+        folders = [info.base_name for info in self._call(self.fs.get_file_info, selector)
+                   if info.type == fs.FileType.Directory]
+        settings = [self.location.path(name, SETTINGS_FILE) for name in folders]
+        infos = self._call(self.fs.get_file_info, settings)
+        return sorted(name for name, info in zip(folders, infos) if info.type == fs.FileType.File)
+
+    def pull(self, name: str, *, driver: bool = False) -> Path:
+        """Bring the working copy of experiment ``name`` up to date; ``driver``: Ray Tune's folder
+        and the artifacts too. Returns its folder."""
+        from pyarrow import fs
+
+        folder = self.working_copy() / name
+        selector = fs.FileSelector(self.location.path(name), allow_not_found=True, recursive=True)
+        remote = {}
+        for info in self._call(self.fs.get_file_info, selector):
+            relative = info.path[len(self.location.path(name)) + 1:]
+            wanted = driver or relative.split("/", 1)[0] not in DRIVER_ONLY
+            if info.type == fs.FileType.File and wanted and Path(relative).name not in LOCAL_ONLY:
+                remote[relative] = (info.size, info.mtime_ns)
+        manifest = _manifest(folder)
+        known = manifest.setdefault("files", {})
+        for relative, stamp in remote.items():
+            local = folder / relative
+            if local.is_file() and tuple(known.get(relative, {}).get("remote", ())) == stamp:
+                continue
+            local.parent.mkdir(parents=True, exist_ok=True)
+            staging = local.with_name(f".{local.name}.pull")
+            with self._call(self.fs.open_input_stream, self.location.path(name, relative)) as stream:
+                staging.write_bytes(stream.read())
+            staging.replace(local)
+            os.utime(local, ns=(stamp[1], stamp[1]))  # the object's time: "latest" reads it
+            stat = local.stat()
+            known[relative] = {"local": [stat.st_size, stat.st_mtime_ns], "remote": list(stamp)}
+        for relative in [relative for relative in known if relative not in remote]:
+            if driver or relative.split("/", 1)[0] not in DRIVER_ONLY:  # removed on the store
+                (folder / relative).unlink(missing_ok=True)
+                del known[relative]
+        if known:
+            _save_manifest(folder, manifest)
+        return folder
+
+    def push(self, name: str) -> int:
+        """Upload every file of experiment ``name`` written since its last upload, and remove the
+        objects of files removed; returns how many objects changed."""
+        folder = self.root / name
+        manifest = _manifest(folder)
+        known = manifest.setdefault("files", {})
+        present = {local.relative_to(folder).as_posix(): local for local in _files(folder)}
+        changed = 0
+        for relative in sorted(present, key=_push_order):
+            local = present[relative]
+            stat = local.stat()
+            if known.get(relative, {}).get("local") == [stat.st_size, stat.st_mtime_ns]:
+                continue
+            with self._call(self.fs.open_output_stream, self.location.path(name, relative)) as out:
+                out.write(local.read_bytes())
+            info = self._call(self.fs.get_file_info, self.location.path(name, relative))
+            known[relative] = {"local": [stat.st_size, stat.st_mtime_ns],
+                               "remote": [info.size, info.mtime_ns]}
+            changed += 1
+        for relative in [relative for relative in known if relative not in present]:
+            self._call(self.fs.delete_file, self.location.path(name, relative))
+            del known[relative]
+            changed += 1
+        if changed:
+            _save_manifest(folder, manifest)
+        return changed
+
+    def read_bytes(self, key: str) -> bytes:
+        """The object at ``key`` under the bucket (a data file named by URI)."""
+        with self._call(self.fs.open_input_stream, f"{self.location.bucket}/{key}") as stream:
+            return stream.read()
+
+    def _call(self, method, *args, **kwargs):
+        """``method`` of the file system; a failure is an :class:`OSError` naming the store."""
+        try:
+            return method(*args, **kwargs)
+        except OSError as error:
+            raise StoreUnreachable(f"object store {self.uri}: {str(error).splitlines()[0]}") from error
+
+    # -- a driver ------------------------------------------------------------------------------
+
+    @contextmanager
+    def driving(self, name: str) -> Iterator[Path]:
+        """Hold experiment ``name``'s lock, pull it whole, push once a second and after every row,
+        and push at the end."""
+        lock = self._conditional.acquire(name)
+        try:
+            folder = self.pull(name, driver=True)
+            session = _Session(self, name, lock)
+            _ACTIVE[folder.resolve()] = session
+            session.start()
+            try:
+                yield folder
+            finally:
+                _ACTIVE.pop(folder.resolve(), None)
+                session.stop()
+        finally:
+            self._conditional.release(lock)
+
+
+def fetched(uri: str, option: str = "--data", what: str = "data file") -> Path:
+    """The file ``uri`` (``--data s3://bucket/key.csv``, ``predict --model s3://…``), downloaded
+    into the cache afresh: the file as it is now, under its own name (a data set is named after
+    its file)."""
+    location = Location.parse(uri, option)
+    store = ObjectStore(f"{location.scheme}://{location.bucket}")
+    store.check()
+    local = cache_root().parent / "data" / location.scheme / location.bucket / location.prefix
+    local.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        body = store.fs.open_input_stream(location.path())
+        with body:
+            data = body.read()
+    except FileNotFoundError:
+        raise SedgInputError(f"{what} not found: {uri}") from None
+    except OSError as error:
+        raise SedgInputError(f"{option} {uri}: {str(error).splitlines()[0]}") from None
+    from sedg.files import atomic_write
+
+    atomic_write(local, lambda staging: Path(staging).write_bytes(data))
+    return local
+
+
+class StoreUnreachable(OSError):
+    """The object store failed a request (it is down, or refused it)."""
+
+
+# -- the sessions of drivers -----------------------------------------------------------------------
+
+_ACTIVE: dict[Path, _Session] = {}
+
+
+def syncing(directory: str | Path):
+    """The driver session whose working copy is ``directory`` (None: a plain folder, or not
+    driven here); its ``push()`` uploads what changed."""
+    return _ACTIVE.get(Path(directory).resolve())
+
+
+class _Session:
+    """A driver's pushes: on demand (after a row) and once a second, one at a time; the lock
+    renewed on the way."""
+
+    def __init__(self, store: ObjectStore, name: str, lock: dict) -> None:
+        self.store, self.name, self.lock = store, name, lock
+        self._mutex, self._stop = threading.Lock(), threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sedg-object-store", daemon=True)
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def push(self) -> None:
+        """Upload what changed now; a failure raises (an :class:`OSError`)."""
+        with self._mutex:
+            if self.lock.get("lost"):
+                raise StoreUnreachable(f"object store {self.store.uri}: the experiment's lock was "
+                                       "taken over by another driver; this one stopped writing")
+            self.store.push(self.name)
+
+    def _run(self) -> None:
+        renewed = time.monotonic()
+        while not self._stop.wait(PUSH_S):
+            try:
+                if time.monotonic() - renewed >= RENEW_S:
+                    self.store._conditional.renew(self.lock)
+                    renewed = time.monotonic()
+                self.push()
+            except Exception as error:  # noqa: BLE001 - said by the next synchronous push
+                self.error = error
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.push()
+
+
+# -- the manifest of what was uploaded or downloaded --------------------------------------------
+
+MANIFEST = ".sedg-synced.json"
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_manifest(folder: Path, manifest: dict) -> None:
+    from sedg.files import atomic_write_text
+
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest))
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files of an experiment's working copy that belong on the store (not the hidden ones,
+    staging files among them, nor the locks of this machine's processes)."""
+    return [path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")
+            and path.name not in LOCAL_ONLY and path.suffix != ".lock"]
+
+
+def _push_order(relative: str) -> tuple[int, str]:
+    top = relative.split("/", 1)[0]
+    rank = ROWS_FIRST.index(top) if top in ROWS_FIRST else len(ROWS_FIRST) + (top == "tune")
+    return rank, relative
+
+
+# -- the lock's conditional writes -----------------------------------------------------------------
+
+
+class _Conditional:
+    def __init__(self, location: Location) -> None:
+        self.location = location
+
+    def _body(self) -> bytes:
+        return json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                           "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode()
+
+    @staticmethod
+    def _stale(holder: dict, age_s: float) -> bool:
+        if age_s > LEASE_S:
+            return True
+        if holder.get("host") == socket.gethostname() and isinstance(holder.get("pid"), int):
+            try:
+                os.kill(holder["pid"], 0)
+            except ProcessLookupError:
+                return True  # a driver of this machine that no longer runs
+            except PermissionError:
+                return False
+        return False
+
+    def _refuse(self, name: str, holder: dict) -> SedgInputError:
+        who = (f"pid {holder['pid']} on {holder['host']} since {holder['since']}"
+               if {"pid", "host", "since"} <= set(holder) else "another driver")
+        return SedgInputError(
+            f"experiment {name!r} is being run by {who}; wait for it to finish (its lock on "
+            f"the object store lapses {LEASE_S:g} s after its driver stops renewing it)")
+
+
+class _S3(_Conditional):
+    @cached_property
+    def client(self):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", config=Config(connect_timeout=3, read_timeout=10,
+                                                retries={"max_attempts": 2, "mode": "standard"}))
+
+    def check(self, uri: str) -> None:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        if boto3.Session().get_credentials() is None:
+            raise SedgInputError(f"{uri}: no AWS credentials; set AWS_ACCESS_KEY_ID and "
+                                 "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE")
+        try:
+            self.client.head_bucket(Bucket=self.location.bucket)
+        except NoCredentialsError:
+            raise SedgInputError(f"{uri}: no AWS credentials; set AWS_ACCESS_KEY_ID and "
+                                 "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE") from None
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in ("404", "NoSuchBucket"):
+                raise SedgInputError(f"{uri}: bucket {self.location.bucket!r} does not exist at "
+                                     f"{self.client.meta.endpoint_url}") from None
+            raise SedgInputError(f"{uri}: the object store refused access to bucket "
+                                 f"{self.location.bucket!r} ({code}); check the credentials") from None
+        except BotoCoreError as error:
+            raise SedgInputError(f"{uri}: cannot reach the object store at "
+                                 f"{self.client.meta.endpoint_url} ({type(error).__name__})") from None
+
+    def acquire(self, name: str) -> dict:
+        from botocore.exceptions import ClientError
+
+        key = self.location.key(name, "driver.lock")
+        for _ in range(2):
+            try:
+                answer = self.client.put_object(Bucket=self.location.bucket, Key=key, Body=self._body(),
+                                                IfNoneMatch="*")
+                return {"key": key, "etag": answer["ETag"]}
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in ("PreconditionFailed", "412"):
+                    raise
+            found = self.client.get_object(Bucket=self.location.bucket, Key=key)
+            holder = _json(found["Body"].read())
+            now = _http_date(found["ResponseMetadata"]["HTTPHeaders"].get("date"))
+            age = (now - found["LastModified"]).total_seconds() if now else 0.0
+            if not self._stale(holder, age):
+                raise self._refuse(name, holder)
+            try:  # only the stale lock seen, never one another driver has just taken
+                self.client.delete_object(Bucket=self.location.bucket, Key=key, IfMatch=found["ETag"])
+            except ClientError:
+                pass
+        raise self._refuse(name, holder)
+
+    def renew(self, lock: dict) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self.client.put_object(Bucket=self.location.bucket, Key=lock["key"],
+                                            Body=self._body(), IfMatch=lock["etag"])
+            lock["etag"] = answer["ETag"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412", "NoSuchKey"):
+                lock["lost"] = True
+            else:
+                raise
+
+    def release(self, lock: dict) -> None:
+        if lock.get("lost"):
+            return
+        try:
+            self.client.delete_object(Bucket=self.location.bucket, Key=lock["key"], IfMatch=lock["etag"])
+        except Exception:  # noqa: BLE001 - an unreleased lock lapses after LEASE_S
+            pass
+
+
+class _Gcs(_Conditional):
+    @cached_property
+    def bucket(self):
+        from google.cloud import storage
+
+        return storage.Client().bucket(self.location.bucket)
+
+    def check(self, uri: str) -> None:
+        try:
+            exists = self.bucket.exists(timeout=10)
+        except Exception as error:  # noqa: BLE001 - credentials, network: one line
+            raise SedgInputError(f"{uri}: cannot reach Google Cloud Storage "
+                                 f"({type(error).__name__}: {str(error).splitlines()[0]})") from None
+        if not exists:
+            raise SedgInputError(f"{uri}: bucket {self.location.bucket!r} does not exist")
+
+    def acquire(self, name: str) -> dict:
+        from google.api_core.exceptions import NotFound, PreconditionFailed
+
+        blob = self.bucket.blob(self.location.key(name, "driver.lock"))
+        for _ in range(2):
+            try:
+                blob.upload_from_string(self._body(), if_generation_match=0)
+                return {"blob": blob, "generation": blob.generation}
+            except PreconditionFailed:
+                pass
+            try:
+                blob.reload()
+                holder = _json(blob.download_as_bytes())
+            except NotFound:
+                continue
+            age = (datetime.now(timezone.utc) - blob.updated).total_seconds()
+            if not self._stale(holder, age):
+                raise self._refuse(name, holder)
+            try:
+                blob.delete(if_generation_match=blob.generation)
+            except (PreconditionFailed, NotFound):
+                pass
+        raise self._refuse(name, holder)
+
+    def renew(self, lock: dict) -> None:
+        from google.api_core.exceptions import PreconditionFailed
+
+        try:
+            lock["blob"].upload_from_string(self._body(), if_generation_match=lock["generation"])
+            lock["generation"] = lock["blob"].generation
+        except PreconditionFailed:
+            lock["lost"] = True
+
+    def release(self, lock: dict) -> None:
+        if not lock.get("lost"):
+            try:
+                lock["blob"].delete(if_generation_match=lock["generation"])
+            except Exception:  # noqa: BLE001 - an unreleased lock lapses after LEASE_S
+                pass
+
+
+def _json(body: bytes) -> dict:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _http_date(text: str | None):
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError):
+        return None
