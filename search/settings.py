@@ -123,7 +123,8 @@ class SearchSettings:
         parse=int))
     seed: int = field(default=0, metadata=option("seeds splits, searcher and models", parse=int))
     name: str = field(default="", metadata=option("experiment name (default: search-<time>)"))
-    storage_path: str = field(default=DEFAULT_STORAGE_PATH, metadata=option("where experiments live"))
+    storage_path: str = field(default=DEFAULT_STORAGE_PATH, metadata=option(
+        "where experiments live: a folder, or s3://bucket/prefix, gs://bucket/prefix"))
     searcher: str = field(default="tpe", metadata=option("Optuna's sampler", choices=SEARCHERS))
     address: str | None = field(default=None, metadata=option(
         "an existing Ray cluster (host:port or ray://host:port)"))

@@ -128,9 +128,10 @@ def _build_parser(argv: Sequence[str]) -> _Parser:
 
     predict = commands.add_parser("predict", help="predict a table with an exported model")
     predict.add_argument("model", type=_user_path,
-                         help="a .joblib file written by export (it runs code: yours only)")
+                         help="a .joblib file written by export, or its s3:// or gs:// URI "
+                              "(it runs code: yours only)")
     predict.add_argument("--data", type=_user_path, required=True,
-                         help="CSV or Parquet file with the data's columns")
+                         help="CSV or Parquet file with the data's columns (a path or a URI)")
     predict.add_argument("--output", type=_user_path,
                          help=".csv or .parquet (default: CSV on standard output)")
     predict.add_argument("--proba", action="store_true", help="one probability column per class")
@@ -273,10 +274,14 @@ def _absolute_storage(arguments: list[str]) -> list[str]:
     or ``--storage-path=X``, or the default): a relative one would land in the job's directory."""
     from pathlib import Path
 
+    from search.object_store import is_uri
+
     refuse_repeated_options(arguments)
     storage = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     storage.add_argument("--storage-path", type=_user_path, default=DEFAULT_STORAGE_PATH)
     known, rest = storage.parse_known_args(arguments)
+    if is_uri(known.storage_path):  # object storage: the same for every machine
+        return [*rest, "--storage-path", known.storage_path]
     return [*rest, "--storage-path", str(Path(known.storage_path).expanduser().resolve())]
 
 

@@ -76,5 +76,6 @@ def test_a_submitted_search_gets_one_absolute_storage_path_in_either_spelling(tm
     assert _absolute_storage(["--storage-path", "rel", "--num-samples", "5"]) == [
         "--num-samples", "5", "--storage-path", str(tmp_path / "rel")]
     assert _absolute_storage([])[-1] == str(tmp_path / "sedg-results")
+    assert _absolute_storage(["--storage-path=s3://bucket/searches"])[-1] == "s3://bucket/searches"
     with pytest.raises(SedgInputError, match="--storage-path is given more than once; give it once"):
         _absolute_storage(["--storage-path", "a", "--storage-path=b"])

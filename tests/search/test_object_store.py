@@ -203,3 +203,92 @@ def test_gs_without_its_client_says_what_to_install(tmp_path):
     assert process.returncode == 2
     assert process.stderr.strip() == ("sedg-search: error: gs:// needs google-cloud-storage: "
                                       "pip install 'sedg-search[gcs]'")
+
+
+class _Proxy:
+    """A TCP relay on loopback between the clients and the server: ``down()`` cuts every
+    connection and refuses new ones (the store unreachable, as a network failure makes it),
+    ``up()`` relays again on the same port."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port, self.port = target_port, _free_port()
+        self._connections: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+
+    def up(self) -> None:
+        import threading
+
+        self._listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def down(self) -> None:
+        self._listener.close()
+        for connection in self._connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+        self._connections.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # closed: down
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self._connections += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def test_a_store_that_fails_mid_search_stops_it_and_resume_goes_on(s3, cli, monkeypatch, tmp_path,
+                                                                  ray_env, student_por_path):
+    proxy = _Proxy(int(s3["AWS_ENDPOINT_URL"].rsplit(":", 1)[1]))
+    proxy.up()
+    through = {**s3, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}"}
+    env = {**ray_env, **through, "PYTHONPATH": str(REPO), "SEDG_CACHE_DIR": str(tmp_path)}
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "run", "--storage-path", STORE, "--name", "cut",
+         "--data", str(student_por_path), "--target", "G3", "--num-samples", "6", "--concurrency", "1",
+         "--methods", "none,smote", "--classifier", "blrr", "--searcher", "random", "--repeats", "2",
+         "--confirm-top", "0"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_keys(s3, "searches/cut/results/")) < 2:
+        time.sleep(0.1)
+    proxy.down()
+    stored = set(_rows(s3, "cut")["trial_id"])
+    _, stderr = driver.communicate(timeout=120)
+    assert driver.returncode == 2, stderr[-3000:]
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr[-3000:]
+    line = lines[0]
+    assert line.startswith(f"sedg-search: error: object store {STORE}: ") and line.endswith(
+        f"what was written is kept: once the store answers, continue with: sedg-search resume cut "
+        f"--storage-path {STORE}"), line
+    assert stored <= set(_rows(s3, "cut")["trial_id"]) and len(stored) < 6  # kept, not finished
+
+    proxy.up()
+    _machine(monkeypatch, through, tmp_path)
+    assert "6 trials" in cli("resume", "cut", "--storage-path", STORE).stdout
+    rows = _rows(s3, "cut")
+    assert len(rows) == 6 and rows["trial_id"].is_unique
+    proxy.down()
