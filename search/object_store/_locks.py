@@ -11,12 +11,9 @@ import os
 import socket
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+from search.object_store._location import Location
 from sedg import SedgInputError
-
-if TYPE_CHECKING:
-    from search.object_store._store import Location
 
 __all__ = ["LEASE_S", "RENEW_S", "ConditionalLock", "GcsLock", "S3Lock"]
 

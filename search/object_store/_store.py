@@ -38,16 +38,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from search.object_store._location import EXTRAS, URI, Location
 from search.object_store._locks import RENEW_S, ConditionalLock, GcsLock, S3Lock
 from sedg import SedgInputError
 
@@ -55,8 +54,6 @@ __all__ = ["ObjectStore", "StoreUnreachable", "fetched", "is_uri", "storage_uri"
 
 #: Seconds between a driver's background uploads.
 PUSH_S = 1.0
-#: The schemes a store may live on: the module each needs, its package, and the extra that has it.
-EXTRAS = {"s3": ("boto3", "boto3", "s3"), "gs": ("google.cloud.storage", "google-cloud-storage", "gcs")}
 #: Files of the working copy that are its own (the local lock, the marker), never uploaded.
 LOCAL_ONLY = {"driver.lock", "driver.json"}
 #: The folders a reader does not need: Ray Tune's state and the shared artifacts.
@@ -64,12 +61,11 @@ DRIVER_ONLY = ("tune", "artifacts")
 #: Folders pushed first, in this order (see the module's docstring).
 ROWS_FIRST = ("evaluations", "results", "confirmed")
 MARKER = ".sedg-storage"
-_URI = re.compile(r"^([a-z][a-z0-9+.-]*)://(.*)$")
 
 
 def is_uri(path) -> bool:
     """Whether ``path`` names a location by URI (``s3://…``) rather than a file-system path."""
-    return isinstance(path, str) and _URI.match(path) is not None
+    return isinstance(path, str) and URI.match(path) is not None
 
 
 def storage_uri(directory: str | Path) -> str | None:
@@ -79,39 +75,6 @@ def storage_uri(directory: str | Path) -> str | None:
         return marker.read_text().strip() or None
     except OSError:
         return None
-
-
-@dataclass(frozen=True)
-class Location:
-    """``scheme://bucket/prefix``, parsed and checked."""
-
-    scheme: str
-    bucket: str
-    prefix: str
-
-    @classmethod
-    def parse(cls, uri: str, option: str = "--storage-path") -> Location:
-        match = _URI.match(uri)
-        scheme, rest = (match.group(1), match.group(2)) if match else ("", uri)
-        if scheme not in EXTRAS:
-            raise SedgInputError(f"{option} {uri}: {scheme or 'this'}:// is not a store sedg-search "
-                                 "reads; give a path, s3://bucket/prefix or gs://bucket/prefix")
-        bucket, _, prefix = rest.rstrip("/").partition("/")
-        if not bucket or any(part in ("", ".", "..") for part in prefix.split("/") if prefix):
-            raise SedgInputError(f"{option} {uri}: give {scheme}://bucket or {scheme}://bucket/prefix")
-        return cls(scheme, bucket, prefix.strip("/"))
-
-    @property
-    def uri(self) -> str:
-        return f"{self.scheme}://{self.bucket}/{self.prefix}".rstrip("/")
-
-    def key(self, *parts: str) -> str:
-        """An object's key (no bucket)."""
-        return "/".join(part for part in (self.prefix, *parts) if part)
-
-    def path(self, *parts: str) -> str:
-        """An object's path for :mod:`pyarrow.fs` (``bucket/key``)."""
-        return "/".join(part for part in (self.bucket, self.key(*parts)) if part)
 
 
 def cache_root() -> Path:
