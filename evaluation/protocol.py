@@ -23,6 +23,7 @@ from evaluation._trial import (
 )
 from evaluation.methods import NO_RESAMPLING
 from evaluation.metrics import compute_metrics, improvements, minority_labels
+from evaluation.quality import made_row_quality, mean_quality
 from evaluation.results import EvaluationResult, mean_metrics
 from sedg import MemoryArtifacts
 from sedg.datasets import TabularData, impute_split
@@ -65,7 +66,7 @@ class _Totals:
     """What the splits add up: seconds per phase, cache hits, rows trained on and added."""
 
     timings: dict[str, float] = field(
-        default_factory=lambda: dict.fromkeys(("baseline", "resample", "fit", "score"), 0.0))
+        default_factory=lambda: dict.fromkeys(("baseline", "resample", "fit", "score", "quality"), 0.0))
     hits: int = 0
     n_train: int = 0
     n_synthetic: int = 0
@@ -73,6 +74,8 @@ class _Totals:
     imputed: str | None = None
     #: With ``keep_synthetic``: per split, ``(split index, rows made, their labels)``.
     made: list | None = None
+    #: Per split, the measures of the rows made (:mod:`evaluation.quality`).
+    quality: list = field(default_factory=list)
 
 
 def evaluate(
@@ -183,6 +186,7 @@ def _evaluate(data, config, artifacts, on_split, split_indices, splits, keep_syn
         imputed=totals.imputed,
         test_train_ratio=_test_train_ratio(config, planned, explicit=splits is not None),
         synthetic=synthetic_frame(data, totals.made) if keep_synthetic else None,
+        quality=mean_quality(totals.quality),
     )
 
 
@@ -213,18 +217,20 @@ def _evaluate_split(data, config, split: _Split, artifacts, totals: _Totals, *, 
     resampled = partial(_resampled, config, data, split.seed, artifacts, totals.timings,
                         X_train, y_train, X_test, y_test)
     if totals.made is not None:  # the rows themselves are wanted: computed, never looked up
-        metrics, added, info, made = resampled(keep=True)
+        metrics, added, info, quality, made = resampled(keep=True)
         totals.made.append((split.index, *made))
     elif isinstance(config.resampler, str):
         # A registered method is built from its name and parameters alone: the same
         # configuration on the same split (a searcher proposing it again) is looked up.
         params = json.dumps(config.resampler_params, sort_keys=True, default=str)
-        (metrics, added, info), _ = artifacts.get_or_compute(
-            "evaluation", f"{key}|{config.resampler}|{params}", resampled)
+        outcome, _ = artifacts.get_or_compute("evaluation", f"{key}|{config.resampler}|{params}",
+                                              resampled)
+        metrics, added, info, quality = (*outcome, {})[:4]  # one stored before the measures: none
     else:
-        metrics, added, info = resampled()
+        metrics, added, info, quality = resampled()
     totals.n_synthetic += added
     totals.info = info
+    totals.quality.append(quality)
     return metrics, baseline
 
 
@@ -244,11 +250,14 @@ def _resampled(config, data, seed, artifacts, timings, X_train, y_train, X_test,
     started = time.perf_counter()
     metrics = _score(model, X_test, y_test, data)
     timings["score"] += time.perf_counter() - started
-    outcome = metrics, len(y_res) - len(y_train), resampler_info(sampler) if sampler is not None else {}
-    if not keep:
-        return outcome
     made = made_rows(X_train, y_train, X_res, y_res)
-    return (*outcome, (X_res[made], y_res[made]))
+    started = time.perf_counter()
+    quality = made_row_quality(X_train, y_train, X_test, X_res[made], y_res[made], data.nominal_indices,
+                               random_state=seed)
+    timings["quality"] += time.perf_counter() - started
+    outcome = (metrics, len(y_res) - len(y_train),
+               resampler_info(sampler) if sampler is not None else {}, quality)
+    return (*outcome, (X_res[made], y_res[made])) if keep else outcome
 
 
 def _baseline(config, data, seed, X_train, y_train, X_test, y_test, artifacts) -> dict[str, float]:

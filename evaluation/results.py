@@ -70,6 +70,8 @@ class EvaluationResult:
     imputed: str | None = None
     test_train_ratio: float = 0.0
     synthetic: pd.DataFrame | None = None
+    #: The measures of the rows made (:mod:`evaluation.quality`), means over the splits.
+    quality: dict[str, float] = field(default_factory=dict)
 
     @property
     def standard_errors(self) -> dict[str, float]:
@@ -95,6 +97,7 @@ class EvaluationResult:
             n_folds=len(self.fold_metrics),
             imputed=self.imputed,
         )
+        row.update(self.quality)
         row.update({f"time_{name}": value for name, value in self.timings.items()})
         return row
 

@@ -88,6 +88,9 @@ def pytest_configure(config) -> None:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(secrets.token_hex(32))
     os.environ.update(client_environment(str(token), "127.0.0.1"))
+    # Working copies of object stores (search.object_store) in the session's folder, for every
+    # process the tests start, Ray's workers included: never in the home folder.
+    os.environ["SEDG_CACHE_DIR"] = str(folder / "cache")
 
 
 #: Test workers at most: each has a Ray instance of its own, so more cost more than they give.

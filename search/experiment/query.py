@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.metrics import IMPROVEMENTS, is_metric_name
+from evaluation.quality import QUALITY_COLUMNS
 from search._checks import Whole, check_values
 from search._defaults import DEFAULT_STORAGE_PATH
 from search.experiment._experiment import Experiment, readable
@@ -90,7 +91,8 @@ def top_table(experiment: Experiment, metric: str, mode: str, top: int) -> pd.Da
     shown = [metric, f"{metric}_se", "n_splits", confirmed, f"{confirmed}_se", f"{confirmed}_low",
              f"{confirmed}_high", f"optimism_gap_{metric}", f"{FINAL_PREFIX}{metric}"]
     columns = ["trial_id", *config_columns(ranked), *(c for c in shown if c in ranked)]
-    extra = [c for c in IMPROVEMENTS if c in ranked and c not in columns]
+    # The other improvements, then what the made rows look like (evaluation.quality).
+    extra = [c for c in (*IMPROVEMENTS, *QUALITY_COLUMNS) if c in ranked and c not in columns]
     result = ranked[columns + extra].dropna(axis=1, how="all").reset_index(drop=True)
     result.attrs["objective"] = metric
     note = confidence_note(ranked, metric, mode)

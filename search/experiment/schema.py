@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from evaluation.quality import QUALITY_COLUMNS
 from search._parameters import classifier_parameters, method_parameters
 
 __all__ = ["CORE_COLUMNS", "EVALUATION_COLUMNS", "evaluations_schema", "results_schema"]
@@ -55,6 +56,8 @@ CORE_COLUMNS: dict[str, pa.DataType] = {
     "time_score": pa.float64(),
     "time_total": pa.float64(),
     "time_wait": pa.float64(),  # blocked while another trial computed a shared artifact
+    "time_quality": pa.float64(),  # measuring the rows made (evaluation.quality)
+    **{name: pa.float64() for name in QUALITY_COLUMNS},
 }
 
 

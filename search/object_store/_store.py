@@ -170,8 +170,7 @@ class ObjectStore:
                 continue
             local.parent.mkdir(parents=True, exist_ok=True)
             staging = local.with_name(f".{local.name}.pull")
-            with self._call(self.fs.open_input_stream, self.location.path(name, relative)) as stream:
-                staging.write_bytes(stream.read())
+            staging.write_bytes(self._read(self.location.path(name, relative)))
             staging.replace(local)
             os.utime(local, ns=(stamp[1], stamp[1]))  # the object's time: "latest" reads it
             stat = local.stat()
@@ -180,7 +179,7 @@ class ObjectStore:
             if driver or relative.split("/", 1)[0] not in DRIVER_ONLY:  # removed on the store
                 (folder / relative).unlink(missing_ok=True)
                 del known[relative]
-        if known:
+        if folder.is_dir():
             _save_manifest(folder, manifest)
         return folder
 
@@ -197,8 +196,7 @@ class ObjectStore:
             stat = local.stat()
             if known.get(relative, {}).get("local") == [stat.st_size, stat.st_mtime_ns]:
                 continue
-            with self._call(self.fs.open_output_stream, self.location.path(name, relative)) as out:
-                out.write(local.read_bytes())
+            self._write(self.location.path(name, relative), local.read_bytes())
             info = self._call(self.fs.get_file_info, self.location.path(name, relative))
             known[relative] = {"local": [stat.st_size, stat.st_mtime_ns],
                                "remote": [info.size, info.mtime_ns]}
@@ -211,13 +209,19 @@ class ObjectStore:
             _save_manifest(folder, manifest)
         return changed
 
-    def read_bytes(self, key: str) -> bytes:
-        """The object at ``key`` under the bucket (a data file named by URI)."""
-        with self._call(self.fs.open_input_stream, f"{self.location.bucket}/{key}") as stream:
-            return stream.read()
+    def _read(self, path: str) -> bytes:
+        return self._call(lambda: _read_all(self.fs, path))
+
+    def _write(self, path: str, data: bytes) -> None:
+        """One PUT of the whole of ``data`` (pyarrow uploads a small file when its stream closes)."""
+        def upload() -> None:
+            with self.fs.open_output_stream(path) as out:
+                out.write(data)
+
+        self._call(upload)
 
     def _call(self, method, *args, **kwargs):
-        """``method`` of the file system; a failure is an :class:`OSError` naming the store."""
+        """``method`` of the file system; a failure is a :class:`StoreUnreachable` naming the store."""
         try:
             return method(*args, **kwargs)
         except OSError as error:
@@ -237,11 +241,19 @@ class ObjectStore:
             session.start()
             try:
                 yield folder
-            finally:
+            except BaseException:
                 _ACTIVE.pop(folder.resolve(), None)
-                session.stop()
+                session.stop(quiet=True)  # what stopped the command is what it says
+                raise
+            _ACTIVE.pop(folder.resolve(), None)
+            session.stop()
         finally:
             self._conditional.release(lock)
+
+
+def _read_all(fs, path: str) -> bytes:
+    with fs.open_input_stream(path) as stream:
+        return stream.read()
 
 
 def fetched(uri: str, option: str = "--data", what: str = "data file") -> Path:
@@ -254,9 +266,7 @@ def fetched(uri: str, option: str = "--data", what: str = "data file") -> Path:
     local = cache_root().parent / "data" / location.scheme / location.bucket / location.prefix
     local.parent.mkdir(parents=True, exist_ok=True)
     try:
-        body = store.fs.open_input_stream(location.path())
-        with body:
-            data = body.read()
+        data = _read_all(store.fs, location.path())
     except FileNotFoundError:
         raise SedgInputError(f"{what} not found: {uri}") from None
     except OSError as error:
@@ -290,7 +300,6 @@ class _Session:
         self.store, self.name, self.lock = store, name, lock
         self._mutex, self._stop = threading.Lock(), threading.Event()
         self._thread = threading.Thread(target=self._run, name="sedg-object-store", daemon=True)
-        self.error: BaseException | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -311,13 +320,19 @@ class _Session:
                     self.store._conditional.renew(self.lock)
                     renewed = time.monotonic()
                 self.push()
-            except Exception as error:  # noqa: BLE001 - said by the next synchronous push
-                self.error = error
+            except Exception:  # noqa: BLE001 - the next synchronous push says it
+                pass
 
-    def stop(self) -> None:
+    def stop(self, *, quiet: bool = False) -> None:
+        """End the thread and push what is left; ``quiet``: a failure of that push is not raised
+        (the working copy keeps it for a ``resume``)."""
         self._stop.set()
         self._thread.join()
-        self.push()
+        try:
+            self.push()
+        except OSError:
+            if not quiet:
+                raise
 
 
 # -- the manifest of what was uploaded or downloaded --------------------------------------------

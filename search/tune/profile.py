@@ -28,7 +28,7 @@ DRIVER_PHASES = ("imports", "ray_start", "setup", "search", "searcher", "schedul
                  "confirmation", "shutdown")
 #: Summed over the trials' rows (``time_<phase>``); ``total`` is each trial's whole time.
 #: ``wait`` (blocked on another trial's computation of a shared artifact) is inside the others.
-TRIAL_PHASES = ("data", "baseline", "resample", "fit", "score", "wait", "total")
+TRIAL_PHASES = ("data", "baseline", "resample", "fit", "score", "quality", "wait", "total")
 
 class Profile:
     """Seconds per phase, accumulated.
