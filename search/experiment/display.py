@@ -24,7 +24,10 @@ _SIGNED_SUMMARIES = ("max", "min", "mean", "median", "best", "stopped_mean", "st
 
 
 def is_signed(column: str) -> bool:
-    """Whether ``column`` holds an improvement or a metric (shown signed), not a parameter."""
+    """Whether ``column`` holds an improvement or a metric (shown signed), not a parameter or a
+    measure of the rows made (``quality_*``: a distance, a share, an AUC of telling rows apart)."""
+    if column.startswith("quality_"):
+        return False
     return column in _SIGNED_SUMMARIES or "auc" in column or column.startswith(
         ("delta_", "accuracy", "qwk", CONFIRMED_PREFIX, FINAL_PREFIX, "optimism_gap_"))
 
@@ -37,6 +40,8 @@ def cell_text(column: str, value) -> str:
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float):
+        if column.startswith("quality_"):
+            return f"{value:.4f}"
         return f"{value:+.4f}" if is_signed(column) else f"{value:g}"
     return str(value)
 

@@ -49,3 +49,9 @@ def test_the_page_prints_parameters_as_values_and_improvements_signed():
     page = _table(top)
     assert "n_synthetic=200, k_neighbors=5" in page and "+0.0123" in page and "+200" not in page
     assert cell_text("count", 3) == "3" and cell_text("ratio", 0.25) == "0.25"
+
+
+def test_measures_of_the_made_rows_print_unsigned_to_four_decimals():
+    assert cell_text("quality_detection_auc", 0.68716) == "0.6872"  # an AUC, but not a gain
+    assert cell_text("quality_dcr_close_share", 1.0) == "1.0000"
+    assert cell_text("delta_macro_auc", 0.01) == "+0.0100"
