@@ -38,7 +38,13 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path, recwarn):
                  for name in ("search.json", "schema.json", "evaluations_schema.json")}
     assert not (experiment / "tuner.pkl").exists() and (experiment / "tune" / "tuner.pkl").exists()
 
-    process = cli("resume", "killed", "--storage-path", str(tmp_path), "--num-cpus", "2")
+    # Resumed from where it is now: a folder moved (or another machine's working copy of an object
+    # store) keeps nothing of the old path, though Tune's saved callbacks and scheduler name it.
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    experiment = experiment.rename(moved / "killed")
+    results = experiment / "results"
+    process = cli("resume", "killed", "--storage-path", str(moved), "--num-cpus", "2")
     assert "12 trials" in process.stdout, process.stdout[-2000:] + process.stderr[-4000:]
     # The restarted trials report their splits again: no warning from Optuna for each.
     assert not [w for w in recwarn if "is already reported" in str(w.message)]
@@ -48,9 +54,12 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path, recwarn):
     failed = rows.loc[~rows["status"].isin(["ok", "stopped"]), ["status", "error", "traceback"]]
     assert failed.empty, failed.to_string()
     assert (rows["protocol"] == "repeated_holdout").all()  # the default: a repeated, raced search
-    evaluations = pd.read_parquet(tmp_path / "killed" / "evaluations")
+    evaluations = pd.read_parquet(experiment / "evaluations")
     searched = evaluations[evaluations["phase"] == "search"]
     assert not searched.duplicated(["trial_id", "split"]).any()
     assert (searched.groupby("trial_id").size() == rows.set_index("trial_id")["n_splits"]).all()
-    assert (tmp_path / "killed" / "confirmed").is_dir()
+    assert (experiment / "confirmed").is_dir()
+    # Nothing is written under the old path (an empty folder appears there: Tune's saved run
+    # configuration names it as its storage path).
+    assert not [path for path in (tmp_path / "killed").rglob("*") if path.is_file()]
     assert {name: (experiment / name).stat().st_mtime_ns for name in own_files} == own_files
