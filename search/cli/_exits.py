@@ -16,26 +16,23 @@ __all__ = ["one_line_store_warnings", "refuse_repeated_options", "report_disk_er
 def report_disk_error(error: OSError, args) -> int:
     """A full (or read-only) disk: one line, exit 2. Every file is written whole or not at all,
     so what was written is kept and ``resume`` continues from it."""
-    line = f"sedg-search: error: {error.strerror.lower()} writing {error.filename or 'a file'}"
-    experiment = _experiment(args)
-    if experiment is not None:
-        name, storage = experiment
-        line += ("; what was written is kept: free space, then continue with: sedg-search resume "
-                 f"{name} --storage-path {storage}")
-    print(line, file=sys.stderr, flush=True)
-    _shut_ray_down()
-    return 2
+    return _stopped(f"{error.strerror.lower()} writing {error.filename or 'a file'}",
+                    "free space, then continue with", args)
 
 
 def report_store_error(error: OSError, args) -> int:
     """An object store that failed mid-command: one line, exit 2. What reached it is whole (an
     object PUT is atomic), what did not is in the working copy, and ``resume`` sends it."""
-    line = f"sedg-search: error: {error}"
+    return _stopped(str(error), "once the store answers, continue with", args)
+
+
+def _stopped(what: str, then: str, args) -> int:
+    """The line of a command stopped by where it writes, with the ``resume`` that goes on."""
+    line = f"sedg-search: error: {what}"
     experiment = _experiment(args)
     if experiment is not None:
         name, storage = experiment
-        line += ("; what was written is kept: once the store answers, continue with: "
-                 f"sedg-search resume {name} --storage-path {storage}")
+        line += f"; what was written is kept: {then}: sedg-search resume {name} --storage-path {storage}"
     print(line, file=sys.stderr, flush=True)
     _shut_ray_down()
     return 2
