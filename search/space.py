@@ -37,6 +37,7 @@ def check_names(methods: Sequence[str], classifiers: Sequence[str]) -> None:
     for method in methods:
         if method not in METHODS:
             raise SedgInputError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+        METHODS[method].check_installed()
     for classifier in classifiers:
         if classifier not in CLASSIFIERS:
             raise SedgInputError(

@@ -1,7 +1,8 @@
 """Methods: one spec each (how to build the sampler, which parameters the search suggests).
 
-Built-in: no resampling, class reweighting, imbalanced-learn's classics, GMCSMOTE, SEDG and
-the deep generative models. :func:`register_method` adds more (``--plugin``).
+Built-in: no resampling, class reweighting, imbalanced-learn's classics, GMCSMOTE, SEDG,
+the deep generative models, CTGAN, TVAE and ForestDiffusion. :func:`register_method` adds more
+(``--plugin``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evaluation.methods._registry import (
 
 from evaluation.methods._classic import shortfall_strategy  # isort: skip (registers in order)
 from evaluation.methods import _class_weight, _dgm, _gmcsmote, _sedg  # noqa: F401,E402  isort: skip
+from evaluation.methods import _generators  # noqa: F401,E402  isort: skip (after the paper's methods)
 
 __all__ = [
     "METHODS",

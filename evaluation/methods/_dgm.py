@@ -8,6 +8,10 @@ from sedg.dgm import ADVERSARIAL_MODELS, DISCRIMINATOR_TARGETS, GUARDS, INPUTS, 
 
 __all__: list[str] = []
 
+#: Widths of hidden layers: one list for every method that searches ``hidden_size`` (Optuna
+#: refuses two sets of choices for one parameter name in a study).
+HIDDEN_SIZES = [32, 64, 128]
+
 
 def _build(params: dict, random_state: int):
     from sedg import DGMSampler
@@ -18,7 +22,7 @@ def _build(params: dict, random_state: int):
 def _space(trial, options: dict) -> dict:
     model = trial.suggest_categorical("model", list(MODELS))
     trial.suggest_int("latent_dim", 4, 16)
-    trial.suggest_categorical("hidden_size", [32, 64, 128])
+    trial.suggest_categorical("hidden_size", HIDDEN_SIZES)
     trial.suggest_int("n_layers", 1, 3)
     trial.suggest_int("epochs", 10, 100)  # a cap: the guard usually stops training earlier
     trial.suggest_float("learning_rate", 1e-4, 1e-2, log=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,9 @@ class MethodSpec:
     reweights : bool, default=False
         Instead of resampling, the classifier is trained on the original rows
         with balanced class weights (``build`` returns None).
+    extra : tuple of str or None, default=None
+        ``(module, extra)``: the package the method needs and the optional extra of
+        sedg-search that installs it (:meth:`check_installed`).
     """
 
     name: str
@@ -50,6 +54,15 @@ class MethodSpec:
     space: SpaceFunction
     uses_torch: bool = False
     reweights: bool = False
+    extra: tuple[str, str] | None = None
+
+    def check_installed(self) -> None:
+        """Raise :class:`SedgInputError` naming the ``pip install`` to run when the package the
+        method needs is missing (looked up, not imported: a driver need not pay its import)."""
+        if self.extra is not None and importlib.util.find_spec(self.extra[0]) is None:
+            module, extra = self.extra
+            raise SedgInputError(
+                f"method {self.name!r} needs the {module} package: pip install 'sedg-search[{extra}]'")
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -64,7 +77,7 @@ METHODS: dict[str, MethodSpec] = {}
 
 def register_method(
     name: str, *, build: BuildFunction, space: SpaceFunction, uses_torch: bool = False,
-    reweights: bool = False,
+    reweights: bool = False, extra: tuple[str, str] | None = None,
 ) -> MethodSpec:
     """Register a method under ``name`` (registering a name again replaces it).
 
@@ -80,7 +93,7 @@ def register_method(
     'RandomOverSampler'
     >>> del METHODS["doc_random_over"]
     """
-    spec = MethodSpec(name, build, space, uses_torch, reweights)
+    spec = MethodSpec(name, build, space, uses_torch, reweights, extra)
     METHODS[name] = spec
     return spec
 

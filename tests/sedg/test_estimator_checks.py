@@ -8,7 +8,9 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks as estimator_checks
 
 from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
-from sedg import GMCSMOTE, DGMSampler, NNModel, SEDGSampler
+from sedg import GMCSMOTE, DGMSampler, MemoryArtifacts, NNModel, SEDGSampler
+from sedg.ctgan import CTGANSampler
+from sedg.forest_diffusion import ForestDiffusionSampler
 
 DENSE_ONLY = {
     # Candidates, embeddings and networks work on dense rows; sparse input is refused clearly.
@@ -17,6 +19,8 @@ DENSE_ONLY = {
 EXPECTED = {
     "SEDGSampler": DENSE_ONLY,
     "DGMSampler": DENSE_ONLY,
+    "CTGANSampler": DENSE_ONLY,
+    "ForestDiffusionSampler": DENSE_ONLY,
     "GMCSMOTE": {
         # These checks expect every class balanced to the majority ('auto' strategy);
         # GMCSMOTE shapes counts as a bell around the mode on purpose and has no sampling_strategy.
@@ -29,7 +33,15 @@ EXPECTED = {
 @sampler_checks(
     [SEDGSampler(feature_modification="pca_cosine", n_synthetic=20, random_state=0),
      GMCSMOTE(random_state=0),
-     DGMSampler(model="vae", epochs=3, n_synthetic=20, device="cpu", random_state=0)],
+     DGMSampler(model="vae", epochs=3, n_synthetic=20, device="cpu", random_state=0),
+     # A store of fitted synthesizers for each (clones share it): the checks fit one data set
+     # many times, and ctgan's per-column mixture fits cost seconds each time.
+     CTGANSampler(model="ctgan", epochs=2, hidden_size=16, embedding_dim=8, n_synthetic=20,
+                  memory=MemoryArtifacts(), device="cpu", random_state=0),
+     CTGANSampler(model="tvae", epochs=60, hidden_size=32, embedding_dim=8, n_synthetic=20,
+                  memory=MemoryArtifacts(), device="cpu", random_state=0),
+     ForestDiffusionSampler(n_t=3, n_estimators=3, max_depth=2, max_rows=300, n_synthetic=20,
+                            random_state=0)],
     expected_failed_checks=lambda estimator: EXPECTED.get(type(estimator).__name__, {}),
 )
 def test_imblearn_sampler_checks(estimator, check):
