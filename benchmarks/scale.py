@@ -47,6 +47,10 @@ CONFIGURATIONS: dict[str, tuple[str, dict]] = {
     "sedg pess out_of_fold": ("sedg", {"sample_selection": "pess", "diagnostics": "out_of_fold"}),
     **{f"dgm model={model}": ("dgm", {"model": model})
        for model in ("ae", "vae", "aae", "avae", "caae", "cavae")},
+    # Today's generators (the extras ctgan and forest).
+    "ctgan": ("ctgan", {}),
+    "tvae": ("tvae", {}),
+    "forest_diffusion": ("forest_diffusion", {}),
 }
 CLASSIFIERS = ("random_forest", "xgboost")
 PHASES = ("baseline", "resample", "fit", "score")

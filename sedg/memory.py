@@ -87,6 +87,10 @@ class MemoryArtifacts(StoreHandle):
         self.computed: Counter[str] = Counter()
         self.used: list[dict] = []
 
+    def __repr__(self) -> str:
+        # An estimator's repr shows its parameters: the same text in every process (test ids).
+        return "MemoryArtifacts()"
+
     def get_or_compute(self, kind: str, key: str, compute: Callable[[], Any]) -> tuple[Any, bool]:
         if (kind, key) in self._values:
             self.hits[kind] += 1

@@ -8,6 +8,7 @@ import numbers
 
 import numpy as np
 import pandas as pd
+import torch  # noqa: F401  (imported before a fit: sedg.threads can only size a pool it sees)
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sedg._dense import DenseSampler

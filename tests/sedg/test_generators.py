@@ -127,3 +127,15 @@ def test_property_suite(method):
 
     check()
     outcomes.require(method, share=0.5 if method == "tvae" else 0.6)
+
+
+def test_torch_is_imported_with_the_sampler_so_the_first_fit_keeps_to_its_threads():
+    """sedg.threads sizes torch's pool only once torch is imported: imported later, inside the
+    first fit, that fit ran on every CPU and made other rows than the second (seen: one seed,
+    two answers in one process)."""
+    import subprocess
+    import sys
+
+    code = "import sys, sedg.ctgan; sedg.ctgan.CTGANSampler; print('torch' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
