@@ -9,6 +9,7 @@ workers see nothing in it. Needs root (CI runs as root) and util-linux's ``unsha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -92,11 +93,16 @@ def cluster(tmp_path_factory, student_por_path):
             time.sleep(1.0)
         yield address, hidden, seen["driver_node"]
     finally:
-        for node in reversed(nodes):
+        # The worker nodes stop their processes on SIGTERM; 'ray start --block' waited out any
+        # timeout (20 s) after its group's SIGTERM, so the head's group is killed, as the shared
+        # Ray instance's is (tests/conftest.py): its processes are that group.
+        for node in reversed(nodes[1:]):
             try:
                 os.killpg(node.pid, signal.SIGTERM)
             except ProcessLookupError:
                 continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(nodes[0].pid, signal.SIGKILL)
         for node in nodes:
             try:
                 node.wait(timeout=20)
