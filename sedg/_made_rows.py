@@ -13,7 +13,7 @@ import numpy as np
 
 from sedg._errors import SedgInputError
 
-__all__ = ["ColumnLimits", "library_errors", "require_extra"]
+__all__ = ["ColumnLimits", "column_indices", "library_errors", "require_extra"]
 
 
 def require_extra(module: str, extra: str, method: str) -> ModuleType:
@@ -33,6 +33,25 @@ def require_extra(module: str, extra: str, method: str) -> ModuleType:
     except ImportError:
         raise SedgInputError(
             f"{method} needs the {module} package: pip install 'sedg-search[{extra}]'") from None
+
+
+def column_indices(name: str, indices, n_columns: int) -> list[int]:
+    """``indices`` (a parameter such as ``discrete_features``; None is none) as sorted distinct
+    column numbers, each one of ``n_columns``, or one line saying which is not.
+
+    Examples
+    --------
+    >>> column_indices("nominal_features", [3, 0, 3], 4)
+    [0, 3]
+    >>> column_indices("discrete_features", [0, 4], 4)
+    Traceback (most recent call last):
+    ...
+    sedg._errors.SedgInputError: discrete_features [0, 4] out of range for 4 columns
+    """
+    columns = sorted({int(i) for i in indices or []})
+    if columns and (columns[0] < 0 or columns[-1] >= n_columns):
+        raise SedgInputError(f"{name} {columns} out of range for {n_columns} columns")
+    return columns
 
 
 @contextmanager

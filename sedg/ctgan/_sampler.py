@@ -13,11 +13,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from sedg._dense import DenseSampler
 from sedg._errors import SedgInputError
-from sedg._made_rows import ColumnLimits, library_errors, require_extra
+from sedg._made_rows import ColumnLimits, column_indices, library_errors, require_extra
 from sedg._random import resolve_seed
 from sedg.defaults import N_SYNTHETIC
 from sedg.memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
-from sedg.synthesis import shortfall_counts
+from sedg.synthesis import shortfall_counts, shortfall_labels
 
 __all__ = ["CTGAN_MODELS", "CTGANSampler"]
 
@@ -150,21 +150,18 @@ class CTGANSampler(DenseSampler):
         require_extra("ctgan", "ctgan", f"method {self.model!r}")
         seed = resolve_seed(self.random_state)
         self.memory_ = check_memory(self.memory)
-        discrete = sorted({int(i) for i in (self.discrete_features or [])})
-        if any(i < 0 or i >= X.shape[1] for i in discrete):
-            raise SedgInputError(f"discrete_features {discrete} out of range for {X.shape[1]} columns")
+        discrete = column_indices("discrete_features", self.discrete_features, X.shape[1])
         synthesizer = self._fitted(X, y, discrete, seed)
         limits = ColumnLimits.of(X)
-        made, labels, self.draws_, self.label_match_ = [], [], {}, {}
+        made, self.draws_, self.label_match_ = [], {}, {}
         with library_errors(f"{self.model} sampling"):
             synthesizer.set_random_state(seed + 1)
             for label, count in shortfall_counts(y, self.n_synthetic).items():
                 if count:
                     rows, self.draws_[label] = self._draw(synthesizer, label, count)
                     made.append(rows)
-                    labels.append(np.full(count, label, dtype=y.dtype))
         X_new = limits.apply(np.vstack(made)) if made else np.empty((0, X.shape[1]))
-        self.generated_labels_ = np.concatenate(labels) if labels else np.empty(0, dtype=y.dtype)
+        self.generated_labels_ = shortfall_labels(y, self.n_synthetic)  # the rows' order
         return (np.vstack([X, X_new]).astype(X.dtype, copy=False),
                 np.concatenate([y, self.generated_labels_]))
 

@@ -18,7 +18,7 @@ from sedg.dgm._choices import DISCRIMINATOR_TARGETS, GUARDS, INPUTS, MODELS
 from sedg.dgm._training import FittedGenerator, train_generator
 from sedg.memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
 from sedg.nn import batch_rows, resolve_device
-from sedg.synthesis import classifier_diagnostics, select_samples, shortfall_counts
+from sedg.synthesis import classifier_diagnostics, select_samples, shortfall_labels
 
 __all__ = ["INPUTS", "DGMSampler"]
 
@@ -181,8 +181,7 @@ class DGMSampler(DenseSampler):
         codes = self._codes(network, fitted.codec.encode(X), device)
         spread = codes.std(axis=0) + 1e-6
         if self.input == "noise":
-            labels = np.concatenate([np.full(n, label) for label, n in
-                                     shortfall_counts(y, self.n_synthetic).items()]).astype(y.dtype)
+            labels = shortfall_labels(y, self.n_synthetic)
             if fitted.conditional:
                 latent = rng.standard_normal((labels.size, codes.shape[1]))
             else:

@@ -10,13 +10,12 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sedg._dense import DenseSampler
-from sedg._errors import SedgInputError
-from sedg._made_rows import ColumnLimits, library_errors, require_extra
+from sedg._made_rows import ColumnLimits, column_indices, library_errors, require_extra
 from sedg._random import resolve_seed
 from sedg._subsample import stratified_subsample
 from sedg.defaults import N_SYNTHETIC
 from sedg.memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
-from sedg.synthesis import shortfall_counts
+from sedg.synthesis import shortfall_labels
 from sedg.threads import resolve_n_jobs
 
 __all__ = ["DIFFUSION_TYPES", "ForestDiffusionSampler"]
@@ -73,6 +72,9 @@ class ForestDiffusionSampler(DenseSampler):
         Training rows per noise level: ``duplicate_K`` is ``max_rows // n_rows`` (at least 1).
     n_synthetic : int, default=200
     discrete_features, nominal_features : list of int or None
+        Column numbers. Nominal columns of 3 or more values are dummy-coded; every column of
+        whole numbers stays whole whether named or not, so ``discrete_features`` is checked
+        and keys the cached model, as the protocol fills it for every sampler.
     memory : None, str, path, joblib.Memory or store, default=None
         Where fitted models are cached: trials that change only ``n_synthetic`` reuse one.
     device : {"cpu", "cuda"}, default="cpu"
@@ -140,26 +142,22 @@ class ForestDiffusionSampler(DenseSampler):
         require_extra("ForestDiffusion", "forest", "method 'forest_diffusion'")
         seed = resolve_seed(self.random_state)
         self.memory_ = check_memory(self.memory)
-        for name in ("discrete_features", "nominal_features"):
-            if any(int(i) < 0 or int(i) >= X.shape[1] for i in getattr(self, name) or []):
-                raise SedgInputError(f"{name} {list(getattr(self, name))} out of range for "
-                                     f"{X.shape[1]} columns")
+        discrete = column_indices("discrete_features", self.discrete_features, X.shape[1])
+        nominal = column_indices("nominal_features", self.nominal_features, X.shape[1])
         classes = np.unique(y)
-        counts = shortfall_counts(y, self.n_synthetic)
-        labels = np.concatenate([np.full(n, label, dtype=y.dtype) for label, n in counts.items()])
-        model = self._fitted(X, y, classes, seed)
+        labels = shortfall_labels(y, self.n_synthetic)
+        model = self._fitted(X, y, classes, discrete, nominal, seed)
         with library_errors("forest_diffusion sampling"), _global_numpy_seed(seed + 1):
             X_new = model.generate(batch_size=labels.size, X_covs=_one_hot(labels, classes))
         self.generated_labels_ = labels
         X_new = ColumnLimits.of(X).apply(X_new)
         return np.vstack([X, X_new]).astype(X.dtype, copy=False), np.concatenate([y, labels])
 
-    def _fitted(self, X: np.ndarray, y: np.ndarray, classes: np.ndarray, seed: int):
+    def _fitted(self, X: np.ndarray, y: np.ndarray, classes: np.ndarray, discrete: list[int],
+                nominal: list[int], seed: int):
         own = {name: getattr(self, name) for name in (
             "diffusion_type", "n_t", "n_estimators", "max_depth", "learning_rate", "max_rows", "device")}
-        nominal = sorted({int(i) for i in self.nominal_features or []})
-        key = (f"{data_key(X, y)}|{json.dumps(own, sort_keys=True)}|{nominal}|"
-               f"{sorted(int(i) for i in self.discrete_features or [])}|{seed}")
+        key = f"{data_key(X, y)}|{json.dumps(own, sort_keys=True)}|{nominal}|{discrete}|{seed}"
         model, self.duplicate_k_ = cached(self.memory_, "forest_diffusion", key,
                                           lambda: self._train(X, y, classes, nominal, seed))
         return model

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sedg.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from sedg.synthesis._allocation import normalise, shortfall_counts
+    from sedg.synthesis._allocation import normalise, shortfall_counts, shortfall_labels
     from sedg.synthesis._choices import (
         DIAGNOSTICS,
         EMBEDDINGS,
@@ -75,6 +75,7 @@ __all__ = [
     "normalise",
     "select_samples",
     "shortfall_counts",
+    "shortfall_labels",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
@@ -108,4 +109,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "normalise": "sedg.synthesis._allocation",
     "select_samples": "sedg.synthesis._selection",
     "shortfall_counts": "sedg.synthesis._allocation",
+    "shortfall_labels": "sedg.synthesis._allocation",
 })

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["normalise", "shortfall_counts"]
+__all__ = ["normalise", "shortfall_counts", "shortfall_labels"]
 
 
 def normalise(weights: np.ndarray) -> np.ndarray:
@@ -35,3 +35,17 @@ def shortfall_counts(y: np.ndarray, n_synthetic: int) -> dict:
     left = n_synthetic - extra.sum()
     extra[np.argsort(-(share * n_synthetic - extra), kind="stable")[:left]] += 1
     return {label: int(add) for label, add in zip(labels.tolist(), extra)}
+
+
+def shortfall_labels(y: np.ndarray, n_synthetic: int) -> np.ndarray:
+    """The label of each of the ``n_synthetic`` new rows, class by class in the order of
+    :func:`shortfall_counts`, in ``y``'s dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shortfall_labels(np.array([0] * 4 + [1] * 2 + [2] * 3), 3)
+    array([1, 1, 2])
+    """
+    counts = shortfall_counts(y, n_synthetic)
+    return np.repeat(np.array(list(counts), dtype=y.dtype), list(counts.values()))

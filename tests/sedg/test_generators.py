@@ -100,6 +100,16 @@ def test_tvae_refuses_a_class_it_does_not_make_with_the_counts():
         sampler.fit_resample(X, y)
 
 
+@pytest.mark.parametrize(("method", "name"), [
+    ("ctgan", "discrete_features"), ("tvae", "discrete_features"),
+    ("forest_diffusion", "discrete_features"), ("forest_diffusion", "nominal_features")])
+def test_a_column_number_out_of_range_is_one_line(method, name):
+    X, y = _table()
+    sampler = SMALL[method](**{name: [0, X.shape[1]]})
+    with pytest.raises(SedgInputError, match=rf"^{name} \[0, 3\] out of range for 3 columns$"):
+        sampler.fit_resample(X, y)
+
+
 def test_a_missing_extra_is_one_line_naming_the_install():
     assert METHODS["ctgan"].extra == ("ctgan", "ctgan") and METHODS["forest_diffusion"].extra == (
         "ForestDiffusion", "forest")
