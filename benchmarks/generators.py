@@ -76,7 +76,8 @@ def one_family(table: str, family: str, methods: str, trials: int, repeats: int,
         return entry
     confirmed = pd.read_parquet(confirmed_path).iloc[0]
     trial = rows.set_index("trial_id").loc[confirmed["trial_id"]]
-    entry["best_method"] = trial["method"]
+    model = trial.get("model")  # the DGM family's method is one name for six models
+    entry["best_method"] = trial["method"] + ("" if model is None or pd.isna(model) else f" ({model})")
     entry["confirmed_n_splits"] = int(confirmed["confirmed_n_splits"])
     for metric in METRICS:
         for end in ("", "_low", "_high"):

@@ -101,7 +101,7 @@ def test_a_search_runs_on_several_nodes(cluster, tmp_path):
     _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "6",
          "--concurrency", "3", "--methods", "none,smote,gmcsmote", "--classifier", "blrr",
          "--protocol", "cv", "--confirm-top", "1", "--confirm-repeats", "2",
-         "--storage-path", str(tmp_path), "--name", "spread")
+         "--grades-samples", "300", "--storage-path", str(tmp_path), "--name", "spread")
     rows = pd.read_parquet(tmp_path / "spread" / "results")
     assert len(rows) == 6 and rows["trial_id"].is_unique
     assert rows["status"].isin(["ok", "stopped"]).all() and (rows["status"] == "ok").any()
@@ -116,7 +116,7 @@ def test_gpu_requests_only_for_torch_configurations(cluster, tmp_path):
     _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "6",
          "--concurrency", "3", "--methods", "none,smote", "--classifier", "blrr,nnmodel",
          "--gpus-per-trial", "0.5", "--searcher", "random", "--storage-path", str(tmp_path),
-         "--name", "gpus", "--protocol", "holdout", "--confirm-top", "0")
+         "--name", "gpus", "--protocol", "holdout", "--confirm-top", "0", "--grades-samples", "300")
     rows = pd.read_parquet(tmp_path / "gpus" / "results")
     assert (rows["status"] == "ok").all()
     torch_rows = rows["classifier"] == "nnmodel"
@@ -128,7 +128,8 @@ def test_gpu_requests_only_for_torch_configurations(cluster, tmp_path):
 def test_submit_a_search_as_a_ray_job(cluster, tmp_path):
     process = _cli(cluster["state_dir"], "cluster", "submit", "--", "--num-samples", "4",
                    "--methods", "none,smote", "--classifier", "blrr", "--storage-path", str(tmp_path),
-                   "--name", "job", "--repeats", "2", "--confirm-top", "1", "--confirm-repeats", "2")
+                   "--name", "job", "--repeats", "2", "--confirm-top", "1", "--confirm-repeats", "2",
+                   "--grades-samples", "300")
     assert "submitted job raysubmit_" in process.stdout and "SUCCEEDED" in process.stdout
     assert "[   4/4]" in process.stdout  # the driver's log streamed back
     assert len(pd.read_parquet(tmp_path / "job" / "results")) == 4
