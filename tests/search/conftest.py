@@ -47,6 +47,23 @@ def in_process(capsys, *args: str, check: bool = True) -> SimpleNamespace:
     return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
 
 
+def main_here(*args: str, check: bool = True) -> SimpleNamespace:
+    """Run the CLI's ``main`` here with what it prints captured, for a module-scoped fixture
+    (which has no ``capsys``): as :func:`sedg_search` gives it, without an interpreter, imports
+    and a Ray job of its own (on the shared Ray instance, this process's workers serve it)."""
+    import contextlib
+    import io
+
+    from search.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    if check and code != 0:
+        raise AssertionError(f"exit {code}\n{out.getvalue()}\n{err.getvalue()}")
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
 @pytest.fixture
 def cli(ray_cluster, capsys):
     """The command line, run in this process on the shared Ray instance: no Ray of its own to

@@ -21,14 +21,13 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory, ray_cluster):
     """A search with --tune-classifier (without it: tests/search/test_end_to_end.py)."""
-    from tests.search.conftest import sedg_search
+    from tests.search.conftest import main_here
 
     storage = tmp_path_factory.mktemp("confirm")
-    run = sedg_search("run", "--methods", "random_over,smote", "--classifier", "random_forest",
+    run = main_here("run", "--methods", "random_over,smote", "--classifier", "random_forest",
                 "--num-samples", "3", "--num-cpus", "2", "--repeats", "2", "--confirm-top", "2",
                 "--confirm-repeats", "3", "--grades-samples", "300", "--searcher", "random",
-                "--storage-path", str(storage), "--name", "small", "--tune-classifier",
-                ray_address=ray_cluster)
+                "--storage-path", str(storage), "--name", "small", "--tune-classifier")
     automatic = pd.read_parquet(storage / "small" / "confirmed")
     # Nothing to look up: the on-demand confirmation recomputes every split.
     shutil.rmtree(storage / "small" / "artifacts")

@@ -12,14 +12,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory, student_por_path, ray_cluster):
-    from tests.search.conftest import sedg_search
+    from tests.search.conftest import main_here
 
     storage = tmp_path_factory.mktemp("reports")
-    sedg_search("run", "--data", str(student_por_path), "--target", "G3", "--methods",
+    main_here("run", "--data", str(student_por_path), "--target", "G3", "--methods",
                 "none,smote,sedg,dgm", "--classifier", "blrr", "--num-samples", "8", "--num-cpus", "2",
                 "--searcher", "random", "--storage-path", str(storage), "--name", "small",
-                "--protocol", "holdout", "--confirm-top", "0",  # the papers' protocol: one split
-                ray_address=ray_cluster)
+                "--protocol", "holdout", "--confirm-top", "0")  # the papers' protocol: one split
     return storage
 
 
