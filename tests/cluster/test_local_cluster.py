@@ -144,7 +144,7 @@ def test_a_worker_node_dies_mid_search(cluster, tmp_path):
     args = [sys.executable, "-m", "search.cli", "run", "--address", f"127.0.0.1:{PORT}",
             "--num-samples", "8", "--concurrency", "3", "--methods", "none,smote,gmcsmote",
             "--classifier", "random_forest", "--protocol", "cv", "--max-failures", "3",
-            "--scheduler", "fifo", "--confirm-top", "0",
+            "--scheduler", "fifo", "--confirm-top", "0", "--grades-samples", "300",
             "--storage-path", str(tmp_path), "--name", "dying"]
     driver = subprocess.Popen(args, env=_env(cluster["state_dir"]), cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
