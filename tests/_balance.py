@@ -17,14 +17,14 @@ from collections.abc import Sequence
 
 #: Seconds a file's tests take (fixtures included), for files of 8 s or more.
 SECONDS = {
-    "tests/cluster/test_local_cluster.py": 268,
+    "tests/cluster/test_local_cluster.py": 225,
     "tests/test_readme.py": 146,
-    "tests/cluster/test_no_shared_disk.py": 127,
+    "tests/cluster/test_no_shared_disk.py": 110,
     "tests/search/test_end_to_end.py": 113,
     "tests/search/test_extend.py": 99,
-    "tests/search/test_confirm.py": 56,
+    "tests/search/test_confirm.py": 48,
     "tests/search/test_resume.py": 48,
-    "tests/search/test_reports.py": 44,
+    "tests/search/test_reports.py": 38,
     "tests/search/test_sedg_space.py": 41,
     "tests/search/test_damaged_store.py": 39,
     "tests/evaluation/test_protocol.py": 37,
