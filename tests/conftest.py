@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -91,6 +92,14 @@ def pytest_configure(config) -> None:
     # Working copies of object stores (search.object_store) in the session's folder, for every
     # process the tests start, Ray's workers included: never in the home folder.
     os.environ["SEDG_CACHE_DIR"] = str(folder / "cache")
+    config._sedg_session_folder = folder
+
+
+def pytest_unconfigure(config) -> None:
+    """The token and the working copies go with the session: CI runs on a disk it shares."""
+    folder = getattr(config, "_sedg_session_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 #: Test workers at most: each has a Ray instance of its own, so more cost more than they give.
