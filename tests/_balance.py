@@ -17,10 +17,10 @@ from collections.abc import Sequence
 
 #: Seconds a file's tests take (fixtures included), for files of 8 s or more.
 SECONDS = {
-    "tests/cluster/test_local_cluster.py": 225,
+    "tests/cluster/test_local_cluster.py": 200,
     "tests/test_readme.py": 146,
     "tests/cluster/test_no_shared_disk.py": 110,
-    "tests/search/test_end_to_end.py": 113,
+    "tests/search/test_end_to_end.py": 100,
     "tests/search/test_extend.py": 99,
     "tests/search/test_confirm.py": 48,
     "tests/search/test_resume.py": 48,
