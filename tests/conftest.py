@@ -76,6 +76,12 @@ def tiny_with_singleton():
 REPO = Path(__file__).resolve().parents[1]
 #: Ray's own start and stop cost about 4 s of two cores here; the end-to-end tests pay it once.
 SHARED_RAY_CPUS = 2
+#: Idle workers kept (Ray keeps as many as CPUs, killing the rest after a second idle): a search's
+#: trial actors take over the idle workers and die with it, so each search here started its
+#: confirmation's task workers afresh (about 2 s of a core each, to import Ray and scikit-learn).
+#: Kept, they serve the next search of this process's job; a CLI process is a job of its own, with
+#: workers of its own, as on a user's machine.
+SHARED_RAY_ENV = {"RAY_num_workers_soft_limit": str(3 * SHARED_RAY_CPUS)}
 
 
 def pytest_configure(config) -> None:
@@ -152,7 +158,7 @@ def ray_cluster():
          f"--ray-client-server-port={_free_port()}", f"--dashboard-agent-listen-port={_free_port()}",
          "--include-dashboard=false", "--disable-usage-stats",
          f"--object-store-memory={512 * 1024 ** 2}"],
-        env={**os.environ, "PYTHONPATH": path}, stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": path, **SHARED_RAY_ENV}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True)
     address = f"127.0.0.1:{port}"
     deadline = time.monotonic() + 120
