@@ -84,6 +84,10 @@ SHARED_RAY_CPUS = 2
 SHARED_RAY_ENV = {"RAY_num_workers_soft_limit": str(3 * SHARED_RAY_CPUS)}
 
 
+#: The session's folder of the token and working copies (:func:`pytest_configure`).
+SESSION_FOLDER = pytest.StashKey[Path]()
+
+
 def pytest_configure(config) -> None:
     """Every Ray instance the tests start binds to loopback and takes one token: read by Ray when
     it is imported, so set before any test imports it."""
@@ -98,12 +102,12 @@ def pytest_configure(config) -> None:
     # Working copies of object stores (search.object_store) in the session's folder, for every
     # process the tests start, Ray's workers included: never in the home folder.
     os.environ["SEDG_CACHE_DIR"] = str(folder / "cache")
-    config._sedg_session_folder = folder
+    config.stash[SESSION_FOLDER] = folder
 
 
 def pytest_unconfigure(config) -> None:
     """The token and the working copies go with the session: CI runs on a disk it shares."""
-    folder = getattr(config, "_sedg_session_folder", None)
+    folder = config.stash.get(SESSION_FOLDER, None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 
