@@ -17,7 +17,7 @@ from sedg._made_rows import ColumnLimits, column_indices, library_errors, requir
 from sedg._random import resolve_seed
 from sedg.defaults import N_SYNTHETIC
 from sedg.memory import MEMORY_CONSTRAINT, cached, check_memory, data_key
-from sedg.synthesis import shortfall_counts, shortfall_labels
+from sedg.synthesis import shortfall_labels
 
 __all__ = ["CTGAN_MODELS", "CTGANSampler"]
 
@@ -153,15 +153,15 @@ class CTGANSampler(DenseSampler):
         discrete = column_indices("discrete_features", self.discrete_features, X.shape[1])
         synthesizer = self._fitted(X, y, discrete, seed)
         limits = ColumnLimits.of(X)
+        self.generated_labels_ = shortfall_labels(y, self.n_synthetic)  # the rows' order
+        labels, counts = np.unique(self.generated_labels_, return_counts=True)  # that order's runs
         made, self.draws_, self.label_match_ = [], {}, {}
         with library_errors(f"{self.model} sampling"):
             synthesizer.set_random_state(seed + 1)
-            for label, count in shortfall_counts(y, self.n_synthetic).items():
-                if count:
-                    rows, self.draws_[label] = self._draw(synthesizer, label, count)
-                    made.append(rows)
+            for label, count in zip(labels.tolist(), counts.tolist()):
+                rows, self.draws_[label] = self._draw(synthesizer, label, count)
+                made.append(rows)
         X_new = limits.apply(np.vstack(made)) if made else np.empty((0, X.shape[1]))
-        self.generated_labels_ = shortfall_labels(y, self.n_synthetic)  # the rows' order
         return (np.vstack([X, X_new]).astype(X.dtype, copy=False),
                 np.concatenate([y, self.generated_labels_]))
 
