@@ -16,7 +16,9 @@ driver's disk (``$SEDG_CACHE_DIR/object-stores/<scheme>/<bucket>/<prefix>``, by 
   kill -9. The rows' folders go before Ray Tune's folder, so a state of Tune that counts a
   trial finished is never uploaded before that trial's row.
 - **What a rename gave on a disk**: an object PUT is atomic; a reader sees the old object or the
-  new one, never half of one. Files are written whole locally (atomically) before their upload.
+  new one, never half of one. The store's own files are written whole locally (atomically)
+  before their upload; Ray Tune writes its state in place, and a push uploads it only as a
+  whole save (:mod:`search.object_store._snapshot`); the rest waits for the next push.
 - **One driver**: the object ``<name>/driver.lock`` is created only where none exists (S3's
   ``If-None-Match: *``, GCS's ``ifGenerationMatch=0``); it names its holder and is renewed
   every :data:`RENEW_S` seconds by an overwrite conditional on its own version (``If-Match``).
@@ -48,6 +50,7 @@ from pathlib import Path
 
 from search.object_store._location import EXTRAS, URI, Location
 from search.object_store._locks import RENEW_S, ConditionalLock, GcsLock, S3Lock
+from search.object_store._snapshot import is_tune_state, tune_state_versions, version
 from sedg import SedgInputError
 
 __all__ = ["ObjectStore", "StoreUnreachable", "fetched", "is_uri", "storage_uri", "syncing"]
@@ -183,20 +186,26 @@ class ObjectStore:
             _save_manifest(folder, manifest)
         return folder
 
-    def push(self, name: str) -> int:
+    def push(self, name: str, *, final: bool = False) -> int:
         """Upload every file of experiment ``name`` written since its last upload, and remove the
-        objects of files removed; returns how many objects changed."""
+        objects of files removed; returns how many objects changed. A file being written waits
+        for the next push; ``final``: nothing writes any more (the driver's Tune is done)."""
         folder = self.root / name
         manifest = _manifest(folder)
         known = manifest.setdefault("files", {})
         present = {local.relative_to(folder).as_posix(): local for local in _files(folder)}
+        pending = [relative for relative in sorted(present, key=_push_order)
+                   if known.get(relative, {}).get("local") != _stamp(present[relative])]
+        tune_state = tune_state_versions(folder, [relative for relative in pending
+                                                  if is_tune_state(relative)], final=final)
         changed = 0
-        for relative in sorted(present, key=_push_order):
-            local = present[relative]
-            stat = local.stat()
-            if known.get(relative, {}).get("local") == [stat.st_size, stat.st_mtime_ns]:
+        for relative in pending:
+            taken = (tune_state.get(relative) if is_tune_state(relative)
+                     else version(present[relative], relative, final=final))
+            if taken is None:
                 continue
-            self._write(self.location.path(name, relative), local.read_bytes())
+            data, stat = taken
+            self._write(self.location.path(name, relative), data)
             info = self._call(self.fs.get_file_info, self.location.path(name, relative))
             known[relative] = {"local": [stat.st_size, stat.st_mtime_ns],
                                "remote": [info.size, info.mtime_ns]}
@@ -304,13 +313,14 @@ class _Session:
     def start(self) -> None:
         self._thread.start()
 
-    def push(self) -> None:
-        """Upload what changed now; a failure raises (an :class:`OSError`)."""
+    def push(self, *, final: bool = False) -> None:
+        """Upload what changed now; a failure raises (an :class:`OSError`). ``final``: the
+        driver's Ray Tune is done (:meth:`ObjectStore.push`)."""
         with self._mutex:
             if self.lock.get("lost"):
                 raise StoreUnreachable(f"object store {self.store.uri}: the experiment's lock was "
                                        "taken over by another driver; this one stopped writing")
-            self.store.push(self.name)
+            self.store.push(self.name, final=final)
 
     def _run(self) -> None:
         renewed = time.monotonic()
@@ -329,7 +339,7 @@ class _Session:
         self._stop.set()
         self._thread.join()
         try:
-            self.push()
+            self.push(final=True)
         except OSError:
             if not quiet:
                 raise
@@ -358,6 +368,14 @@ def _files(folder: Path) -> list[Path]:
     staging files among them, nor the locks of this machine's processes)."""
     return [path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")
             and path.name not in LOCAL_ONLY and path.suffix != ".lock"]
+
+
+def _stamp(local: Path) -> list[int] | None:
+    try:
+        stat = local.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _push_order(relative: str) -> tuple[int, str]:

@@ -298,3 +298,57 @@ def test_a_store_that_fails_mid_search_stops_it_and_resume_goes_on(s3, cli, monk
     rows = _rows(s3, "cut")
     assert len(rows) == 6 and rows["trial_id"].is_unique
     proxy.down()
+
+
+
+@pytest.mark.parametrize("kind", ["json", "pkl"])
+def test_a_file_rewritten_in_place_is_uploaded_whole_never_torn(kind, s3, monkeypatch, tmp_path):
+    """Ray Tune copies its state into the experiment at every step with
+    :func:`pyarrow.fs.copy_files`, which truncates the file and writes it again; a push that
+    reads it in between must not upload the empty or cut version (a resume would find no state
+    and start the search over), and must still upload while the rewrites go on."""
+    import json
+    import pickle
+    import threading
+
+    from pyarrow import fs
+
+    from search.object_store import ObjectStore
+
+    dumps, loads = (json.dumps, json.loads) if kind == "json" else (pickle.dumps, pickle.loads)
+    _machine(monkeypatch, s3, tmp_path / "cache")
+    store = ObjectStore(STORE)
+    state = store.working_copy() / "torn" / "tune" / f"state-x.{kind}"
+    key = f"searches/torn/tune/{state.name}"
+    state.parent.mkdir(parents=True)
+    sources = []
+    for version in range(2):
+        source = tmp_path / f"state-{version}.{kind}"
+        data = dumps({"version": version, "trials": ["t" * 64] * 20_000})
+        source.write_bytes(data.encode() if isinstance(data, str) else data)
+        sources.append(str(source))
+    stop = threading.Event()
+
+    def rewrite() -> None:  # a save every few hundredths of a second, as Tune's loop saves
+        version = 0
+        while not stop.wait(0.02):
+            version = 1 - version
+            fs.copy_files(sources[version], str(state))
+
+    fs.copy_files(sources[0], str(state))
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    uploaded = []
+    try:
+        for _ in range(100):
+            if store.push("torn"):
+                uploaded.append(_client(s3).get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    finally:
+        stop.set()
+        writer.join()
+    store.push("torn", final=True)  # the writer is done: its last version goes up as it is
+    uploaded.append(_client(s3).get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    assert len(uploaded) >= 3, len(uploaded)
+    for body in uploaded:
+        assert loads(body)["version"] in (0, 1), len(body)  # whole, never torn
+    assert uploaded[-1] == state.read_bytes()
