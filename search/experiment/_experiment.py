@@ -9,6 +9,7 @@ and :meth:`Experiment.ranked` is the one ranking (:mod:`search.experiment.rankin
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -43,6 +44,8 @@ REPORT_DIR = "report"
 #: rewriting them in place (Ray 2.60, ``sync_down_experiment_state``), where readers of the
 #: store's own files (``schema.json``, ``search.json``, ``driver.json``) would find them empty.
 TUNE_DIR = "tune"
+#: Ray Tune's state files, one per session of the search (``TuneController.CKPT_FILE_TMPL``).
+TUNE_STATE = "experiment_state-*.json"
 
 
 class Experiment:
@@ -219,6 +222,22 @@ class Experiment:
         found = {path.name: schema_problem(path, known, needed)
                  for path, (known, needed) in checks.items() if path.exists()}
         return {name: why for name, why in found.items() if why}
+
+    def tune_state_problem(self) -> tuple[str, str] | None:
+        """``(file, what is wrong)`` when Ray Tune's newest state is missing or does not read
+        (None: it reads, or Tune never started here). Tune restores from that one file and,
+        when it cannot, logs the error and starts the search over (Ray 2.60,
+        ``TuneController.__init__``)."""
+        if not (self.tune_dir / "tuner.pkl").is_file():
+            return None
+        states = sorted(self.tune_dir.glob(TUNE_STATE))  # Tune takes the last name
+        if not states:
+            return (self.tune_dir / TUNE_STATE).relative_to(self.directory).as_posix(), "missing"
+        try:
+            json.loads(states[-1].read_bytes())
+        except (OSError, ValueError) as error:
+            return states[-1].relative_to(self.directory).as_posix(), f"unreadable ({type(error).__name__})"
+        return None
 
     @property
     def tune_dir(self) -> Path:

@@ -46,6 +46,9 @@ def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH)
         found.update(experiment.schema_problems())
     problems = [{"file": file, "problem": why, "resume": "cannot continue: restore the file from a copy"}
                 for file, why in found.items() if why]
+    if tune_state := experiment.tune_state_problem():
+        problems.append({"file": tune_state[0], "problem": tune_state[1],
+                         "resume": "cannot resume: extend goes on from the stored trials"})
     damaged = unreadable_files(directory)
     for path, why in damaged:
         problems.append({"file": str(path.relative_to(directory)), "problem": f"unreadable ({why})",

@@ -210,6 +210,12 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     with experiment.lock():
         if not tune.Tuner.can_restore(str(experiment.tune_dir)):
             raise SedgInputError(f"experiment {name!r} has no Ray Tune state to resume from")
+        if damaged := experiment.tune_state_problem():
+            file, why = damaged
+            raise SedgInputError(
+                f"{file} of experiment {name!r} is {why}: Ray Tune would start the search over, so "
+                f"nothing was run; 'sedg-search extend {name} --num-samples N' goes on from its "
+                f"{len(experiment.rows)} stored trials")
         data = experiment.data()
         check_services(settings, new=False)
         with deferred(), tune_environment():  # as in run

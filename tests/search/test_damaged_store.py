@@ -163,3 +163,38 @@ def test_a_damaged_schema_is_named_by_check_and_refused_by_extend_and_resume(tmp
         assert err == [f"sedg-search: error: schema.json of experiment 'damaged' is damaged ({problem}): "
                        "nothing was run; 'sedg-search check damaged' says what to do"]
     assert {path: path.read_bytes() for path in experiment.rglob("*") if path.is_file()} == before
+
+
+def test_an_unreadable_tune_state_is_named_by_check_and_refused_by_resume(tmp_path, capsys):
+    """Ray Tune, given a state file that does not read, logs it and starts the search over:
+    resume refuses before that, and says how to go on from the stored rows."""
+    experiment = _fabricated(tmp_path, "cut").experiment_dir
+    tune = experiment / "tune"
+    tune.mkdir()
+    (tune / "tuner.pkl").write_bytes(b"\x80")  # what makes the folder restorable to Tune
+    (tune / "experiment_state-2026-12-04_04-16-01.json").write_text('{"runner_data": {}}')
+    (tune / "experiment_state-2026-12-04_04-16-08.json").write_bytes(b"")  # the newest: Tune's
+    before = {path: path.read_bytes() for path in experiment.rglob("*") if path.is_file()}
+    assert main(["check", "cut", "--storage-path", str(tmp_path)]) == 1
+    assert check_experiment("cut", tmp_path).to_dict("records") == [
+        {"file": "tune/experiment_state-2026-12-04_04-16-08.json", "problem": "unreadable (JSONDecodeError)",
+         "resume": "cannot resume: extend goes on from the stored trials"}]
+    capsys.readouterr()
+    assert main(["resume", "cut", "--storage-path", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "sedg-search: error: tune/experiment_state-2026-12-04_04-16-08.json of experiment 'cut' is "
+        "unreadable (JSONDecodeError): Ray Tune would start the search over, so nothing was run; "
+        "'sedg-search extend cut --num-samples N' goes on from its 4 stored trials"]
+    after = {path: path.read_bytes() for path in experiment.rglob("*") if path.is_file()}
+    assert {path: data for path, data in after.items() if path.name != "driver.lock"} == before
+
+    for state in tune.glob("experiment_state-*"):
+        state.unlink()  # a driver killed before Tune's first state reached the store
+    assert check_experiment("cut", tmp_path).to_dict("records") == [
+        {"file": "tune/experiment_state-*.json", "problem": "missing",
+         "resume": "cannot resume: extend goes on from the stored trials"}]
+    assert main(["resume", "cut", "--storage-path", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "sedg-search: error: tune/experiment_state-*.json of experiment 'cut' is missing: Ray Tune "
+        "would start the search over, so nothing was run; 'sedg-search extend cut --num-samples N' "
+        "goes on from its 4 stored trials"]
