@@ -153,25 +153,29 @@ class CTGANSampler(DenseSampler):
         discrete = column_indices("discrete_features", self.discrete_features, X.shape[1])
         synthesizer = self._fitted(X, y, discrete, seed)
         limits = ColumnLimits.of(X)
-        self.generated_labels_ = shortfall_labels(y, self.n_synthetic)  # the rows' order
-        labels, counts = np.unique(self.generated_labels_, return_counts=True)  # that order's runs
-        made, self.draws_, self.label_match_ = [], {}, {}
+        generated = shortfall_labels(y, self.n_synthetic)  # the rows' order
+        labels, counts = np.unique(generated, return_counts=True)  # that order's runs
+        made, draws, label_match = [], {}, {}
         with library_errors(f"{self.model} sampling"):
             synthesizer.set_random_state(seed + 1)
             for label, count in zip(labels.tolist(), counts.tolist()):
-                rows, self.draws_[label] = self._draw(synthesizer, label, count)
+                rows, draws[label], match = self._draw(synthesizer, label, count)
                 made.append(rows)
+                if match is not None:
+                    label_match[label] = match
         X_new = limits.apply(np.vstack(made)) if made else np.empty((0, X.shape[1]))
-        return (np.vstack([X, X_new]).astype(X.dtype, copy=False),
-                np.concatenate([y, self.generated_labels_]))
+        # Set once every class was made: a failed fit leaves none of them behind.
+        self.generated_labels_, self.draws_, self.label_match_ = generated, draws, label_match
+        return np.vstack([X, X_new]).astype(X.dtype, copy=False), np.concatenate([y, generated])
 
-    def _draw(self, synthesizer, label, count: int) -> tuple[np.ndarray, int]:
-        """``count`` rows made for ``label`` and how many were drawn for them: CTGAN's drawn
-        with the class as condition, TVAE's kept where its label column is the class."""
+    def _draw(self, synthesizer, label, count: int) -> tuple[np.ndarray, int, float | None]:
+        """``count`` rows made for ``label``, how many were drawn for them, and (CTGAN) the share
+        of them whose label column is the class: CTGAN's drawn with the class as condition,
+        TVAE's kept where its label column is the class."""
         if self.model == "ctgan":
             frame = synthesizer.sample(count, condition_column=LABEL, condition_value=str(label))
-            self.label_match_[label] = float(np.mean(frame[LABEL] == str(label)))
-            return frame.drop(columns=LABEL).to_numpy(float), count
+            match = float(np.mean(frame[LABEL] == str(label)))
+            return frame.drop(columns=LABEL).to_numpy(float), count, match
         kept, have, drawn = [], 0, 0
         while have < count and drawn < self.max_draws:
             size = int(min(self.max_draws - drawn, max(2 * (count - have), 100)))
@@ -184,7 +188,7 @@ class CTGANSampler(DenseSampler):
             raise SedgInputError(
                 f"{self.model} made {have} of the {count} rows class {label} needs in {drawn} "
                 f"draws (max_draws={self.max_draws}): it has not learnt that class")
-        return np.vstack(kept), drawn
+        return np.vstack(kept), drawn, None
 
     def _fitted(self, X: np.ndarray, y: np.ndarray, discrete: list[int], seed: int):
         own = {name: getattr(self, name) for name in (

@@ -98,6 +98,7 @@ def test_tvae_refuses_a_class_it_does_not_make_with_the_counts():
     with pytest.raises(SedgInputError, match=r"^tvae made \d+ of the \d+ rows class \d needs in 5 "
                                              r"draws \(max_draws=5\): it has not learnt that class$"):
         sampler.fit_resample(X, y)
+    assert not any(hasattr(sampler, name) for name in ("generated_labels_", "draws_", "label_match_"))
 
 
 @pytest.mark.parametrize(("method", "name"), [
