@@ -69,7 +69,9 @@ from sedg import SedgInputError
     (["run", "--mlflow-tracking-uri", "sqlite:////dev/null/mlflow.db"],
      "--mlflow-tracking-uri sqlite:////dev/null/mlflow.db: unreachable or unusable"),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, request, args, message):
+    if "--address" in args:
+        request.getfixturevalue("outside_ray")
     storage = tmp_path / "store"
     environment = dict(os.environ)
     code = main([*args, "--storage-path", str(storage)])
@@ -178,6 +180,20 @@ def foreign_servers():
     silent.close()
 
 
+@pytest.fixture
+def outside_ray():
+    """This process joined to no Ray for the test: a command checks an address only where Ray does
+    not run yet (``init_ray``), and an earlier test of this worker may have joined the shared one,
+    which it joins again after."""
+    import ray
+
+    joined = ray.get_runtime_context().gcs_address if ray.is_initialized() else None
+    ray.shutdown()
+    yield
+    if joined and not ray.is_initialized():
+        ray.init(address=joined, logging_level="ERROR", log_to_driver=False)
+
+
 @pytest.mark.parametrize(("server", "scheme", "message"), [
     ("http", "", "an HTTP server answers at {address}, not a Ray GCS (a dashboard?"),
     ("http", "http://", "{address} is a Ray dashboard (Jobs API) address; a driver joins"),
@@ -187,7 +203,7 @@ def foreign_servers():
 ])
 @pytest.mark.parametrize("through", ["--address", "RAY_ADDRESS"])
 def test_an_address_that_is_not_a_ray_cluster_fails_fast(
-        tmp_path, capsys, monkeypatch, foreign_servers, server, scheme, message, through):
+        tmp_path, capsys, monkeypatch, foreign_servers, outside_ray, server, scheme, message, through):
     import time
 
     address = scheme + foreign_servers[server]
