@@ -9,7 +9,8 @@ from __future__ import annotations
 import errno
 
 __all__ = ["AGGREGATES", "DEFAULT_STORAGE_PATH", "DISK_ERRORS", "HEARTBEAT_S", "MODES",
-           "OPTUNA_DB", "OUTPUT_FORMATS", "SETTINGS_FILE"]
+           "OPTUNA_DB", "OUTPUT_FORMATS", "SETTINGS_FILE", "TUNER_FILE",
+           "TUNE_DIR"]
 
 #: Where experiments live unless told otherwise (search, reports and cluster submissions alike).
 DEFAULT_STORAGE_PATH = "./sedg-results"
@@ -17,6 +18,14 @@ DEFAULT_STORAGE_PATH = "./sedg-results"
 OPTUNA_DB = "optuna.db"
 #: An experiment's saved settings, in its folder: what makes a folder an experiment.
 SETTINGS_FILE = "search.json"
+#: The folder of an experiment that holds Ray Tune's own state. Tune gets a folder of its own:
+#: when it restores, it copies every JSON file at the top of its folder away and back again,
+#: rewriting them in place (Ray 2.60, ``sync_down_experiment_state``), where readers of the
+#: store's own files (``schema.json``, ``search.json``, ``driver.json``) would find them empty.
+TUNE_DIR = "tune"
+#: Ray Tune's own file in that folder, written once when a search starts: what makes the folder
+#: one Tune can restore (``Tuner.can_restore``).
+TUNER_FILE = "tuner.pkl"
 #: Whether a metric is maximised or minimised.
 MODES = ("max", "min")
 #: How a report aggregates a group's trials: ``max`` is the papers' protocol (best trial).

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
+from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE, TUNE_DIR, TUNER_FILE
 from search.experiment._lock import experiment_lock
 from search.experiment.ranking import ranked
 from search.experiment.rows import plain_row
@@ -39,11 +39,6 @@ __all__ = ["REPORT_DIR", "TUNE_DIR", "Experiment"]
 
 #: The folder of an experiment that reports and models are written to.
 REPORT_DIR = "report"
-#: The folder of an experiment that holds Ray Tune's own state. Tune gets a folder of its own:
-#: when it restores, it copies every JSON file at the top of its folder away and back again,
-#: rewriting them in place (Ray 2.60, ``sync_down_experiment_state``), where readers of the
-#: store's own files (``schema.json``, ``search.json``, ``driver.json``) would find them empty.
-TUNE_DIR = "tune"
 #: Ray Tune's state files, one per session of the search (``TuneController.CKPT_FILE_TMPL``).
 TUNE_STATE = "experiment_state-*.json"
 
@@ -228,7 +223,7 @@ class Experiment:
         (None: it reads, or Tune never started here). Tune restores from that one file and,
         when it cannot, logs the error and starts the search over (Ray 2.60,
         ``TuneController.__init__``)."""
-        if not (self.tune_dir / "tuner.pkl").is_file():
+        if not (self.tune_dir / TUNER_FILE).is_file():
             return None
         states = sorted(self.tune_dir.glob(TUNE_STATE))  # Tune takes the last name
         if not states:
@@ -242,7 +237,7 @@ class Experiment:
     @property
     def tune_dir(self) -> Path:
         """Ray Tune's folder; the experiment's own for one made before Tune had a folder."""
-        if (self.directory / "tuner.pkl").is_file():
+        if (self.directory / TUNER_FILE).is_file():
             return self.directory
         return self.directory / TUNE_DIR
 

@@ -24,10 +24,10 @@ import pickletools
 import time
 from pathlib import Path
 
-__all__ = ["TUNE", "is_tune_state", "tune_state_versions", "version"]
+from search._defaults import TUNE_DIR, TUNER_FILE
 
-#: The folder Ray Tune writes in place.
-TUNE = "tune"
+__all__ = ["is_tune_state", "stamp_of", "tune_state_versions", "version"]
+
 #: Seconds a file of Tune's that does not parse (not JSON, not a pickle) stays unwritten before
 #: it is taken as whole: one last written earlier, the same after it was read, was not written
 #: while it was read (a write then would give it a later time).
@@ -41,9 +41,9 @@ PICKLE_PROTOCOL = b"\x80"
 
 def is_tune_state(relative: str) -> bool:
     """Whether ``relative`` (a path in the experiment's folder) is one of the files Tune writes at
-    each save: those at the top of its folder but ``tuner.pkl`` (written once, at the start)."""
+    each save: those at the top of its folder but :data:`~search._defaults.TUNER_FILE` (written once)."""
     parts = relative.split("/")
-    return len(parts) == 2 and parts[0] == TUNE and parts[1] != "tuner.pkl"
+    return len(parts) == 2 and parts[0] == TUNE_DIR and parts[1] != TUNER_FILE
 
 
 def version(local: Path, relative: str, *, final: bool) -> tuple[bytes, os.stat_result] | None:
@@ -54,7 +54,7 @@ def version(local: Path, relative: str, *, final: bool) -> tuple[bytes, os.stat_
         return None
     data, stat = read
     settled = final or _age(stat) >= SETTLED_S
-    if relative.split("/", 1)[0] == TUNE and not _whole(data, settled=settled):
+    if relative.split("/", 1)[0] == TUNE_DIR and not _whole(data, settled=settled):
         return None
     return read
 
@@ -68,7 +68,7 @@ def tune_state_versions(folder: Path, relatives: list[str], *,
     read = {relative: _read(folder / relative) for relative in relatives}
     if any(value is None or not _whole(value[0], settled=False) for value in read.values()):
         return {}
-    if any(_restat(folder / relative) != _stamp(stat) for relative, (_, stat) in read.items()):
+    if any(stamp_of(folder / relative) != _stamp(stat) for relative, (_, stat) in read.items()):
         return {}  # one was written after it was read: a save went on meanwhile
     times = [stat.st_mtime_ns for _, stat in read.values()]
     if not final and times and (max(times) - min(times)) > SAVE_SPREAD_S * 1e9:
@@ -88,15 +88,16 @@ def _read(local: Path) -> tuple[bytes, os.stat_result] | None:
     return data, stat
 
 
-def _stamp(stat: os.stat_result) -> tuple[int, int]:
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _restat(local: Path) -> tuple[int, int] | None:
+def stamp_of(local: Path) -> tuple[int, int] | None:
+    """``(size, time)`` of a file, what tells one version of it from the next; None: it is gone."""
     try:
         return _stamp(local.stat())
     except FileNotFoundError:
         return None
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _age(stat: os.stat_result) -> float:

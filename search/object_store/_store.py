@@ -48,9 +48,10 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from search._defaults import TUNE_DIR
 from search.object_store._location import EXTRAS, URI, Location
 from search.object_store._locks import RENEW_S, ConditionalLock, GcsLock, S3Lock
-from search.object_store._snapshot import is_tune_state, tune_state_versions, version
+from search.object_store._snapshot import is_tune_state, stamp_of, tune_state_versions, version
 from sedg import SedgInputError
 
 __all__ = ["ObjectStore", "StoreUnreachable", "fetched", "is_uri", "storage_uri", "syncing"]
@@ -60,7 +61,7 @@ PUSH_S = 1.0
 #: Files of the working copy that are its own (the local lock, the marker), never uploaded.
 LOCAL_ONLY = {"driver.lock", "driver.json"}
 #: The folders a reader does not need: Ray Tune's state and the shared artifacts.
-DRIVER_ONLY = ("tune", "artifacts")
+DRIVER_ONLY = (TUNE_DIR, "artifacts")
 #: Folders pushed first, in this order (see the module's docstring).
 ROWS_FIRST = ("evaluations", "results", "confirmed")
 MARKER = ".sedg-storage"
@@ -195,7 +196,7 @@ class ObjectStore:
         known = manifest.setdefault("files", {})
         present = {local.relative_to(folder).as_posix(): local for local in _files(folder)}
         pending = [relative for relative in sorted(present, key=_push_order)
-                   if known.get(relative, {}).get("local") != _stamp(present[relative])]
+                   if tuple(known.get(relative, {}).get("local", ())) != stamp_of(present[relative])]
         tune_state = tune_state_versions(folder, [relative for relative in pending
                                                   if is_tune_state(relative)], final=final)
         changed = 0
@@ -370,15 +371,7 @@ def _files(folder: Path) -> list[Path]:
             and path.name not in LOCAL_ONLY and path.suffix != ".lock"]
 
 
-def _stamp(local: Path) -> list[int] | None:
-    try:
-        stat = local.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
 def _push_order(relative: str) -> tuple[int, str]:
     top = relative.split("/", 1)[0]
-    rank = ROWS_FIRST.index(top) if top in ROWS_FIRST else len(ROWS_FIRST) + (top == "tune")
+    rank = ROWS_FIRST.index(top) if top in ROWS_FIRST else len(ROWS_FIRST) + (top == TUNE_DIR)
     return rank, relative
