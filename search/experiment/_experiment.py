@@ -9,7 +9,6 @@ and :meth:`Experiment.ranked` is the one ranking (:mod:`search.experiment.rankin
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -26,6 +25,7 @@ from search.experiment.store import (
     OK,
     DamagedStoreWarning,
     ResultsStore,
+    json_problem,
     load_confirmed,
     load_evaluations,
     load_results,
@@ -228,11 +228,8 @@ class Experiment:
         states = sorted(self.tune_dir.glob(TUNE_STATE))  # Tune takes the last name
         if not states:
             return (self.tune_dir / TUNE_STATE).relative_to(self.directory).as_posix(), "missing"
-        try:
-            json.loads(states[-1].read_bytes())
-        except (OSError, ValueError) as error:
-            return states[-1].relative_to(self.directory).as_posix(), f"unreadable ({type(error).__name__})"
-        return None
+        why = json_problem(states[-1])
+        return None if why is None else (states[-1].relative_to(self.directory).as_posix(), why)
 
     @property
     def tune_dir(self) -> Path:

@@ -8,14 +8,13 @@ evaluations exist but whose row is missing, and says what ``resume`` does about 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from search._defaults import DEFAULT_STORAGE_PATH, SETTINGS_FILE
 from search.experiment._experiment import Experiment
-from search.experiment.store import missing_rows, unreadable_files
+from search.experiment.store import json_problem, missing_rows, unreadable_files
 
 __all__ = ["check_experiment"]
 
@@ -63,8 +62,4 @@ def check_experiment(name: str, storage_path: str | Path = DEFAULT_STORAGE_PATH)
 def _json_problem(path: Path) -> str | None:
     if not path.exists():
         return None if path.name != SETTINGS_FILE else "missing"
-    try:
-        json.loads(path.read_text())
-    except (OSError, ValueError) as error:
-        return f"unreadable ({type(error).__name__})"
-    return None
+    return json_problem(path)

@@ -34,8 +34,8 @@ from sedg.files import atomic_write, atomic_write_text
 
 __all__ = [
     "FAILED", "INVALID", "OK", "STATUSES", "STOPPED", "DamagedStoreWarning", "ResultsStore",
-    "load_confirmed", "load_evaluations", "load_results", "missing_rows", "schema_problem",
-    "unreadable_files",
+    "json_problem", "load_confirmed", "load_evaluations", "load_results", "missing_rows",
+    "schema_problem", "unreadable_files",
 ]
 
 #: A trial's ``status``: it ran; it raised; a parameter value the method rejects (not retried);
@@ -198,6 +198,15 @@ _TYPES = {"string": pa.string(), "double": pa.float64(), "int64": pa.int64(), "b
 
 def _read_schema(path: Path) -> pa.Schema:
     return pa.schema([(name, _TYPES[kind]) for name, kind in json.loads(path.read_text())])
+
+
+def json_problem(path: Path) -> str | None:
+    """What is wrong with the JSON file ``path`` (``"unreadable (JSONDecodeError)"``), or None."""
+    try:
+        json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        return f"unreadable ({type(error).__name__})"
+    return None
 
 
 def schema_problem(path: Path, known: pa.Schema, needed: tuple[str, ...],
