@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from cluster.ray_internals import no_callback_usage_tag
 from evaluation.metrics import metric_names, result_names
 from search._checks import Whole, check_values
 from search._data import load_data
@@ -147,7 +148,8 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
             )
         with kept_artifacts(settings):
             with profile.phase("search"), deferred("tune"), timing_of("search") as searched:
-                tuner.fit()
+                with no_callback_usage_tag():
+                    tuner.fit()
             close_study(settings)
             with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
                 _confirm(settings, deadline, data)
@@ -230,7 +232,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
                 )
             rebuild_rows(experiment, tuner)
             with kept_artifacts(settings):
-                with deferred("tune"), timing_of("search") as searched:
+                with deferred("tune"), timing_of("search") as searched, no_callback_usage_tag():
                     tuner.fit()
                 close_study(settings)
                 with timing_of("confirmation") as confirmed:

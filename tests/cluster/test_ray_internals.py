@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import ray._private.utils as ray_utils
 
@@ -18,6 +21,8 @@ from cluster.ray_internals import (
     reread_configuration,
     tune_result_files,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_ray_init_installs_its_sigterm_handler_where_it_is_switched_off():
@@ -108,3 +113,24 @@ def test_a_worker_node_is_made_from_the_parameters_cluster_utils_uses():
     accepted = inspect.signature(ray._private.node.Node).parameters
     assert {"ray_params", "head", "shutdown_at_exit", "spawn_reaper"} <= set(accepted)
     assert hasattr(ray._private.node.Node, "kill_all_processes")
+
+
+def test_tune_counts_callbacks_by_importing_every_tracking_library_unless_switched_off():
+    """What :func:`no_callback_usage_tag` works around still happens (Tune calls the counter, and
+    counting imports Ray's MLflow integration), and inside it nothing is imported."""
+    import ray.tune.tune as tune_module
+
+    assert "air_usage.tag_callbacks(callbacks)" in inspect.getsource(tune_module.run)
+    probe = (
+        "import sys\nfrom ray import tune\nfrom ray.air._internal import usage\n"
+        "from cluster.ray_internals import no_callback_usage_tag\n"
+        "tagger = usage.tag_callbacks\n"
+        "with no_callback_usage_tag():\n"
+        "    assert usage.tag_callbacks([tune.Callback()]) is False\n"
+        "assert usage.tag_callbacks is tagger\n"
+        "assert 'ray.air.integrations.mlflow' not in sys.modules\n"
+        "usage._count_callbacks([tune.Callback()])\n"
+        "assert 'ray.air.integrations.mlflow' in sys.modules\n")
+    process = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True,
+                             timeout=120)
+    assert process.returncode == 0, process.stderr[-2000:]
