@@ -26,8 +26,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 PORT = 27379
 
 
+#: How soon the cluster calls a silent node dead: every second, after 3 missed health checks,
+#: not Ray's default 3 s x 5 (the node-death test waits for it, with a core of its own idle).
+HEALTH_CHECKS = {"RAY_health_check_period_ms": "1000", "RAY_health_check_failure_threshold": "3"}
+
+
 def _env(state_dir: Path) -> dict:
-    return dict(os.environ, PYTHONPATH=str(REPO), SEDG_CLUSTER_DIR=str(state_dir))
+    return dict(os.environ, PYTHONPATH=str(REPO), SEDG_CLUSTER_DIR=str(state_dir), **HEALTH_CHECKS)
 
 
 def _cli(state_dir: Path, *args: str, timeout: int = 300, check: bool = True):
