@@ -37,7 +37,7 @@ SECONDS = {
     "tests/evaluation/test_pinned_behaviour.py": 17,
     "tests/search/test_imports.py": 16,
     "tests/search/test_cli_errors.py": 15,
-    "tests/search/test_export.py": 80,
+    "tests/search/test_export.py": 30,
     "tests/search/test_export_targets.py": 9,
     "tests/evaluation/test_paper_fidelity.py": 8,
     "tests/sedg/test_properties.py": 8,
@@ -45,7 +45,7 @@ SECONDS = {
     "tests/search/test_object_store.py": 100,
     # Today's generators (CTGAN, TVAE, ForestDiffusion) train in these: estimated from the
     # slowest tests of one fresh-clone run.
-    "tests/search/test_generator_methods.py": 75,
+    "tests/search/test_generator_methods.py": 45,
     "tests/evaluation/test_resamplers.py": 75,
     "tests/sedg/test_estimator_checks.py": 50,
     "tests/sedg/test_generators.py": 25,

@@ -20,7 +20,8 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path, recwarn):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     args = [sys.executable, "-m", "search.cli", "run", "--num-samples", "12", "--num-cpus", "2",
             "--storage-path", str(tmp_path), "--name", "killed", "--classifier", "blrr",
-            "--methods", "none,smote,gmcsmote", "--searcher", "random"]
+            "--methods", "none,smote,gmcsmote", "--searcher", "random",
+            "--confirm-top", "1", "--confirm-repeats", "2"]  # the resume confirms: 2 splits, not 30
     driver = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     results = tmp_path / "killed" / "results"
@@ -58,7 +59,8 @@ def test_resume_after_the_driver_is_killed(cli, tmp_path, recwarn):
     searched = evaluations[evaluations["phase"] == "search"]
     assert not searched.duplicated(["trial_id", "split"]).any()
     assert (searched.groupby("trial_id").size() == rows.set_index("trial_id")["n_splits"]).all()
-    assert (experiment / "confirmed").is_dir()
+    confirmed = pd.read_parquet(experiment / "confirmed")
+    assert len(confirmed) == 1 and confirmed["confirmed_n_splits"].iloc[0] == 2
     # No row is written under the old path (an empty folder appears there: Tune's saved run
     # configuration names it as its storage path; a trial process of the killed driver that
     # outlives it a moment may still add an artifact there).
