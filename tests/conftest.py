@@ -161,6 +161,9 @@ def ray_cluster():
          # Free ports, not Ray's fixed defaults: another test worker's instance may hold those.
          f"--ray-client-server-port={_free_port()}", f"--dashboard-agent-listen-port={_free_port()}",
          "--include-dashboard=false", "--disable-usage-stats",
+         # Every driver joins with log_to_driver=False, so no one reads what a log monitor
+         # forwards; it polled the logs for the whole session (31 CPU-s of two instances).
+         "--include-log-monitor=false",
          f"--object-store-memory={512 * 1024 ** 2}"],
         env={**os.environ, "PYTHONPATH": path, **SHARED_RAY_ENV}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True)
