@@ -81,7 +81,7 @@ def check_services(settings: SearchSettings, *, new: bool) -> None:
     """The Optuna database and the tracking server answer: one line within seconds, before Ray
     starts and before anything is written."""
     from search.tracking import check_tracking
-    from search.tune.searcher import check_optuna_storage
+    from search.tune._study_storage import check_optuna_storage
 
     check_optuna_storage(settings, new=new)
     check_tracking(settings)

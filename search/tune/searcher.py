@@ -11,14 +11,13 @@ from ray.tune.search import Searcher
 from ray.tune.search.optuna import OptunaSearch
 
 from cluster.ray_internals import forget_optuna_trial, optuna_study, optuna_trial
-from search._defaults import OPTUNA_DB
 from search.experiment.rows import row_of
 from search.experiment.store import OK, STOPPED
 from search.settings import SearchSettings
 from search.space import define_space
 from search.tune._distinct import Distinct
+from search.tune._study_storage import check_optuna_storage, open_storage, study_exists
 from search.tune.profile import timed
-from sedg import SedgInputError
 
 __all__ = ["TRIAL_ID_ATTRIBUTE", "TimedOptunaSearch", "check_optuna_storage", "close_study", "make_sampler",
            "make_searcher"]
@@ -139,34 +138,6 @@ def _uniform_draw(distributions: dict, rng: np.random.Generator) -> dict:
     return values
 
 
-def _open_storage(url: str) -> optuna.storages.BaseStorage:
-    """The RDB storage at ``url``; any failure to open it is one line naming the URL."""
-    options = {}
-    if url.startswith(("postgresql", "mysql")):  # an unreachable server fails in seconds
-        options = {"connect_args": {"connect_timeout": 5}}
-    try:
-        return optuna.storages.RDBStorage(url, engine_kwargs=options)
-    except Exception as error:  # sqlalchemy, a missing driver, a bad path: all the user's to fix
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise SedgInputError(f"--optuna-storage {url}: cannot open it ({first})") from None
-
-
-def _study_exists(storage, name: str) -> bool:
-    return any(study.study_name == name for study in storage.get_all_studies())
-
-
-def check_optuna_storage(settings: SearchSettings, *, new: bool) -> None:
-    """Before Ray starts: the storage opens, and a new search's study name is not taken (two
-    searches must not write into one study)."""
-    url = settings.optuna_storage_url
-    if url is None or (new and settings.optuna_storage == OPTUNA_DB):  # made with the experiment
-        return
-    storage = _open_storage(url)
-    if new and _study_exists(storage, settings.name):
-        raise SedgInputError(f"--optuna-storage {url} already holds a study named {settings.name!r}: "
-                             "choose another --name, or extend that experiment")
-
-
 def make_sampler(searcher: str, seed: int, done: int = 0) -> optuna.samplers.BaseSampler:
     """Optuna's TPE (constant liar) or random sampler. A search that goes on after ``done``
     trials draws from the stream ``seed + done``: the first run's stream again would repeat
@@ -189,13 +160,13 @@ def make_searcher(settings: SearchSettings, profile=None, history: pd.DataFrame 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = make_sampler(settings.searcher, settings.seed, done=0 if history is None else len(history))
     url = settings.optuna_storage_url
-    storage = _open_storage(url) if url else None
+    storage = open_storage(url) if url else None
     single = len(settings.metrics) == 1
     directions = ["minimize" if mode == "min" else "maximize" for mode in settings.modes]
     if history is not None and not history.empty:
         if storage is None:
             storage = optuna.storages.InMemoryStorage()
-        if not _study_exists(storage, settings.name):
+        if not study_exists(storage, settings.name):
             from search.experiment.history import replay_trials
 
             study = optuna.create_study(storage=storage, study_name=settings.name,
@@ -232,7 +203,7 @@ def close_study(settings: SearchSettings) -> int:
     url = settings.optuna_storage_url
     if url is None:
         return 0
-    study = optuna.load_study(study_name=settings.name, storage=_open_storage(url))
+    study = optuna.load_study(study_name=settings.name, storage=open_storage(url))
     running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
     for trial in running:
         study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
