@@ -18,6 +18,11 @@ if str(PLUGINS) not in sys.path:
     sys.path.append(str(PLUGINS))
 
 
+#: 7 of the embedded data's 30 features (numeric, ordinal, nominal ``higher`` and ``Mjob``): a
+#: table for tests of the path a generator's rows take, since the generators train per column.
+FEW_FEATURES = ["failures", "higher", "studytime", "Medu", "Mjob", "absences", "prior_score"]
+
+
 def sedg_search(*args: str, timeout: int = 300, check: bool = True, ray_address: str | None = None
                 ) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess, with the tests folder importable for plugins; with

@@ -23,6 +23,7 @@ from search.experiment.store import ResultsStore
 from search.export import best_pipeline, export, load_model
 from search.settings import SearchSettings
 from sedg.datasets import load_table, read_frame
+from tests.search.conftest import FEW_FEATURES
 
 METHODS = ("sedg", "dgm", "gmcsmote", "smote")
 ROWS = [  # a configuration of every family; the last with the forest's own parameters tuned
@@ -244,9 +245,6 @@ BUILT_IN = sorted(name for name, spec in REGISTRY.items()
                   if spec.build.__module__.startswith(("evaluation.", "sedg.")))
 
 
-FEW_FEATURES = ["failures", "higher", "studytime", "Medu", "Mjob", "absences", "prior_score"]
-
-
 @pytest.mark.parametrize("method", BUILT_IN)
 def test_every_configuration_the_search_draws_exports_to_a_file(method, tmp_path):
     """What the search stores can always be saved: no closure or lambda in a fitted model
@@ -263,8 +261,7 @@ def test_every_configuration_the_search_draws_exports_to_a_file(method, tmp_path
     trial = study.ask()
     row = {**define_space(settings.methods, settings.classifiers, n_synthetic=40,
                           tune_classifier=True)(trial), **trial.params}
-    # 7 of the 30 features (numeric, ordinal, nominal): the generators train per column.
-    table = make_grades(n_samples=150, seed=1).to_frame()
+    table = make_grades(n_samples=150, seed=1).to_frame()  # the generators train per column
     data = encode_frame(table[[*FEW_FEATURES, "G3"]], "G3", name="grades")
     model = make_pipeline(evaluation_config(row, settings), data)
     frame = data.to_frame().drop(columns=[data.target])

@@ -14,15 +14,13 @@ import json
 import pandas as pd
 import pytest
 
+from tests.search.conftest import FEW_FEATURES
+
 pytestmark = pytest.mark.slow
 
 
-#: Numeric, ordinal and nominal (``higher``, ``Mjob``) features of the embedded data.
-FEATURES = ["failures", "higher", "studytime", "Medu", "Mjob", "absences", "prior_score"]
-
-
 def test_the_new_generators_search_export_and_predict(cli, tmp_path, grades):
-    table = grades.to_frame().head(150)[[*FEATURES, grades.target]]
+    table = grades.to_frame().head(150)[[*FEW_FEATURES, grades.target]]
     data = tmp_path / "small.csv"
     table.to_csv(data, index=False)
     cli("run", "--data", str(data), "--target", grades.target,
@@ -48,6 +46,6 @@ def test_the_new_generators_search_export_and_predict(cli, tmp_path, grades):
     trial = ok["trial_id"].iloc[0]
     cli("export", "gen", "--storage-path", str(tmp_path), "--trial", trial, "--output", str(model))
     new = tmp_path / "new.csv"
-    table[FEATURES].head(5).to_csv(new, index=False)  # its columns
+    table[FEW_FEATURES].head(5).to_csv(new, index=False)  # its columns
     predicted = cli("predict", str(model), "--data", str(new)).stdout.splitlines()
     assert predicted[0] == "prediction" and len(predicted) == 6
