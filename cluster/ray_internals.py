@@ -46,9 +46,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["PROBES", "forget_optuna_trial", "no_callback_usage_tag", "no_sigterm_handler", "optuna_study",
-           "optuna_trial",
-           "raylet_pid", "reread_configuration", "start_worker_node", "tune_result_files",
-           "tune_stop_handler"]
+           "optuna_trial", "raylet_pid", "reread_configuration", "start_worker_node",
+           "tune_result_files", "tune_stop_handler"]
 
 #: The gRPC method a driver's endpoint answers, per kind of address, and its name in words.
 PROBES = {

@@ -147,9 +147,9 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
                 ),
             )
         with kept_artifacts(settings):
-            with profile.phase("search"), deferred("tune"), timing_of("search") as searched:
-                with no_callback_usage_tag():
-                    tuner.fit()
+            with (profile.phase("search"), deferred("tune"), timing_of("search") as searched,
+                  no_callback_usage_tag()):
+                tuner.fit()
             close_study(settings)
             with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
                 _confirm(settings, deadline, data)
