@@ -8,7 +8,7 @@ from cluster.ray_internals import PROBES, reread_configuration
 from cluster.state import find_state
 from sedg import SedgInputError
 
-__all__ = ["connect", "prepare_environment"]
+__all__ = ["check_joined", "connect", "prepare_environment"]
 
 
 def _parse(address: str) -> tuple[str, str]:
@@ -102,3 +102,49 @@ def connect(address: str | None = None, *, timeout: float = 10.0) -> None:
     except (ConnectionError, RuntimeError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SedgInputError(f"cannot join the Ray cluster at {address}: {reason}") from None
+
+
+def _endpoint(target: str) -> tuple[str, str]:
+    """``(ip, port)`` of ``host:port``: a name that resolves is compared by its address."""
+    import socket
+
+    host, _, port = target.rpartition(":")
+    host = host.strip("[]")
+    try:
+        host = socket.gethostbyname(host)
+    except OSError:
+        pass
+    return host, port
+
+
+def check_joined(address: str) -> None:
+    """Refuse ``address`` when this process is joined to another Ray cluster already.
+
+    Ray joins one cluster per process and keeps it until ``ray.shutdown()``; a
+    command given another address there would run on the cluster joined before.
+    ``auto`` is whichever one is joined. A Ray Client connection (``ray://``) is
+    taken as the one asked for: the client does not say which server it reached.
+
+    Raises
+    ------
+    SedgInputError
+        The process is joined to a cluster at another address.
+    """
+    import ray
+
+    if address == "auto":
+        return
+    kind, target = _parse(address)
+    from ray.util.client import ray as client
+
+    if client.is_connected():
+        if kind == "client":
+            return
+        joined = "a Ray Client server"
+    else:
+        joined = ray.get_runtime_context().gcs_address
+        if kind == "gcs" and _endpoint(target) == _endpoint(joined):
+            return
+    raise SedgInputError(
+        f"this process is joined to the Ray cluster at {joined} already, not {address}: Ray joins one "
+        "cluster per process; run the command in a new process, or call ray.shutdown() first")

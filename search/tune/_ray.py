@@ -33,10 +33,15 @@ def tune_environment():
 
 def init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
     """Join the cluster the settings (or ``RAY_ADDRESS``, set inside a Ray Job) name, else start
-    a Ray instance of this process's own; nothing when Ray already runs here."""
+    a Ray instance of this process's own; nothing when Ray already runs here, unless the settings
+    name another cluster (an error: :func:`cluster.connect.check_joined`)."""
     import ray
 
     if ray.is_initialized():
+        if settings.address:
+            from cluster.connect import check_joined
+
+            check_joined(settings.address)
         return
     address = settings.address or os.environ.get("RAY_ADDRESS")
     with keeping_sigterm():

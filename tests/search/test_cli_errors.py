@@ -228,6 +228,22 @@ def test_a_port_that_accepts_and_never_replies_times_out(foreign_servers):
         connect(address, timeout=1)
 
 
+def test_an_address_other_than_the_cluster_this_process_joined_is_refused(tmp_path, capsys,
+                                                                          ray_cluster):
+    from cluster.connect import check_joined
+
+    port = ray_cluster.rpartition(":")[2]
+    for same in (ray_cluster, f"localhost:{port}", "auto"):
+        check_joined(same)  # the cluster joined: nothing to say
+    code = main(["run", "--address", "127.0.0.1:1", "--storage-path", str(tmp_path / "store")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and lines == [
+        f"sedg-search: error: this process is joined to the Ray cluster at {ray_cluster} already, "
+        "not 127.0.0.1:1: Ray joins one cluster per process; run the command in a new process, or "
+        "call ray.shutdown() first"]
+    assert not (tmp_path / "store").exists()
+
+
 def test_gpu_share_without_gpus_is_refused(tmp_path, capsys, ray_cluster):
     code = main(["run", "--classifier", "nnmodel", "--gpus-per-trial", "0.5", "--num-cpus", "1",
                  "--storage-path", str(tmp_path / "store")])  # on the shared Ray instance: no GPU
