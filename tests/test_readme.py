@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -48,6 +49,12 @@ def test_the_readme_main_command_runs_end_to_end(tmp_path):
     # The top 3 by the search, a configuration proposed twice confirmed once.
     assert 1 <= len(confirmed) <= 3 and confirmed["confirmed_delta_qwk"].notna().all()
     assert "top configurations" in process.stdout
+    # Its own Ray instance declares the CPUs the command may run on: a pytest-xdist worker's
+    # share, else Ray's count of the machine's.
+    from search.tune._ray import pinned_cpus
+
+    (entry,) = json.loads((experiment / "runs.json").read_text())
+    assert entry["cluster_cpus"] == (pinned_cpus() or entry["cluster_cpus"]) >= 1, entry
 
 
 def _table_after(heading: str) -> list[list[str]]:

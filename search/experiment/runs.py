@@ -45,12 +45,14 @@ def read_runs(experiment_dir) -> list[dict]:
 
 
 def record_run(settings, command: str, searched: Timing, confirmed: Timing,
-               asked: int | None = None, deadline=None) -> dict:
+               asked: int | None = None, deadline=None, resources: dict | None = None) -> dict:
     """Append this run to ``runs.json`` and print its line: the search phase, then the
     confirmation, timed apart; the trials this command asked for (``num_samples``: an
     ``extend``'s added ones, none for a ``resume``) and the experiment's planned total. With a
     ``deadline`` (:class:`search.tune.deadline.Deadline`), the seconds since the command began
-    (``command_seconds``), which the budget bounds."""
+    (``command_seconds``), which the budget bounds. ``resources`` (Ray's
+    ``cluster_resources()``) gives the CPUs and GPUs the seconds were spent on
+    (``cluster_cpus``, ``cluster_gpus``)."""
     entry = {"command": command, "ended_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
              "search_seconds": round(searched.seconds or 0.0, 3),
              "confirmation_seconds": round(confirmed.seconds or 0.0, 3),
@@ -58,6 +60,9 @@ def record_run(settings, command: str, searched: Timing, confirmed: Timing,
              "planned_total": settings.num_samples}
     if deadline is not None:
         entry["command_seconds"] = round(deadline.elapsed(), 3)
+    if resources is not None:
+        entry["cluster_cpus"] = resources.get("CPU", 0.0)
+        entry["cluster_gpus"] = resources.get("GPU", 0.0)
     directory = settings.experiment_dir
     atomic_write_text(directory / RUNS_FILE, json.dumps([*read_runs(directory), entry], indent=1))
     budget = f" of a {settings.time_budget_s:g}s budget" if settings.time_budget_s else ""

@@ -10,7 +10,8 @@ from search.settings import SearchSettings
 from search.tune.interrupt import keeping_sigterm
 from sedg.environment import environment_for
 
-__all__ = ["DRIVER_MODULES", "TUNE_ENVIRONMENT", "import_in_background", "init_ray", "tune_environment"]
+__all__ = ["DRIVER_MODULES", "TUNE_ENVIRONMENT", "import_in_background", "init_ray", "pinned_cpus",
+           "tune_environment"]
 
 #: What Ray Tune reads from the environment while a search runs, set by the command for its
 #: duration and put back after it: its console tables and automatic loggers are noise for our
@@ -29,6 +30,20 @@ DRIVER_MODULES = ("ray.tune", "search.tune.searcher", "search.tune.trainable", "
 def tune_environment():
     """:data:`TUNE_ENVIRONMENT` for the block (a value the user set is kept), then as it was."""
     return environment_for(TUNE_ENVIRONMENT)
+
+
+def pinned_cpus() -> int | None:
+    """The CPUs this process may run on when that is fewer than the machine's (``taskset``, a
+    container's cpuset), else None (Ray's own count, container quotas included).
+
+    Ray counts the machine's CPUs whatever the process's affinity: a search kept to one of them
+    ran two trials and two confirmation tasks at a time there, each in a process of its own.
+    """
+    try:
+        allowed = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux: no affinity to read
+        return None
+    return allowed if allowed < (os.cpu_count() or allowed) else None
 
 
 def init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
@@ -55,7 +70,7 @@ def init_ray(settings: SearchSettings, num_cpus: int | None) -> None:
         with loopback_only():  # as 'cluster up': nothing reachable from outside the machine
             ray.init(
                 address="local",  # a new instance, never a cluster some other process left running
-                num_cpus=num_cpus,
+                num_cpus=num_cpus if num_cpus is not None else pinned_cpus(),
                 include_dashboard=False,
                 dashboard_host="127.0.0.1",
                 log_to_driver=False,

@@ -110,6 +110,7 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
     with profile.phase("imports"):  # what is left of them once Ray has started
         if importing is not None:
             importing.join()
+        import ray
         from ray import tune
 
         from search.tune.budget import TimeBudget
@@ -153,15 +154,14 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
             close_study(settings)
             with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
                 _confirm(settings, deadline, data)
-        record_run(settings, command, searched, confirmed, asked=planned, deadline=deadline)
+        record_run(settings, command, searched, confirmed, asked=planned, deadline=deadline,
+                   resources=ray.cluster_resources())
         track_report(settings)
         rows = Experiment(experiment.directory).rows  # read afresh: the search wrote them
         if rows.empty:
             budget = f" within its {settings.time_budget_s:g}s budget" if settings.time_budget_s else ""
             print(f"{command}: no trial finished a split{budget}; the rows are empty", flush=True)
         if settings.profile:
-            import ray
-
             with profile.phase("shutdown"):
                 ray.shutdown()
             profile.write(experiment.directory / PROFILE_FILE, rows, settings.concurrency)
@@ -201,6 +201,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
     budget applies afresh to the resumed part.
     """
     check_values({"num_cpus": Whole(1, optional=True)}, num_cpus=num_cpus)
+    import ray
     from ray import tune
 
     from search.tune._rebuild import rebuild_rows
@@ -237,7 +238,7 @@ def resume(name: str, storage_path: str = DEFAULT_STORAGE_PATH, *, num_cpus: int
                 close_study(settings)
                 with timing_of("confirmation") as confirmed:
                     _confirm(settings, data=data)
-            record_run(settings, "resume", searched, confirmed)
+            record_run(settings, "resume", searched, confirmed, resources=ray.cluster_resources())
             track_report(settings)
     return Experiment(experiment.directory).rows
 
