@@ -20,8 +20,8 @@ SECONDS = {
     "tests/cluster/test_local_cluster.py": 200,
     "tests/test_readme.py": 146,
     "tests/cluster/test_no_shared_disk.py": 110,
-    "tests/search/test_end_to_end.py": 100,
-    "tests/search/test_extend.py": 99,
+    "tests/search/test_end_to_end.py": 70,
+    "tests/search/test_extend.py": 70,
     "tests/search/test_confirm.py": 48,
     "tests/search/test_resume.py": 48,
     "tests/search/test_reports.py": 38,
@@ -45,7 +45,7 @@ SECONDS = {
     "tests/search/test_object_store.py": 100,
     # Today's generators (CTGAN, TVAE, ForestDiffusion) train in these: estimated from the
     # slowest tests of one fresh-clone run.
-    "tests/search/test_generator_methods.py": 45,
+    "tests/search/test_generator_methods.py": 32,
     "tests/evaluation/test_resamplers.py": 75,
     "tests/sedg/test_estimator_checks.py": 50,
     "tests/sedg/test_generators.py": 25,

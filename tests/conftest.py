@@ -75,7 +75,13 @@ def tiny_with_singleton():
 
 REPO = Path(__file__).resolve().parents[1]
 #: Ray's own start and stop cost about 4 s of two cores here; the end-to-end tests pay it once.
-SHARED_RAY_CPUS = 2
+#: It declares the CPUs this process may run on, as a command's own instance does
+#: (:func:`search.tune._ray.pinned_cpus`): under pytest-xdist a worker's one CPU, where declaring
+#: two ran each search's trials and confirmation tasks two at a time in processes of their own
+#: on that one CPU; the search files took 945 s so and 728 s with one. Searches on one machine
+#: still run trials at once in the object-store killed-driver test (a Ray of its own with
+#: --num-cpus 2), on three nodes in tests/cluster, and here under plain ``pytest -n0``.
+SHARED_RAY_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 #: Idle workers kept (Ray keeps as many as CPUs, killing the rest after a second idle): a search's
 #: trial actors take over the idle workers and die with it, so each search here started its
 #: confirmation's task workers afresh (about 2 s of a core each, to import Ray and scikit-learn).
