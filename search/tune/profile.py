@@ -69,7 +69,8 @@ class Profile:
         return lines
 
     def write(self, path: Path, rows, concurrency: int) -> None:
-        """Save the table as JSON beside the results."""
+        """Save the table as JSON beside the results; ``concurrency`` is the trials that could
+        run at once (the idle slots' count)."""
         lines = [{"phase": p, "seconds": round(s, 3), "what": w} for p, s, w in self.table(rows, concurrency)]
         atomic_write_text(path, json.dumps(lines, indent=1))
 

@@ -154,8 +154,9 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
             close_study(settings)
             with profile.phase("confirmation"), timing_of("confirmation") as confirmed:
                 _confirm(settings, deadline, data)
+        resources = ray.cluster_resources()
         record_run(settings, command, searched, confirmed, asked=planned, deadline=deadline,
-                   resources=ray.cluster_resources())
+                   resources=resources)
         track_report(settings)
         rows = Experiment(experiment.directory).rows  # read afresh: the search wrote them
         if rows.empty:
@@ -164,7 +165,11 @@ def _search(experiment: Experiment, settings: SearchSettings, data, profile: Pro
         if settings.profile:
             with profile.phase("shutdown"):
                 ray.shutdown()
-            profile.write(experiment.directory / PROFILE_FILE, rows, settings.concurrency)
+            # The trials that could run at once: a cluster of fewer CPUs than --concurrency asks
+            # for holds the rest back.
+            slots = min(settings.concurrency,
+                        max(1, int(resources.get("CPU", 1) // settings.cpus_per_trial)))
+            profile.write(experiment.directory / PROFILE_FILE, rows, slots)
     return rows
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sedg import artifact_counts
+from tests.conftest import SHARED_RAY_CPUS
 
 from .conftest import sedg_search
 
@@ -31,8 +32,11 @@ def test_run_on_embedded_data_then_best(cli, tmp_path, ray_cluster):
         f"smote, gmcsmote, random_over; classifier blrr; 8 trials; results in {tmp_path / 'e2e'}")
     rows = pd.read_parquet(tmp_path / "e2e" / "results")  # plain pandas
     # --profile: the driver's phases and the trials' sums, printed and saved.
-    profile = {entry["phase"]: entry["seconds"]
-               for entry in json.loads((tmp_path / "e2e" / "profile.json").read_text())}
+    entries = json.loads((tmp_path / "e2e" / "profile.json").read_text())
+    profile = {entry["phase"]: entry["seconds"] for entry in entries}
+    # Idle slots count the trials that could run at once: the default 2, or fewer CPUs.
+    idle_slots, = [entry["what"] for entry in entries if entry["phase"] == "idle slots"]
+    assert idle_slots.startswith(f"{min(2, SHARED_RAY_CPUS)} slots"), idle_slots
     assert {"ray_start", "search", "searcher", "store", "confirmation", "shutdown", "trial fit",
             "trial total", "idle slots"} <= set(profile)
     assert profile["trial total"] == pytest.approx(rows["time_total"].sum(), rel=1e-3)
