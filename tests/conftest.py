@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402  (after the pinning: its thread pool is sized a
 import pytest  # noqa: E402
 
 from sedg.datasets import encode_frame, load_table, make_grades  # noqa: E402
+from sedg.threads import available_cpus  # noqa: E402
 
 STUDENT_POR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "student-por.csv"
 
@@ -81,7 +82,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: on that one CPU; the search files took 945 s so and 728 s with one. Searches on one machine
 #: still run trials at once in the object-store killed-driver test (a Ray of its own with
 #: --num-cpus 2), on three nodes in tests/cluster, and here under plain ``pytest -n0``.
-SHARED_RAY_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+SHARED_RAY_CPUS = available_cpus()
 #: Idle workers kept (Ray keeps as many as CPUs, killing the rest after a second idle): a search's
 #: trial actors take over the idle workers and die with it, so each search here started its
 #: confirmation's task workers afresh (about 2 s of a core each, to import Ray and scikit-learn).

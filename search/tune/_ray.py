@@ -39,10 +39,9 @@ def pinned_cpus() -> int | None:
     Ray counts the machine's CPUs whatever the process's affinity: a search kept to one of them
     ran two trials and two confirmation tasks at a time there, each in a process of its own.
     """
-    try:
-        allowed = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux: no affinity to read
-        return None
+    from sedg.threads import available_cpus  # the driver's affinity (Ray does not run yet)
+
+    allowed = available_cpus()
     return allowed if allowed < (os.cpu_count() or allowed) else None
 
 
