@@ -3,8 +3,8 @@
 ``--dist loadfile`` gives whole files to the workers: the first quarter of them round-robin in
 collection order, the rest one at a time to whichever worker runs short. In plain collection
 order the longest files met by chance: one worker ran 80 s alone at the end of a 720 s suite.
-:func:`balanced` splits the long files (seconds measured on this repository's CI machine, a
-fresh clone, two workers) between the workers longest first, so each worker's share of the
+:func:`balanced` splits the long files (seconds measured by ``.ci/run`` on a fresh clone on a
+machine like CI's, two workers) between the workers longest first, so each worker's share of the
 round-robin batch is one bin of a longest-first partition; the short files follow.
 
 Re-measure with ``pytest --durations=0`` when a file's time changes by much; a file not listed
@@ -17,38 +17,39 @@ from collections.abc import Sequence
 
 #: Seconds a file's tests take (fixtures included), for files of 8 s or more.
 SECONDS = {
-    "tests/cluster/test_local_cluster.py": 200,
-    "tests/test_readme.py": 146,
-    "tests/cluster/test_no_shared_disk.py": 110,
-    "tests/search/test_end_to_end.py": 70,
-    "tests/search/test_extend.py": 70,
-    "tests/search/test_confirm.py": 48,
-    "tests/search/test_resume.py": 48,
-    "tests/search/test_reports.py": 38,
-    "tests/search/test_sedg_space.py": 41,
-    "tests/search/test_damaged_store.py": 39,
-    "tests/evaluation/test_protocol.py": 37,
-    "tests/search/test_tune_classifier.py": 36,
-    "tests/search/test_interrupt.py": 34,
-    "tests/search/test_trustworthy.py": 33,
-    "tests/sedg/test_portable_rows.py": 32,
+    "tests/cluster/test_local_cluster.py": 313,
+    "tests/test_readme.py": 160,
+    "tests/cluster/test_no_shared_disk.py": 130,
+    "tests/search/test_end_to_end.py": 74,
+    "tests/search/test_extend.py": 81,
+    "tests/search/test_confirm.py": 41,
+    "tests/search/test_resume.py": 44,
+    "tests/search/test_reports.py": 47,
+    "tests/search/test_sedg_space.py": 46,
+    "tests/search/test_damaged_store.py": 35,
+    "tests/evaluation/test_protocol.py": 54,
+    "tests/search/test_tune_classifier.py": 23,
+    "tests/search/test_interrupt.py": 30,
+    "tests/search/test_trustworthy.py": 16,
+    "tests/sedg/test_portable_rows.py": 34,
     "tests/search/test_dgm_search.py": 29,
-    "tests/search/test_schedulers.py": 22,
-    "tests/evaluation/test_pinned_behaviour.py": 17,
-    "tests/search/test_imports.py": 16,
-    "tests/search/test_cli_errors.py": 15,
-    "tests/search/test_export.py": 30,
-    "tests/search/test_export_targets.py": 9,
-    "tests/evaluation/test_paper_fidelity.py": 8,
+    "tests/search/test_schedulers.py": 13,
+    "tests/evaluation/test_pinned_behaviour.py": 25,
+    "tests/search/test_imports.py": 21,
+    "tests/search/test_cli_errors.py": 18,
+    "tests/search/test_export.py": 28,
+    "tests/search/test_export_targets.py": 13,
+    "tests/evaluation/test_paper_fidelity.py": 14,
     "tests/sedg/test_properties.py": 8,
-    "tests/search/test_distinct.py": 8,
-    "tests/search/test_object_store.py": 100,
-    # Today's generators (CTGAN, TVAE, ForestDiffusion) train in these: estimated from the
-    # slowest tests of one fresh-clone run.
-    "tests/search/test_generator_methods.py": 32,
-    "tests/evaluation/test_resamplers.py": 75,
-    "tests/sedg/test_estimator_checks.py": 50,
-    "tests/sedg/test_generators.py": 25,
+    "tests/search/test_distinct.py": 9,
+    "tests/search/test_object_store.py": 120,
+    "tests/search/test_generator_methods.py": 28,
+    "tests/evaluation/test_resamplers.py": 103,
+    "tests/sedg/test_estimator_checks.py": 45,
+    "tests/evaluation/test_nominal.py": 15,
+    "tests/evaluation/test_pipeline.py": 9,
+    "tests/search/test_export_mlflow.py": 8,
+    "tests/sedg/test_generators.py": 34,
 }
 
 
