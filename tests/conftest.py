@@ -79,7 +79,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: It declares the CPUs this process may run on, as a command's own instance does
 #: (:func:`search.tune._ray.pinned_cpus`): under pytest-xdist a worker's one CPU, where declaring
 #: two ran each search's trials and confirmation tasks two at a time in processes of their own
-#: on that one CPU; the search files took 945 s so and 728 s with one. Searches on one machine
+#: on that one CPU (the search files took 945 s that way, 728 s with one). Searches on one machine
 #: still run trials at once in the object-store killed-driver test (a Ray of its own with
 #: --num-cpus 2), on three nodes in tests/cluster, and here under plain ``pytest -n0``.
 SHARED_RAY_CPUS = available_cpus()
