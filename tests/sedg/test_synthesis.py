@@ -87,6 +87,28 @@ def test_mdi_needs_a_tree_based_classifier():
         importance_weights("mdi", LogisticRegression(), X, y)
 
 
+@pytest.mark.parametrize("model", ["forest", "logistic"])
+def test_permutation_drops_are_scikit_learns_permutation_importances(model, monkeypatch):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.inspection import permutation_importance
+
+    import sedg.synthesis._features as features
+
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.integers(0, 4, 240), rng.normal(size=(240, 5))])
+    y = (X[:, 0] + X[:, 1] + rng.normal(size=240) > 1.5).astype(int) + (X[:, 2] > 1)
+    estimator = (RandomForestClassifier(n_estimators=30, random_state=0) if model == "forest"
+                 else LogisticRegression(max_iter=500))
+    fitted = estimator.fit(X[:160], y[:160])
+    expected = permutation_importance(fitted, X[160:], y[160:], n_repeats=5, random_state=11,
+                                      scoring="accuracy").importances_mean
+    assert np.array_equal(features.permutation_accuracy_drops(fitted, X[160:], y[160:], random_state=11),
+                          expected)
+    # Stacked predictions of one feature per call (a cap of the batch's cells) give the same.
+    monkeypatch.setattr(features, "PERMUTATION_BATCH_CELLS", 1)
+    assert np.array_equal(features.permutation_accuracy_drops(fitted, X[160:], y[160:], random_state=11),
+                          expected)
+
 def test_cosine_modification_with_identity_embedding_picks_the_closest_angle():
     train = np.array([[0.0, 1.0], [2.0, 1.0], [5.0, 1.0], [-3.0, 1.0]])
     row = np.array([[1.0, 1.0]])  # angle 45 degrees; candidates 0, 2, 5, -3 for feature 0
