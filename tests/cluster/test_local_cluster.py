@@ -101,16 +101,20 @@ def test_sedg_search_without_the_token_says_so_at_once(cluster, tmp_path):
     assert time.monotonic() - started < 30 and not (tmp_path / "store").exists()
 
 
-def test_a_search_spreads_over_the_nodes_and_asks_gpus_only_for_torch_configurations(cluster, tmp_path):
-    # One search answers both (each costs about 40 s of a core on this cluster): the trials
-    # spread over the nodes, the confirmation runs as Ray tasks there, and only the torch
-    # configurations (nnmodel) hold a share of a GPU.
+def test_a_submitted_search_spreads_over_the_nodes_and_asks_gpus_only_for_torch_configurations(
+        cluster, tmp_path):
+    # One search answers all of it (each costs about 40 s of a core on this cluster): submitted as
+    # a Ray job, its driver's log streams back; the trials spread over the nodes, the confirmation
+    # runs as Ray tasks there, and only the torch configurations (nnmodel) hold a share of a GPU.
+    # A driver outside the cluster (--address) runs the node-death search below.
     started = time.monotonic()
-    _cli(cluster["state_dir"], "run", "--address", f"127.0.0.1:{PORT}", "--num-samples", "6",
-         "--concurrency", "3", "--methods", "none,smote", "--classifier", "blrr,nnmodel",
-         "--gpus-per-trial", "0.5", "--searcher", "random", "--protocol", "holdout",
-         "--confirm-top", "1", "--confirm-repeats", "2", "--grades-samples", "300",
-         "--storage-path", str(tmp_path), "--name", "spread")
+    process = _cli(cluster["state_dir"], "cluster", "submit", "--", "--num-samples", "6",
+                   "--concurrency", "3", "--methods", "none,smote", "--classifier", "blrr,nnmodel",
+                   "--gpus-per-trial", "0.5", "--searcher", "random", "--protocol", "holdout",
+                   "--confirm-top", "1", "--confirm-repeats", "2", "--grades-samples", "300",
+                   "--storage-path", str(tmp_path), "--name", "spread")
+    assert "submitted job raysubmit_" in process.stdout and "SUCCEEDED" in process.stdout
+    assert "[   6/6]" in process.stdout  # the driver's log streamed back
     rows = pd.read_parquet(tmp_path / "spread" / "results")
     assert len(rows) == 6 and rows["trial_id"].is_unique
     assert (rows["status"] == "ok").all(), rows[["status", "error"]]
@@ -121,18 +125,8 @@ def test_a_search_spreads_over_the_nodes_and_asks_gpus_only_for_torch_configurat
     assert (rows.loc[~torch_rows, "gpu_share"] == 0.0).all()
     confirmed = pd.read_parquet(tmp_path / "spread" / "confirmed")  # Ray tasks on the cluster
     assert len(confirmed) == 1 and confirmed["confirmed_n_splits"].iloc[0] == 2
-    print(f"6-trial search on the 3-node cluster: {time.monotonic() - started:.1f} s, "
+    print(f"6-trial search submitted to the 3-node cluster: {time.monotonic() - started:.1f} s, "
           f"trials per node {rows['node_id'].str[:8].value_counts().to_dict()}")
-
-
-def test_submit_a_search_as_a_ray_job(cluster, tmp_path):
-    process = _cli(cluster["state_dir"], "cluster", "submit", "--", "--num-samples", "4",
-                   "--methods", "none,smote", "--classifier", "blrr", "--storage-path", str(tmp_path),
-                   "--name", "job", "--repeats", "2", "--confirm-top", "1", "--confirm-repeats", "2",
-                   "--grades-samples", "300")
-    assert "submitted job raysubmit_" in process.stdout and "SUCCEEDED" in process.stdout
-    assert "[   4/4]" in process.stdout  # the driver's log streamed back
-    assert len(pd.read_parquet(tmp_path / "job" / "results")) == 4
 
 
 def test_status_lists_the_nodes(cluster):
