@@ -131,7 +131,7 @@ def importance_weights(
             X_hold, y_hold = X_hold[kept], y_hold[kept]
         return normalise(permutation_accuracy_drops(model, X_hold, y_hold, random_state=random_state))
     if kind == "drop_column":
-        reference = float(np.mean(model.predict(X_hold) == y_hold))
+        reference = _accuracy(model, X_hold, y_hold)
         drops = np.empty(X.shape[1])
         for j in range(X.shape[1]):
             # "Dropped" as a constant column (its most common value): the model's
@@ -140,7 +140,7 @@ def importance_weights(
             fit_j, hold_j = X_fit.copy(), X_hold.copy()
             fit_j[:, j] = hold_j[:, j] = values[counts.argmax()]
             reduced = clone(classifier).fit(fit_j, y_fit)
-            drops[j] = reference - float(np.mean(reduced.predict(hold_j) == y_hold))
+            drops[j] = reference - _accuracy(reduced, hold_j, y_hold)
         return normalise(drops)
     raise ValueError(f"unknown feature importance {kind!r}")
 
@@ -181,7 +181,7 @@ def permutation_accuracy_drops(
     for repeat in range(n_repeats):  # scikit-learn shuffles the shuffled column again each time
         shuffler.shuffle(shuffled)
         orders[repeat] = order = order[shuffled]
-    baseline = float(np.mean(model.predict(X) == y))
+    baseline = _accuracy(model, X, y)
     drops = np.empty((n_features, n_repeats))
     per_call = max(1, PERMUTATION_BATCH_CELLS // (n_repeats * n_rows * n_features))
     for start in range(0, n_features, per_call):
@@ -194,6 +194,11 @@ def permutation_accuracy_drops(
         hits = predicted.reshape(features.size, n_repeats, n_rows) == y
         drops[features] = baseline - hits.mean(axis=2)
     return np.mean(drops, axis=1)
+
+
+def _accuracy(model, X: np.ndarray, y: np.ndarray) -> float:
+    """The share of ``X``'s rows ``model`` predicts right (scikit-learn's ``accuracy_score``)."""
+    return float(np.mean(model.predict(X) == y))
 
 
 def _fewer_members(classifier, n_features: int | None = None):
