@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 #: Seconds a file's tests take (fixtures included), for files of 8 s or more.
 SECONDS = {
-    "tests/cluster/test_local_cluster.py": 255,
+    "tests/cluster/test_local_cluster.py": 275,
     "tests/test_readme.py": 160,
     "tests/cluster/test_no_shared_disk.py": 130,
     "tests/search/test_end_to_end.py": 74,

@@ -109,6 +109,7 @@ def test_permutation_drops_are_scikit_learns_permutation_importances(model, monk
     assert np.array_equal(features.permutation_accuracy_drops(fitted, X[160:], y[160:], random_state=11),
                           expected)
 
+
 def test_cosine_modification_with_identity_embedding_picks_the_closest_angle():
     train = np.array([[0.0, 1.0], [2.0, 1.0], [5.0, 1.0], [-3.0, 1.0]])
     row = np.array([[1.0, 1.0]])  # angle 45 degrees; candidates 0, 2, 5, -3 for feature 0
