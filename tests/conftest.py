@@ -14,18 +14,16 @@ import tempfile
 import time
 from pathlib import Path
 
-#: The CPUs this test process was given, before a pytest-xdist worker keeps to its share.
-SESSION_CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-
 
 def _pin_this_worker() -> None:
     """Under pytest-xdist each worker keeps to its own CPUs, set before numpy, torch or Ray start
     their threads: two workers that each size their pools to the whole machine spent a quarter
     more CPU time than one worker alone (oversubscribed threads spin)."""
     worker, count = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
-    if worker is None or count is None or not SESSION_CPUS:
+    if worker is None or count is None or not hasattr(os, "sched_setaffinity"):
         return
-    share = SESSION_CPUS[int(worker.removeprefix("gw")) % int(count)::int(count)]
+    cpus = sorted(os.sched_getaffinity(0))
+    share = cpus[int(worker.removeprefix("gw")) % int(count)::int(count)]
     if share:
         os.sched_setaffinity(0, share)
 
@@ -39,21 +37,6 @@ from sedg.datasets import encode_frame, load_table, make_grades  # noqa: E402
 from sedg.threads import available_cpus  # noqa: E402
 
 STUDENT_POR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "student-por.csv"
-
-
-@pytest.fixture(scope="module")
-def every_session_cpu():
-    """The module's processes, and the Ray nodes they start, on every CPU of the session rather
-    than this worker's share: a cluster of several nodes stands for several machines. Its 3
-    one-CPU nodes kept to one CPU spent a fifth more CPU time on the same search than on two
-    while another process spun on the first (123 against 102 CPU-s, 125 against 87 s)."""
-    if not SESSION_CPUS:
-        yield
-        return
-    share = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, SESSION_CPUS)
-    yield
-    os.sched_setaffinity(0, share)
 
 
 @pytest.fixture(scope="session")

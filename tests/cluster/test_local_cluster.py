@@ -44,7 +44,7 @@ def _cli(state_dir: Path, *args: str, timeout: int = 300, check: bool = True):
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, every_session_cpu):
+def cluster(tmp_path_factory):
     state_dir = tmp_path_factory.mktemp("cluster")
     started = time.monotonic()
     up = _cli(state_dir, "cluster", "up", "--workers", "2", "--cpus-per-node", "1",

@@ -64,7 +64,7 @@ def _in_cluster(*args: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, student_por_path, every_session_cpu):
+def cluster(tmp_path_factory, student_por_path):
     """``(address, hidden folder, the driver's node id)``; the data file is in the hidden folder.
     This process never joins it (it may be joined to the suite's shared Ray instance)."""
     hidden = tmp_path_factory.mktemp("driver-disk")
