@@ -1,6 +1,6 @@
 """A real 1-head + 2-worker Ray cluster on this machine: loopback, token, spread, GPUs, jobs, a node dying.
 
-One cluster for the module (about 15 s to start); the test that kills a
+One cluster for the module (15 to 25 s to start); the test that kills a
 worker node runs last.
 """
 
@@ -103,7 +103,7 @@ def test_sedg_search_without_the_token_says_so_at_once(cluster, tmp_path):
 
 def test_a_submitted_search_spreads_over_the_nodes_and_asks_gpus_only_for_torch_configurations(
         cluster, tmp_path):
-    # One search answers all of it (a search costs about 40 s of a core on this cluster): submitted as
+    # One search answers all of it (a search costs about 90 CPU-s on this cluster): submitted as
     # a Ray job, its driver's log streams back; the trials spread over the nodes, the confirmation
     # runs as Ray tasks there, and only the torch configurations (nnmodel) hold a share of a GPU.
     # A driver outside the cluster (--address) runs the node-death search below.
