@@ -110,6 +110,23 @@ def pytest_configure(config) -> None:
     # process the tests start, Ray's workers included: never in the home folder.
     os.environ["SEDG_CACHE_DIR"] = str(folder / "cache")
     config.stash[SESSION_FOLDER] = folder
+    if not hasattr(config, "workerinput"):  # once, in the session's first process
+        _compile_the_packages()
+
+
+def _compile_the_packages() -> None:
+    """Byte-compile this checkout's packages once for every process the tests start.
+
+    An editable install is not compiled by pip, and where ``PYTHONDONTWRITEBYTECODE`` is set (as
+    on the CI machine) no process caches what it compiles: each Ray worker, CLI and probe process
+    compiled the modules it imported again, about 0.1 s of a core for a trial worker's (0.15 s
+    against 0.04 s, ``python -X importtime``). Compiling them all takes 0.3 s.
+    """
+    import compileall
+
+    for package in ("sedg", "evaluation", "search", "cluster", "tests", "benchmarks"):
+        if (REPO / package).is_dir():
+            compileall.compile_dir(REPO / package, quiet=1)
 
 
 def pytest_unconfigure(config) -> None:
