@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm
 
 from sedg._errors import SedgInputError
 from sedg.datasets.base import TabularData
@@ -140,6 +139,8 @@ def _discrete(
     loading: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Codes (in sorted-value order, as the loader encodes) and the sorted values."""
+    from scipy.stats import norm  # here: GRADES_TARGET is read where scipy.stats is not needed
+
     latent = loading * ability + np.sqrt(1.0 - loading**2) * rng.standard_normal(ability.size)
     cuts = norm.ppf(np.cumsum(shares)[:-1] / np.sum(shares))
     position = np.searchsorted(cuts, latent)

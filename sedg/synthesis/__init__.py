@@ -16,21 +16,23 @@ if TYPE_CHECKING:
         DIAGNOSTICS,
         EMBEDDINGS,
         FEATURE_COMPARISONS,
+        FEATURE_IMPORTANCES,
+        FEATURE_MODIFICATIONS,
+        FEATURE_SELECTIONS,
         ITERATION_MODES,
+        MEMBER_PROBABILITIES,
+        MODEL_AGNOSTIC_IMPORTANCES,
+        SAMPLE_SELECTIONS,
         USAGE_STARTS,
     )
     from sedg.synthesis._context import classifier_diagnostics, continue_training, keeps_weights
     from sedg.synthesis._embeddings import AutoEncoderEmbedder, ModelEmbedder, PCAEmbedder, fit_autoencoder
     from sedg.synthesis._features import (
-        FEATURE_IMPORTANCES,
-        FEATURE_SELECTIONS,
-        MODEL_AGNOSTIC_IMPORTANCES,
         choose_features,
         imbalance_weights,
         importance_weights,
     )
     from sedg.synthesis._modification import (
-        FEATURE_MODIFICATIONS,
         SIMILARITY_TOLERANCE,
         candidate_values,
         modify,
@@ -38,8 +40,6 @@ if TYPE_CHECKING:
     )
     from sedg.synthesis._sampler import SEDGSampler
     from sedg.synthesis._selection import (
-        MEMBER_PROBABILITIES,
-        SAMPLE_SELECTIONS,
         member_weights,
         select_samples,
     )
@@ -83,15 +83,15 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "DIAGNOSTICS": "sedg.synthesis._choices",
     "EMBEDDINGS": "sedg.synthesis._choices",
     "FEATURE_COMPARISONS": "sedg.synthesis._choices",
-    "FEATURE_IMPORTANCES": "sedg.synthesis._features",
-    "FEATURE_MODIFICATIONS": "sedg.synthesis._modification",
-    "FEATURE_SELECTIONS": "sedg.synthesis._features",
+    "FEATURE_IMPORTANCES": "sedg.synthesis._choices",
+    "FEATURE_MODIFICATIONS": "sedg.synthesis._choices",
+    "FEATURE_SELECTIONS": "sedg.synthesis._choices",
     "ITERATION_MODES": "sedg.synthesis._choices",
-    "MEMBER_PROBABILITIES": "sedg.synthesis._selection",
-    "MODEL_AGNOSTIC_IMPORTANCES": "sedg.synthesis._features",
+    "MEMBER_PROBABILITIES": "sedg.synthesis._choices",
+    "MODEL_AGNOSTIC_IMPORTANCES": "sedg.synthesis._choices",
     "ModelEmbedder": "sedg.synthesis._embeddings",
     "PCAEmbedder": "sedg.synthesis._embeddings",
-    "SAMPLE_SELECTIONS": "sedg.synthesis._selection",
+    "SAMPLE_SELECTIONS": "sedg.synthesis._choices",
     "SEDGSampler": "sedg.synthesis._sampler",
     "SIMILARITY_TOLERANCE": "sedg.synthesis._modification",
     "USAGE_STARTS": "sedg.synthesis._choices",

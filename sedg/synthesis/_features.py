@@ -12,14 +12,10 @@ from sedg._subsample import stratified_subsample
 from sedg.synthesis._allocation import normalise
 
 __all__ = [
-    "FEATURE_IMPORTANCES", "FEATURE_SELECTIONS", "MODEL_AGNOSTIC_IMPORTANCES", "choose_features",
-    "imbalance_weights", "importance_weights", "permutation_accuracy_drops", "two_means_gap",
+    "choose_features", "imbalance_weights", "importance_weights", "permutation_accuracy_drops",
+    "two_means_gap",
 ]
 
-FEATURE_SELECTIONS = ("random", "imbalance", "importance")
-FEATURE_IMPORTANCES = ("mdi", "permutation", "drop_column")
-#: Importances any classifier has (mean decrease in impurity needs trees).
-MODEL_AGNOSTIC_IMPORTANCES = ("permutation", "drop_column")
 #: Fewest rows each drop-column refit uses when the table is cut down for them.
 DROP_COLUMN_ROWS = 1_000
 #: Most held-out rows permutation importance scores on.

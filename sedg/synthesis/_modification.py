@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FEATURE_MODIFICATIONS", "SIMILARITY_TOLERANCE", "candidate_values", "most_similar", "modify"]
+__all__ = ["SIMILARITY_TOLERANCE", "candidate_values", "most_similar", "modify"]
 
-FEATURE_MODIFICATIONS = ("random", "pca_nn", "pca_cosine", "embedding_nn", "embedding_cosine")
 #: Candidates whose similarity is within this fraction of a sample's largest |similarity| of its
 #: best are equally similar. Ties are common, not rare: a ReLU embedding is linear between its
 #: kinks, so the values one step above and one step below the current one are exactly as far

@@ -19,7 +19,12 @@ from sedg.synthesis._allocation import normalise
 from sedg.synthesis._choices import (
     DIAGNOSTICS,
     FEATURE_COMPARISONS,
+    FEATURE_IMPORTANCES,
+    FEATURE_MODIFICATIONS,
+    FEATURE_SELECTIONS,
     ITERATION_MODES,
+    MEMBER_PROBABILITIES,
+    SAMPLE_SELECTIONS,
     USAGE_STARTS,
 )
 from sedg.synthesis._context import (
@@ -33,14 +38,9 @@ from sedg.synthesis._context import (
     make_embedder,
 )
 from sedg.synthesis._embeddings import EMBEDDINGS
-from sedg.synthesis._features import (
-    FEATURE_IMPORTANCES,
-    FEATURE_SELECTIONS,
-    choose_features,
-    imbalance_weights,
-)
-from sedg.synthesis._modification import FEATURE_MODIFICATIONS, SIMILARITY_TOLERANCE, modify
-from sedg.synthesis._selection import MEMBER_PROBABILITIES, SAMPLE_SELECTIONS, select_samples
+from sedg.synthesis._features import choose_features, imbalance_weights
+from sedg.synthesis._modification import SIMILARITY_TOLERANCE, modify
+from sedg.synthesis._selection import select_samples
 
 __all__ = ["DIAGNOSTICS", "FEATURE_COMPARISONS", "ITERATION_MODES", "USAGE_STARTS", "SEDGSampler"]
 

@@ -7,10 +7,8 @@ from scipy.stats import rankdata
 
 from sedg.synthesis._allocation import normalise
 
-__all__ = ["MEMBER_PROBABILITIES", "SAMPLE_SELECTIONS", "member_weights", "select_samples"]
+__all__ = ["member_weights", "select_samples"]
 
-SAMPLE_SELECTIONS = ("rss", "pass", "pess", "ppss")
-MEMBER_PROBABILITIES = ("proportional", "inverse", "uniform", "largest", "smallest")
 
 
 def member_weights(sizes: np.ndarray, rule: str) -> np.ndarray:
