@@ -5,27 +5,31 @@ that takes the encoded matrix of :class:`~sedg.datasets.TabularData` and
 answers ``predict_proba`` over the data's whole label set (see
 :class:`LabelSetClassifier`). Linear and kernel models get nominal features
 one-hot encoded and the rest standardised, fitted on the training rows only.
+
+scikit-learn is imported when a classifier is built, not with the registry: the commands that
+read an experiment need its names only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.svm import SVC
-from sklearn.utils.validation import check_is_fitted
 
-from evaluation._wrappers import BLRRClassifier, LabelSetClassifier
 from sedg import SedgInputError
-from sedg.datasets import TabularData
+from sedg.lazy import lazy_attributes
 from sedg.threads import resolve_n_jobs
+
+if TYPE_CHECKING:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import SVC
+
+    from evaluation._forest import ReproducibleForest
+    from evaluation._wrappers import LabelSetClassifier
+    from sedg.datasets import TabularData
 
 __all__ = ["CLASSIFIERS", "FOREST_ROWS", "ClassifierSpec", "ReproducibleForest", "make_classifier"]
 
@@ -66,6 +70,9 @@ class ClassifierSpec:
 
 
 def _preprocessor(data: TabularData) -> ColumnTransformer:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     nominal = [i for i, kind in enumerate(data.feature_kinds) if kind == "nominal"]
     others = [i for i, kind in enumerate(data.feature_kinds) if kind != "nominal"]
     categories = [np.arange(data.cardinalities[i], dtype=float) for i in nominal]
@@ -79,53 +86,34 @@ def _preprocessor(data: TabularData) -> ColumnTransformer:
 
 
 def _scaled(data: TabularData, model) -> Pipeline:
+    from sklearn.pipeline import Pipeline
+
     return Pipeline([("prepare", _preprocessor(data)), ("model", model)])
 
 
 def _svc(seed: int, params: dict) -> SVC:
+    from sklearn.svm import SVC
+
     return SVC(**{"C": 1.0, "kernel": "rbf", "random_state": seed, **params})
 
 
+def _one_vs_rest_svc(seed: int, params: dict):
+    from sklearn.multiclass import OneVsRestClassifier
+
+    return OneVsRestClassifier(_svc(seed, params))
+
+
 def _svm_ovr(data: TabularData, seed: int, params: dict):
-    return _scaled(data, OneVsRestClassifier(_svc(seed, params)))
+    return _scaled(data, _one_vs_rest_svc(seed, params))
 
 
 def _svm_ovo(data: TabularData, seed: int, params: dict):
     return _scaled(data, _svc(seed, params))
 
 
-class ReproducibleForest(RandomForestClassifier):
-    """scikit-learn's random forest, whose probabilities do not depend on thread timing.
-
-    With ``n_jobs > 1`` scikit-learn adds the trees' probabilities in whatever order the
-    threads finish, so the same model's probabilities differ in their last bits from one
-    call to the next, and equal seeds would not give equal metrics. Here the threads share
-    the rows instead: each sums every tree's probabilities for its own rows, tree by tree
-    in one order, which is what one thread computes for every row.
-    """
-
-    def predict_proba(self, X):
-        check_is_fitted(self)
-        X = self._validate_X_predict(X)
-        threads = min(resolve_n_jobs(self.n_jobs), X.shape[0])
-        parts = np.array_split(np.arange(X.shape[0]), max(1, threads))
-        done = Parallel(n_jobs=len(parts), prefer="threads")(
-            delayed(self._summed_proba)(X[rows]) for rows in parts)
-        return np.vstack(done) / len(self.estimators_)
-
-    def _summed_proba(self, X) -> np.ndarray:
-        # Each tree's ``predict_proba(X, check_input=False)`` is ``tree_.predict(X)[:, :n_classes_]``
-        # after checks the forest has made once for all trees (scikit-learn 1.6 to 1.9); those
-        # checks cost more than the prediction on a few hundred rows, 200 times per call
-        # (permutation importance makes about a thousand calls). The sums are the same numbers
-        # (tests/evaluation/test_large_tables.py compares them with scikit-learn's forest).
-        total = np.zeros((X.shape[0], self.n_classes_), dtype=np.float64)
-        for tree in self.estimators_:
-            total += tree.tree_.predict(X)[:, :tree.n_classes_]
-        return total
-
-
 def _random_forest(data: TabularData | None, seed: int, params: dict):
+    from evaluation._forest import ReproducibleForest
+
     rows = 0 if data is None else len(data.y)
     defaults = {"n_estimators": 200, "n_jobs": resolve_n_jobs(), "random_state": seed,
                 "max_samples": FOREST_ROWS / rows if rows > FOREST_ROWS else None}
@@ -151,6 +139,9 @@ def _on_embedding(model: Callable[[int, dict], object]) -> Callable[[TabularData
     """A builder of ``model`` fitted on NNModel's input embedding (scaled: it is unbounded)."""
 
     def build(data: TabularData, seed: int, params: dict):
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import StandardScaler
+
         from evaluation._embedding import EmbeddingClassifier
 
         downstream = Pipeline([("scale", StandardScaler()), ("model", model(seed, params))])
@@ -160,6 +151,8 @@ def _on_embedding(model: Callable[[int, dict], object]) -> Callable[[TabularData
 
 
 def _blrr(data: TabularData, seed: int, params: dict):
+    from evaluation._wrappers import BLRRClassifier
+
     return _scaled(data, BLRRClassifier(**params))
 
 
@@ -224,7 +217,7 @@ CLASSIFIERS.update({
     f"nnmodel_embedding_{name}": ClassifierSpec(
         _on_embedding(model), embeds=True, uses_torch=True, space=CLASSIFIERS[name].space)
     for name, model in {
-        "svm_ovr": lambda seed, params: OneVsRestClassifier(_svc(seed, params)),
+        "svm_ovr": _one_vs_rest_svc,
         "svm_ovo": _svc,
         "random_forest": lambda seed, params: _random_forest(None, seed, params),
         "xgboost": lambda seed, params: _xgboost(None, seed, params),
@@ -264,9 +257,16 @@ def make_classifier(
         raise SedgInputError(
             f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIERS)}"
         )
+    from evaluation._wrappers import LabelSetClassifier
+
     spec = CLASSIFIERS[name]
     try:
         estimator = spec.build(data, random_state, dict(params or {}))
     except TypeError as error:
         raise SedgInputError(f"invalid parameter for classifier {name!r}: {error}") from None
     return LabelSetClassifier(estimator, data.labels, encode_labels=not spec.on_label_scale)
+
+
+#: The forest is defined where scikit-learn is imported; its name stays importable here (models
+#: exported before it moved are pickled under this module's name).
+__getattr__, __dir__ = lazy_attributes(__name__, {"ReproducibleForest": "evaluation._forest"})

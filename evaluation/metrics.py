@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.stats import rankdata
 
 __all__ = [
     "METRICS",
@@ -131,6 +130,8 @@ def class_auc(y_true, probabilities: np.ndarray, labels) -> np.ndarray:
     Uses the rank-sum (Mann–Whitney) form with average ranks for ties, which
     equals scikit-learn's ``roc_auc_score`` per column.
     """
+    from scipy.stats import rankdata  # here: what reads a store needs the names, not scipy.stats
+
     y_true = np.asarray(y_true)
     labels = np.asarray(labels)
     positive = y_true[:, None] == labels[None, :]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold, train_test_split
 
 __all__ = [
     "DEFAULT_PROTOCOL",
@@ -73,6 +72,8 @@ def split_seeds(protocol: str, seed: int, *, n_folds: int = N_FOLDS, repeats: in
 
 
 def _holdout(y: np.ndarray, seed: int, test_size: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.model_selection import train_test_split  # here: the names load without it
+
     labels, counts = np.unique(y, return_counts=True)
     single = np.isin(y, labels[counts < 2])
     common = np.flatnonzero(~single)
@@ -81,6 +82,8 @@ def _holdout(y: np.ndarray, seed: int, test_size: float) -> tuple[np.ndarray, np
 
 
 def _folds(y: np.ndarray, seed: int, n_folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import StratifiedKFold
+
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The least populated class")

@@ -8,7 +8,7 @@ from functools import cache
 from evaluation.splits import final_test_split
 from search.object_store import fetched, is_uri
 from sedg import SedgInputError
-from sedg.datasets import TabularData, load_table, make_grades
+from sedg.datasets import TabularData
 
 __all__ = ["DataSpec", "load_data", "load_table_of", "reload_data", "split_final_test"]
 
@@ -37,6 +37,8 @@ class DataSpec:
 @cache
 def load_table_of(spec: DataSpec) -> TabularData:
     """The whole table of a search, loaded once per process."""
+    from sedg.datasets import load_table, make_grades  # here: the commands that only read need neither
+
     if spec.path is None:
         if spec.label_order is not None:
             raise SedgInputError("--label-order orders a data file's word labels; the embedded "

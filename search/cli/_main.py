@@ -309,14 +309,17 @@ def _run(args) -> None:
 
 def _dispatch(args) -> None:
     from search.experiment.query import best, list_experiments
-    from search.tune.runner import extend, resume
 
     if args.command == "run":
         _run(args)
     elif args.command == "resume":
+        from search.tune.runner import resume  # Ray Tune's machinery: only where a search runs
+
         frame = resume(args.name, args.storage_path, num_cpus=args.num_cpus, address=args.address)
         print(f"experiment {args.name}: {len(frame)} trials")
     elif args.command == "extend":
+        from search.tune.runner import extend
+
         frame = extend(args.name, args.storage_path, num_samples=args.num_samples,
                        time_budget_s=args.time_budget, num_cpus=args.num_cpus, address=args.address,
                        started=args.started)
