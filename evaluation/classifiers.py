@@ -269,4 +269,5 @@ def make_classifier(
 
 #: The forest is defined where scikit-learn is imported; its name stays importable here (models
 #: exported before it moved are pickled under this module's name).
-__getattr__, __dir__ = lazy_attributes(__name__, {"ReproducibleForest": "evaluation._forest"})
+# (Only ``__getattr__``: ``dir()`` keeps listing the module's own names.)
+__getattr__, _ = lazy_attributes(__name__, {"ReproducibleForest": "evaluation._forest"})
